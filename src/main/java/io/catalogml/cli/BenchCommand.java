@@ -1,0 +1,75 @@
+package io.catalogml.cli;
+
+import io.catalogml.bench.IngestBenchmark;
+import io.catalogml.config.CatalogConfig;
+import io.catalogml.core.CatalogException;
+import io.catalogml.core.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code catalog-ml bench ingest}: times a stage on a real drop and prints a table. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Benchmark a stage on real data in a fresh temporary lake and print a table.",
+        "Stages: ingest. Example: bench ingest --conf conf/examples/fashion.conf --input ../shared/data/fashion-products"})
+final class BenchCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "STAGE", description = "Stage to benchmark: ingest.")
+  String stage;
+
+  @Mixin
+  JobOptions options;
+
+  @Option(names = "--input", paramLabel = "DIR", description = "Folder of the drop (sets source.input).")
+  String input;
+
+  @Override
+  public Integer call() {
+    if (!stage.equals("ingest")) {
+      System.err.println("catalog-ml bench: unknown stage '" + stage + "'; available: ingest");
+      return 2;
+    }
+    Path lake = tempLake();
+    try {
+      List<String> extra = new ArrayList<>();
+      extra.add("lake.root=" + lake);
+      if (input != null) {
+        extra.add("source.input=" + input);
+      }
+      CatalogConfig config = options.load(extra.toArray(String[]::new));
+      IngestBenchmark.Result result = new IngestBenchmark(config, System.out).execute();
+      System.out.println(Json.line(result));
+      return 0;
+    } catch (CatalogException e) {
+      System.err.println("catalog-ml bench: " + e.getMessage());
+      return e.exitCode();
+    } finally {
+      deleteQuietly(lake);
+    }
+  }
+
+  private static Path tempLake() {
+    try {
+      return Files.createTempDirectory("catalog-ml-bench-lake");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("catalog-ml bench: could not delete " + root + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.catalogml.cli;
+
+import io.catalogml.config.CatalogConfig;
+import io.catalogml.core.CatalogException;
+import io.catalogml.core.Json;
+import io.catalogml.core.StageResult;
+import io.catalogml.spark.SparkSessions;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one job the same way for every subcommand: configuration first (so a bad key fails
+ * before Spark starts), then a Spark session, then the stage; the last line of stdout is the
+ * result, or the failure, as one line of JSON.
+ */
+final class JobRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+  private JobRunner() {}
+
+  static int run(String job, Supplier<CatalogConfig> config,
+      BiFunction<SparkSession, CatalogConfig, ? extends StageResult> body) {
+    PrintStream out = System.out;
+    try {
+      CatalogConfig conf = config.get();
+      SparkSession spark = SparkSessions.create(conf.spark(), job);
+      try {
+        StageResult result = body.apply(spark, conf);
+        out.println(Json.line(result));
+        return 0;
+      } finally {
+        spark.stop();
+      }
+    } catch (CatalogException e) {
+      System.err.println("catalog-ml " + job + ": " + e.getMessage());
+      out.println(Json.line(failure(job, e.code(), e.getMessage())));
+      return e.exitCode();
+    } catch (RuntimeException e) {
+      LOG.error("catalog-ml {} failed", job, e);
+      out.println(Json.line(failure(job, "internal", String.valueOf(e))));
+      return 1;
+    }
+  }
+
+  private static Map<String, Object> failure(String job, String code, String message) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("job", job);
+    m.put("status", "failed");
+    m.put("error", code);
+    m.put("message", message);
+    return m;
+  }
+}

@@ -1,0 +1,112 @@
+package io.catalogml.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import io.catalogml.config.Settings.FileFormat;
+import io.catalogml.config.Settings.MissingImagePolicy;
+import io.catalogml.config.Settings.SourceFormat;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The whole typed, validated configuration of one job run. Built once by
+ * {@link ConfigLoader}; stages receive the part they need.
+ *
+ * @param spark Spark session settings
+ * @param lake where tables live
+ * @param tables logical table names
+ * @param tracking MLflow tracking settings
+ * @param source the catalogue drop to ingest
+ * @param ingest validation rules
+ * @param flat every effective key and value, for recording with a run
+ */
+public record CatalogConfig(
+    SparkSettings spark,
+    LakeSettings lake,
+    TableNames tables,
+    TrackingSettings tracking,
+    SourceSettings source,
+    IngestSettings ingest,
+    Map<String, String> flat) implements Serializable {
+
+  /** Spark session settings. */
+  public record SparkSettings(String master, String appName, Map<String, String> conf) implements Serializable {}
+
+  /** Root of the Delta lake. */
+  public record LakeSettings(String root) implements Serializable {}
+
+  /** Logical names of the tables, e.g. {@code bronze.products}. */
+  public record TableNames(String products, String quarantine) implements Serializable {}
+
+  /** MLflow tracking settings; an empty uri means the local store. */
+  public record TrackingSettings(String uri, String localDir) implements Serializable {}
+
+  /** Column mapping of a generic catalogue; empty strings mean "not present". */
+  public record Columns(String id, String title, String description, String image, String label,
+      List<String> extra) implements Serializable {}
+
+  /** CSV parsing options. */
+  public record CsvOptions(String delimiter, String quote, String escape, String encoding) implements Serializable {}
+
+  /** Where the catalogue drop is and how to read it. */
+  public record SourceSettings(
+      SourceFormat format,
+      String input,
+      String imageRoot,
+      String imageTemplate,
+      FileFormat fileFormat,
+      String files,
+      Columns columns,
+      CsvOptions csv,
+      String rakutenXFile,
+      String rakutenYFile) implements Serializable {
+
+    /** Returns a copy reading from another input folder. */
+    public SourceSettings withInput(String newInput) {
+      return new SourceSettings(format, newInput, imageRoot, imageTemplate, fileFormat, files, columns, csv,
+          rakutenXFile, rakutenYFile);
+    }
+  }
+
+  /** Validation rules applied by the ingest job. */
+  public record IngestSettings(Pattern idPattern, Set<String> labels, MissingImagePolicy missingImage)
+      implements Serializable {}
+
+  static CatalogConfig from(Config c) {
+    SparkSettings spark = new SparkSettings(
+        Settings.SPARK_MASTER.read(c), Settings.SPARK_APP_NAME.read(c), Settings.SPARK_CONF.read(c));
+    LakeSettings lake = new LakeSettings(Settings.LAKE_ROOT.read(c));
+    TableNames tables = new TableNames(Settings.TABLE_PRODUCTS.read(c), Settings.TABLE_QUARANTINE.read(c));
+    TrackingSettings tracking = new TrackingSettings(
+        Settings.TRACKING_URI.read(c), Settings.TRACKING_LOCAL_DIR.read(c));
+    Columns columns = new Columns(
+        Settings.COLUMN_ID.read(c), Settings.COLUMN_TITLE.read(c), Settings.COLUMN_DESCRIPTION.read(c),
+        Settings.COLUMN_IMAGE.read(c), Settings.COLUMN_LABEL.read(c), Settings.COLUMN_EXTRA.read(c));
+    CsvOptions csv = new CsvOptions(
+        Settings.CSV_DELIMITER.read(c), Settings.CSV_QUOTE.read(c), Settings.CSV_ESCAPE.read(c),
+        Settings.CSV_ENCODING.read(c));
+    SourceSettings source = new SourceSettings(
+        Settings.SOURCE_FORMAT.read(c), Settings.SOURCE_INPUT.read(c), Settings.SOURCE_IMAGE_ROOT.read(c),
+        Settings.SOURCE_IMAGE_TEMPLATE.read(c), Settings.GENERIC_FILE_FORMAT.read(c),
+        Settings.GENERIC_FILES.read(c), columns, csv,
+        Settings.RAKUTEN_X_FILE.read(c), Settings.RAKUTEN_Y_FILE.read(c));
+    IngestSettings ingest = new IngestSettings(
+        Settings.INGEST_ID_PATTERN.read(c), Settings.INGEST_LABELS.read(c), Settings.INGEST_MISSING_IMAGE.read(c));
+    return new CatalogConfig(spark, lake, tables, tracking, source, ingest, flatten(c));
+  }
+
+  private static Map<String, String> flatten(Config c) {
+    Map<String, String> flat = new TreeMap<>();
+    c.entrySet().forEach(e -> flat.put(e.getKey(), e.getValue().render(ConfigRenderOptions.concise())));
+    return Map.copyOf(flat);
+  }
+
+  /** Returns a copy whose source reads from another input folder. */
+  public CatalogConfig withInput(String input) {
+    return new CatalogConfig(spark, lake, tables, tracking, source.withInput(input), ingest, flat);
+  }
+}

@@ -1,0 +1,228 @@
+package io.catalogml.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+import io.catalogml.core.CatalogErrors;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * One typed configuration entry: its HOCON path, a parser and validator, and its help text.
+ *
+ * <p>The default value lives in {@code conf/application.conf} (packaged into the jar), so
+ * there is exactly one place that holds defaults. {@link #read(Config)} turns the raw value
+ * into {@code T} or throws a {@link io.catalogml.core.CatalogException} that names the key,
+ * the value, where it came from and what is allowed.
+ *
+ * @param <T> the typed value
+ */
+public final class Setting<T> {
+  private final String path;
+  private final String type;
+  private final String help;
+  private final boolean freeForm;
+  private final Reader<T> reader;
+
+  @FunctionalInterface
+  interface Reader<T> {
+    /** Returns the typed value or a description of what is allowed (via {@link Invalid}). */
+    T read(Config config, String path);
+  }
+
+  /** Thrown by readers; carries the "allowed" half of the message. */
+  static final class Invalid extends RuntimeException {
+    Invalid(String allowed) {
+      super(allowed, null, false, false);
+    }
+  }
+
+  private Setting(String path, String type, String help, boolean freeForm, Reader<T> reader) {
+    this.path = path;
+    this.type = type;
+    this.help = help;
+    this.freeForm = freeForm;
+    this.reader = reader;
+  }
+
+  /** HOCON path, e.g. {@code source.format}. */
+  public String path() {
+    return path;
+  }
+
+  /** Short type description for the reference table, e.g. {@code one of: csv, json, parquet}. */
+  public String type() {
+    return type;
+  }
+
+  /** One-sentence help text. */
+  public String help() {
+    return help;
+  }
+
+  /** True for a map entry whose sub-keys are free (e.g. {@code spark.conf}). */
+  public boolean freeForm() {
+    return freeForm;
+  }
+
+  /** Reads and validates this setting from a resolved config. */
+  public T read(Config config) {
+    if (!config.hasPathOrNull(path)) {
+      throw CatalogErrors.missingConfigKey(path, help);
+    }
+    try {
+      return reader.read(config, path);
+    } catch (Invalid e) {
+      throw CatalogErrors.badConfigValue(path, render(config), origin(config), e.getMessage());
+    } catch (ConfigException.WrongType | ConfigException.Null | ConfigException.BadValue e) {
+      throw CatalogErrors.badConfigValue(path, render(config), origin(config), type);
+    }
+  }
+
+  private String render(Config config) {
+    if (config.getIsNull(path)) {
+      return "null";
+    }
+    return config.getValue(path).render(com.typesafe.config.ConfigRenderOptions.concise());
+  }
+
+  private String origin(Config config) {
+    if (!config.hasPathOrNull(path) || config.getIsNull(path)) {
+      return "";
+    }
+    ConfigValue v = config.getValue(path);
+    return v.origin() == null ? "" : v.origin().description();
+  }
+
+  // ---- factories -------------------------------------------------------------------------
+
+  static Setting<String> string(String path, String help) {
+    return new Setting<>(path, "string", help, false, Config::getString);
+  }
+
+  static Setting<String> nonEmpty(String path, String help) {
+    return new Setting<>(path, "non-empty string", help, false, (c, p) -> {
+      String s = c.getString(p);
+      if (s.isBlank()) {
+        throw new Invalid("a non-empty string");
+      }
+      return s;
+    });
+  }
+
+  static Setting<String> singleChar(String path, String help) {
+    return new Setting<>(path, "one character", help, false, (c, p) -> {
+      String s = c.getString(p);
+      if (s.length() != 1) {
+        throw new Invalid("exactly one character");
+      }
+      return s;
+    });
+  }
+
+  static Setting<String> matching(String path, String regex, String allowed, String help) {
+    Pattern pattern = Pattern.compile(regex);
+    return new Setting<>(path, allowed, help, false, (c, p) -> {
+      String s = c.getString(p);
+      if (!pattern.matcher(s).matches()) {
+        throw new Invalid(allowed);
+      }
+      return s;
+    });
+  }
+
+  static <E extends Enum<E>> Setting<E> oneOf(String path, Class<E> type, String help) {
+    E[] values = type.getEnumConstants();
+    List<String> names = new ArrayList<>();
+    for (E e : values) {
+      names.add(configName(e));
+    }
+    String allowed = "one of: " + String.join(", ", names);
+    return new Setting<>(path, allowed, help, false, (c, p) -> {
+      String s = c.getString(p).trim();
+      for (E e : values) {
+        if (configName(e).equals(s)) {
+          return e;
+        }
+      }
+      throw new Invalid(allowed);
+    });
+  }
+
+  static Setting<Integer> intRange(String path, int min, int max, String help) {
+    String allowed = "an integer from " + min + " to " + max;
+    return new Setting<>(path, allowed, help, false, (c, p) -> {
+      int v = c.getInt(p);
+      if (v < min || v > max) {
+        throw new Invalid(allowed);
+      }
+      return v;
+    });
+  }
+
+  static Setting<Pattern> regex(String path, String help) {
+    return new Setting<>(path, "Java regular expression", help, false, (c, p) -> {
+      try {
+        return Pattern.compile(c.getString(p));
+      } catch (PatternSyntaxException e) {
+        throw new Invalid("a valid Java regular expression (" + e.getDescription() + ")");
+      }
+    });
+  }
+
+  static Setting<List<String>> stringList(String path, String help) {
+    return new Setting<>(path, "list of strings", help, false,
+        (c, p) -> List.copyOf(c.getStringList(p)));
+  }
+
+  static Setting<Set<String>> stringSet(String path, String help) {
+    return new Setting<>(path, "list of strings", help, false,
+        (c, p) -> Set.copyOf(c.getStringList(p)));
+  }
+
+  static Setting<Map<String, String>> stringMap(String path, String help) {
+    return new Setting<>(path, "object of string values", help, true, (c, p) -> {
+      Map<String, String> out = new LinkedHashMap<>();
+      Config sub = c.getConfig(p);
+      for (Map.Entry<String, ConfigValue> e : sub.entrySet()) {
+        Object raw = e.getValue().unwrapped();
+        if (raw == null || raw instanceof List || raw instanceof Map) {
+          throw new Invalid("an object whose values are strings, numbers or booleans");
+        }
+        out.put(unquote(e.getKey()), String.valueOf(raw));
+      }
+      return Map.copyOf(out);
+    });
+  }
+
+  static <T> Setting<T> mapped(Setting<String> base, String type, Function<String, T> parse) {
+    return new Setting<>(base.path, type, base.help, false, (c, p) -> parse.apply(base.reader.read(c, p)));
+  }
+
+  /** The name an enum constant has in configuration: lower case, '-' for '_'. */
+  public static String configName(Enum<?> e) {
+    return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  private static String unquote(String key) {
+    return key.length() >= 2 && key.startsWith("\"") && key.endsWith("\"")
+        ? key.substring(1, key.length() - 1)
+        : key;
+  }
+
+  @Override
+  public String toString() {
+    return path + " (" + type + ")";
+  }
+
+  static List<String> words(String... w) {
+    return Arrays.asList(w);
+  }
+}

@@ -1,0 +1,108 @@
+package io.catalogml.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Every configuration key catalog-ml knows, with its type and help text. Keys not listed here
+ * are rejected at start-up; defaults live in {@code conf/application.conf}.
+ */
+public final class Settings {
+  private Settings() {}
+
+  private static final String TABLE_NAME = "[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?";
+  private static final String TABLE_ALLOWED = "a table name like 'bronze.products' (lower case letters, digits, '_', one optional '.')";
+
+  public static final Setting<String> SPARK_MASTER = Setting.nonEmpty("spark.master",
+      "Spark master for local runs; ignored when spark-submit already set one.");
+  public static final Setting<String> SPARK_APP_NAME = Setting.nonEmpty("spark.app-name",
+      "Spark application name prefix; the job name is appended.");
+  public static final Setting<Map<String, String>> SPARK_CONF = Setting.stringMap("spark.conf",
+      "Extra Spark properties, passed to the session as they are (quote dotted keys).");
+
+  public static final Setting<String> LAKE_ROOT = Setting.nonEmpty("lake.root",
+      "Folder or URI under which every Delta table lives (<root>/<layer>/<table>).");
+  public static final Setting<String> TABLE_PRODUCTS = Setting.matching("tables.products", TABLE_NAME, TABLE_ALLOWED,
+      "Table of ingested products, one row per product id.");
+  public static final Setting<String> TABLE_QUARANTINE = Setting.matching("tables.quarantine", TABLE_NAME, TABLE_ALLOWED,
+      "Table of rejected input rows with their reason.");
+
+  public static final Setting<String> TRACKING_URI = Setting.matching("tracking.uri", "|https?://\\S+",
+      "empty, or an http(s) URL of an MLflow tracking server",
+      "MLflow tracking server; empty means the local store in tracking.local-dir (used by the train job).");
+  public static final Setting<String> TRACKING_LOCAL_DIR = Setting.nonEmpty("tracking.local-dir",
+      "Local MLflow file store used when tracking.uri is empty.");
+
+  public static final Setting<SourceFormat> SOURCE_FORMAT = Setting.oneOf("source.format", SourceFormat.class,
+      "Layout of the catalogue drop: a generic table or the Rakuten challenge files.");
+  public static final Setting<String> SOURCE_INPUT = Setting.string("source.input",
+      "Folder of the catalogue drop; the ingest job's --input sets it.");
+  public static final Setting<String> SOURCE_IMAGE_ROOT = Setting.string("source.image-root",
+      "Folder that image paths are relative to, itself relative to source.input; no image may lie outside it.");
+  public static final Setting<String> SOURCE_IMAGE_TEMPLATE = Setting.string("source.image-template",
+      "Image path built from columns, e.g. 'image_{imageid}_product_{productid}.jpg'; used when no image column is mapped.");
+
+  public static final Setting<FileFormat> GENERIC_FILE_FORMAT = Setting.oneOf("source.generic.file-format", FileFormat.class,
+      "File format of a generic catalogue (csv, JSON lines, Parquet).");
+  public static final Setting<String> GENERIC_FILES = Setting.nonEmpty("source.generic.files",
+      "File name or glob of the catalogue files, relative to source.input.");
+  public static final Setting<String> COLUMN_ID = Setting.nonEmpty("source.generic.columns.id",
+      "Column holding the product id.");
+  public static final Setting<String> COLUMN_TITLE = Setting.string("source.generic.columns.title",
+      "Column holding the product title ('' = none).");
+  public static final Setting<String> COLUMN_DESCRIPTION = Setting.string("source.generic.columns.description",
+      "Column holding the description ('' = none).");
+  public static final Setting<String> COLUMN_IMAGE = Setting.string("source.generic.columns.image",
+      "Column holding the image path relative to source.image-root ('' = use source.image-template).");
+  public static final Setting<String> COLUMN_LABEL = Setting.string("source.generic.columns.label",
+      "Column holding the class label ('' = unlabelled catalogue).");
+  public static final Setting<List<String>> COLUMN_EXTRA = Setting.stringList("source.generic.columns.extra",
+      "Further columns kept in the products' attributes map.");
+
+  public static final Setting<String> CSV_DELIMITER = Setting.singleChar("source.csv.delimiter",
+      "CSV field delimiter.");
+  public static final Setting<String> CSV_QUOTE = Setting.singleChar("source.csv.quote",
+      "CSV quote character; quoted fields may span lines.");
+  public static final Setting<String> CSV_ESCAPE = Setting.singleChar("source.csv.escape",
+      "CSV escape character inside quoted fields (the quote itself = RFC 4180 doubling).");
+  public static final Setting<String> CSV_ENCODING = Setting.matching("source.csv.encoding",
+      "(?i)UTF-8|UTF-16|UTF-16LE|UTF-16BE|ISO-8859-1|ISO-8859-15|windows-1252|US-ASCII",
+      "one of: UTF-8, UTF-16, UTF-16LE, UTF-16BE, ISO-8859-1, ISO-8859-15, windows-1252, US-ASCII",
+      "Character set of CSV files (a UTF-8 byte-order mark is removed).");
+
+  public static final Setting<String> RAKUTEN_X_FILE = Setting.nonEmpty("source.rakuten.x-file",
+      "Rakuten X file (index, designation, description, productid, imageid), relative to source.input.");
+  public static final Setting<String> RAKUTEN_Y_FILE = Setting.string("source.rakuten.y-file",
+      "Rakuten Y file (index, prdtypecode) joined by index; '' for an unlabelled drop.");
+
+  public static final Setting<Pattern> INGEST_ID_PATTERN = Setting.regex("ingest.id-pattern",
+      "Pattern a product id must match in full; others are quarantined as malformed_id.");
+  public static final Setting<Set<String>> INGEST_LABELS = Setting.stringSet("ingest.labels",
+      "Allowed labels; empty allows any. Others are quarantined as unknown_label.");
+  public static final Setting<MissingImagePolicy> INGEST_MISSING_IMAGE = Setting.oneOf("ingest.missing-image",
+      MissingImagePolicy.class,
+      "What to do with a product whose image file does not exist: quarantine it, or keep it without image.");
+
+  /** All settings, in the order of the configuration reference. */
+  public static final List<Setting<?>> ALL = List.of(
+      SPARK_MASTER, SPARK_APP_NAME, SPARK_CONF,
+      LAKE_ROOT, TABLE_PRODUCTS, TABLE_QUARANTINE,
+      TRACKING_URI, TRACKING_LOCAL_DIR,
+      SOURCE_FORMAT, SOURCE_INPUT, SOURCE_IMAGE_ROOT, SOURCE_IMAGE_TEMPLATE,
+      GENERIC_FILE_FORMAT, GENERIC_FILES,
+      COLUMN_ID, COLUMN_TITLE, COLUMN_DESCRIPTION, COLUMN_IMAGE, COLUMN_LABEL, COLUMN_EXTRA,
+      CSV_DELIMITER, CSV_QUOTE, CSV_ESCAPE, CSV_ENCODING,
+      RAKUTEN_X_FILE, RAKUTEN_Y_FILE,
+      INGEST_ID_PATTERN, INGEST_LABELS, INGEST_MISSING_IMAGE);
+
+  /** Layout of a catalogue drop. */
+  public enum SourceFormat { GENERIC, RAKUTEN }
+
+  /** File format of a generic catalogue. */
+  public enum FileFormat { CSV, JSON, PARQUET }
+
+  /** What ingest does with a product whose image file does not exist. */
+  public enum MissingImagePolicy { QUARANTINE, KEEP }
+}

@@ -1,0 +1,115 @@
+package io.catalogml.core;
+
+import java.nio.file.Path;
+import java.util.Collection;
+
+/**
+ * The one place that builds user-facing errors. Every message says what went wrong, why, and
+ * how to fix it, so that an operator reading a failed nightly run knows what to do next.
+ */
+public final class CatalogErrors {
+  private CatalogErrors() {}
+
+  private static final int USAGE = 2;
+  private static final int RUNTIME = 1;
+
+  private static CatalogException usage(String code, String message) {
+    return new CatalogException(code, message, USAGE, null);
+  }
+
+  private static CatalogException runtime(String code, String message) {
+    return new CatalogException(code, message, RUNTIME, null);
+  }
+
+  // ---- configuration --------------------------------------------------------------------
+
+  public static CatalogException unknownConfigKey(String key, String origin, String closest) {
+    return usage("config.unknown-key", "Invalid configuration: unknown key '" + key + "'" + from(origin)
+        + ". catalog-ml rejects keys it does not know so that a typo never goes unnoticed. "
+        + "Did you mean '" + closest + "'? See `catalog-ml config --reference` for every key.");
+  }
+
+  public static CatalogException badConfigValue(String key, String value, String origin, String allowed) {
+    return usage("config.bad-value", "Invalid configuration: " + key + " = " + value + from(origin)
+        + " is not allowed; expected " + allowed + ". Fix the value, or remove the key to use the default.");
+  }
+
+  public static CatalogException missingConfigKey(String key, String help) {
+    return usage("config.missing-key", "Invalid configuration: key '" + key + "' has no value (" + help
+        + "). Its default comes from conf/application.conf: rebuild with `mvn package` if the jar is stale, "
+        + "or set it with --set " + key + "=VALUE.");
+  }
+
+  public static CatalogException unresolvableConfig(String detail) {
+    return usage("config.unresolvable", "Invalid configuration: a substitution cannot be resolved (" + detail
+        + "). Define the referenced key or remove the ${...} reference.");
+  }
+
+  public static CatalogException configFileNotFound(Path file) {
+    return usage("config.file-not-found", "Cannot read configuration file '" + file
+        + "': no such file. Pass an existing HOCON file to --conf (examples are in conf/examples/).");
+  }
+
+  public static CatalogException configFileUnparseable(Path file, String detail) {
+    return usage("config.unparseable", "Cannot parse configuration file '" + file + "': " + detail
+        + ". Fix the HOCON syntax at the position shown.");
+  }
+
+  public static CatalogException malformedOverride(String override) {
+    return usage("config.bad-override", "Invalid --set '" + override
+        + "': expected KEY=VALUE with a configuration key such as source.format=generic "
+        + "(quote list or object values in HOCON: --set 'ingest.labels=[\"a\",\"b\"]').");
+  }
+
+  // ---- input ----------------------------------------------------------------------------
+
+  public static CatalogException noInput(String job) {
+    return usage("input.none", "Cannot run " + job + ": no input folder is set. "
+        + "Pass --input DIR or set source.input in your --conf file.");
+  }
+
+  public static CatalogException inputNotFound(String input) {
+    return usage("input.not-found", "Cannot ingest: input folder '" + input
+        + "' does not exist or is not a folder. Check --input / source.input.");
+  }
+
+  public static CatalogException noSourceFiles(String input, String pattern) {
+    return usage("input.no-files", "Cannot ingest: no file matches '" + pattern + "' in '" + input
+        + "'. Check source.generic.files (a file name or glob) and source.generic.file-format.");
+  }
+
+  public static CatalogException sourceFileMissing(String file, String key) {
+    return usage("input.file-missing", "Cannot ingest: file '" + file + "' does not exist. Check " + key
+        + " (relative to source.input).");
+  }
+
+  public static CatalogException missingColumns(String file, Collection<String> missing,
+      Collection<String> available) {
+    return usage("input.missing-column", "Cannot ingest '" + file + "': column(s) " + missing
+        + " configured in source.generic.columns are not in the file, which has " + available
+        + ". Fix the column mapping in your --conf file (names are case-sensitive).");
+  }
+
+  public static CatalogException noImageSource() {
+    return usage("input.no-image-source", "Cannot ingest: neither source.generic.columns.image nor "
+        + "source.image-template is set, so no product can have an image. Map the image column, set a "
+        + "template such as '{id}.jpg', or set ingest.missing-image=keep to ingest text-only products.");
+  }
+
+  public static CatalogException badImageTemplate(String template, String detail) {
+    return usage("input.bad-image-template", "Invalid source.image-template '" + template + "': " + detail
+        + ". Use {column} placeholders with column names of the source, e.g. 'image_{imageid}_product_{productid}.jpg'.");
+  }
+
+  // ---- internal invariants ----------------------------------------------------------------
+
+  public static CatalogException rowsLost(long in, long accounted, String detail) {
+    return runtime("ingest.rows-lost", "Ingest accounting failed: " + in + " rows read but " + accounted
+        + " accounted for (" + detail + "). Nothing was hidden: this is a bug in catalog-ml; please report it "
+        + "with the input drop.");
+  }
+
+  private static String from(String origin) {
+    return origin == null || origin.isBlank() ? "" : " (from " + origin + ")";
+  }
+}

@@ -1,0 +1,201 @@
+package io.catalogml.ingest;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import io.catalogml.config.CatalogConfig;
+import io.catalogml.config.Settings.MissingImagePolicy;
+import io.catalogml.core.CatalogErrors;
+import io.catalogml.core.Stage;
+import io.catalogml.lake.Lake;
+import io.delta.tables.DeltaTable;
+import java.sql.Timestamp;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ingests one catalogue drop: reads it, validates every row, MERGEs valid products into
+ * {@code bronze.products} by product id (a row changes only when its record hash changes) and
+ * appends rejected rows to {@code bronze.quarantine} with a reason and a message.
+ */
+public final class IngestStage implements Stage<IngestResult> {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestStage.class);
+  private static final String SEP = "\u001f";
+  private static final String NULL = "\u0000";
+
+  private final SparkSession spark;
+  private final CatalogConfig config;
+  private final Lake lake;
+
+  public IngestStage(SparkSession spark, CatalogConfig config) {
+    this.spark = spark;
+    this.config = config;
+    this.lake = Lake.of(config);
+  }
+
+  @Override
+  public IngestResult execute() {
+    long started = System.nanoTime();
+    String runId = UUID.randomUUID().toString();
+    Timestamp now = new Timestamp(System.currentTimeMillis());
+    CatalogueSource source = Sources.of(config.source(), spark.sparkContext().hadoopConfiguration());
+    if (!source.hasImageSource() && config.ingest().missingImage() == MissingImagePolicy.QUARANTINE) {
+      throw CatalogErrors.noImageSource();
+    }
+    spark.sparkContext().setJobGroup("ingest-" + runId, "catalog-ml ingest " + source.name()
+        + " from " + config.source().input(), false);
+    try {
+      DeltaTable products = ProductTables.createIfNotExists(spark, lake.products(), ProductTables.PRODUCTS, true);
+      DeltaTable quarantine = ProductTables.createIfNotExists(spark, lake.quarantine(), ProductTables.QUARANTINE, false);
+      LOG.info("ingest {}: tables ready at {} s", runId, String.format("%.1f", (System.nanoTime() - started) / 1e9));
+
+      Dataset<Row> checked = IngestValidation.check(source.read(spark), source.imageRoot(), config.ingest())
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        Counts counts = Counts.of(checked);
+        LOG.info("ingest {}: {} rows read and validated ({} valid) in {} s", runId, counts.rowsIn, counts.valid,
+            String.format("%.1f", (System.nanoTime() - started) / 1e9));
+        Dataset<Row> valid = productRows(checked.where(col(IngestValidation.REASON).isNull()),
+            source.name(), runId, now);
+        MergeCounts merged = merge(products, valid);
+        LOG.info("ingest {}: merged into {} (version {}) at {} s", runId, lake.names().products(), merged.version,
+            String.format("%.1f", (System.nanoTime() - started) / 1e9));
+        long quarantineVersion = appendQuarantine(quarantine, lake.quarantine(), checked, runId, now, counts.quarantined());
+        long unchanged = counts.valid - merged.inserted - merged.updated;
+        return new IngestResult("ingest", runId, source.name(), config.source().input(),
+            counts.rowsIn, merged.inserted + merged.updated, merged.inserted, merged.updated, unchanged,
+            counts.quarantined(), counts.byReason, counts.keptWithoutImage,
+            lake.names().products(), merged.version, lake.names().quarantine(), quarantineVersion,
+            (System.nanoTime() - started) / 1e9);
+      } finally {
+        checked.unpersist();
+      }
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  private static Dataset<Row> productRows(Dataset<Row> valid, String sourceName, String runId, Timestamp now) {
+    Column imageOk = col("image.status").equalTo("ok");
+    Column contentHash = sha2(concat_ws(SEP, orNull(col(SourceColumns.TITLE)),
+        orNull(col(SourceColumns.DESCRIPTION)), orNull(col("image_sha256"))), 256);
+    Column recordHash = sha2(concat_ws(SEP, col("content_hash"), orNull(col(SourceColumns.LABEL)),
+        orNull(col("image_uri")), orNull(to_json(col(SourceColumns.ATTRIBUTES)))), 256);
+    return valid
+        .withColumn("image_uri", when(imageOk, col("image.uri")))
+        .withColumn("image_status", when(imageOk, lit("ok")).otherwise(lit("missing")))
+        .withColumn("image_size", when(imageOk, col("image.size")))
+        .withColumn("image_sha256", when(imageOk, col("image.sha256")))
+        .withColumn("image_width", when(imageOk, col("image.width")))
+        .withColumn("image_height", when(imageOk, col("image.height")))
+        .withColumn("image_format", when(imageOk, col("image.format")))
+        .withColumn("content_hash", contentHash)
+        .withColumn("record_hash", recordHash)
+        .withColumn("source_format", lit(sourceName))
+        .withColumn("ingest_run_id", lit(runId))
+        .withColumn("created_at", lit(now))
+        .withColumn("updated_at", lit(now))
+        .select(Arrays.stream(ProductTables.PRODUCTS.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  private static Column orNull(Column c) {
+    return coalesce(c, lit(NULL));
+  }
+
+  private record MergeCounts(long inserted, long updated, long version) {}
+
+  /**
+   * MERGEs only the rows that are new or whose record hash changed, so an identical re-ingest
+   * writes no new table version.
+   */
+  private static MergeCounts merge(DeltaTable products, Dataset<Row> valid) {
+    Dataset<Row> stored = products.toDF().select("product_id", "record_hash");
+    Dataset<Row> changed = valid.join(stored,
+        valid.col("product_id").equalTo(stored.col("product_id"))
+            .and(valid.col("record_hash").equalTo(stored.col("record_hash"))), "left_anti")
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long changedRows = changed.count();
+      long before = ProductTables.version(products);
+      if (changedRows == 0) {
+        return new MergeCounts(0, 0, before);
+      }
+      Map<String, String> update = new LinkedHashMap<>();
+      for (String field : ProductTables.PRODUCTS.fieldNames()) {
+        if (!field.equals("created_at")) {
+          update.put(field, "s." + field);
+        }
+      }
+      products.as("t")
+          .merge(changed.as("s"), "t.product_id = s.product_id")
+          .whenMatched().updateExpr(update)
+          .whenNotMatched().insertAll()
+          .execute();
+      Row last = products.history(1).select("version", "operationMetrics").head();
+      Map<String, String> metrics = last.getJavaMap(1);
+      long inserted = Long.parseLong(metrics.getOrDefault("numTargetRowsInserted", "0"));
+      long updated = Long.parseLong(metrics.getOrDefault("numTargetRowsUpdated", "0"));
+      if (inserted + updated != changedRows) {
+        throw CatalogErrors.rowsLost(changedRows, inserted + updated,
+            "MERGE inserted " + inserted + " and updated " + updated + " of the changed rows");
+      }
+      return new MergeCounts(inserted, updated, last.getLong(0));
+    } finally {
+      changed.unpersist();
+    }
+  }
+
+  private static long appendQuarantine(DeltaTable quarantine, String location, Dataset<Row> checked, String runId,
+      Timestamp now, long rows) {
+    if (rows > 0) {
+      checked.where(col(IngestValidation.REASON).isNotNull())
+          .select(lit(runId).as("ingest_run_id"), lit(now).as("quarantined_at"),
+              col(SourceColumns.SOURCE_FILE), col(SourceColumns.SOURCE_ROW), col(SourceColumns.PRODUCT_ID),
+              col(IngestValidation.REASON), col(IngestValidation.MESSAGE), col(SourceColumns.RAW_RECORD))
+          .write().format("delta").mode("append").save(location);
+    }
+    return ProductTables.version(quarantine);
+  }
+
+  /** Row counts of a validated drop, from one pass over the cached frame. */
+  private record Counts(long rowsIn, long valid, long keptWithoutImage, Map<String, Long> byReason) {
+    static Counts of(Dataset<Row> checked) {
+      long rowsIn = 0;
+      long valid = 0;
+      long kept = 0;
+      Map<String, Long> byReason = new TreeMap<>();
+      for (Row r : checked.groupBy(col(IngestValidation.REASON), col("image.status")).count().collectAsList()) {
+        long n = r.getLong(2);
+        rowsIn += n;
+        if (r.isNullAt(0)) {
+          valid += n;
+          if (!"ok".equals(r.getString(1))) {
+            kept += n;
+          }
+        } else {
+          byReason.merge(r.getString(0), n, Long::sum);
+        }
+      }
+      return new Counts(rowsIn, valid, kept, Map.copyOf(byReason));
+    }
+
+    long quarantined() {
+      return byReason.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+}

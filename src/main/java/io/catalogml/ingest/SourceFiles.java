@@ -1,0 +1,122 @@
+package io.catalogml.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import io.catalogml.config.CatalogConfig.CsvOptions;
+import io.catalogml.config.Settings.FileFormat;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads source files into string columns plus provenance: {@link SourceColumns#SOURCE_FILE},
+ * {@link SourceColumns#SOURCE_ROW}, {@link SourceColumns#RAW_RECORD} and
+ * {@link SourceColumns#MALFORMED}. Column names are cleaned (byte-order mark and blanks removed,
+ * an empty name becomes {@code _cN}).
+ */
+final class SourceFiles {
+  static final String CORRUPT = "_corrupt_record";
+
+  private SourceFiles() {}
+
+  /** The data columns of a frame returned by {@link #read}, in file order. */
+  static List<String> dataColumns(Dataset<Row> frame) {
+    List<String> names = new ArrayList<>(Arrays.asList(frame.columns()));
+    names.removeAll(List.of(SourceColumns.SOURCE_FILE, SourceColumns.SOURCE_ROW,
+        SourceColumns.RAW_RECORD, SourceColumns.MALFORMED));
+    return names;
+  }
+
+  static Dataset<Row> read(SparkSession spark, FileFormat format, String path, CsvOptions csv) {
+    Dataset<Row> raw = switch (format) {
+      case CSV -> csv(spark, path, csv);
+      case JSON -> json(spark, path);
+      case PARQUET -> spark.read().parquet(path);
+    };
+    return withProvenance(raw, format);
+  }
+
+  private static Dataset<Row> csv(SparkSession spark, String path, CsvOptions o) {
+    DataFrameReader reader = spark.read().format("csv")
+        .option("header", "true")
+        .option("multiLine", "true")
+        .option("sep", o.delimiter())
+        .option("quote", o.quote())
+        .option("escape", o.escape())
+        .option("encoding", o.encoding())
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT);
+    StructType header = reader.load(path).schema();
+    StructType schema = new StructType();
+    for (int i = 0; i < header.size(); i++) {
+      schema = schema.add(cleanName(header.fields()[i].name(), i), DataTypes.StringType);
+    }
+    schema = schema.add(CORRUPT, DataTypes.StringType);
+    return reader.schema(schema).load(path);
+  }
+
+  private static Dataset<Row> json(SparkSession spark, String path) {
+    return spark.read().option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT).json(path);
+  }
+
+  private static String cleanName(String name, int index) {
+    String cleaned = name.replace("\uFEFF", "").trim();
+    return cleaned.isEmpty() ? "_c" + index : cleaned;
+  }
+
+  /**
+   * Adds file, 1-based record number (by file, then split offset, then position in the split),
+   * raw record JSON and the malformed flag; casts every data column to string.
+   */
+  private static Dataset<Row> withProvenance(Dataset<Row> raw, FileFormat format) {
+    List<String> names = new ArrayList<>(Arrays.asList(raw.columns()));
+    boolean hasCorrupt = names.remove(CORRUPT);
+    List<Column> selected = new ArrayList<>();
+    for (String name : names) {
+      selected.add(quoted(name).cast(DataTypes.StringType).as(name));
+    }
+    selected.add((hasCorrupt ? col(CORRUPT) : lit(null).cast(DataTypes.StringType)).as(CORRUPT));
+    selected.add(col("_metadata.file_path").as(SourceColumns.SOURCE_FILE));
+    selected.add(col("_metadata.file_block_start").as("_block"));
+    selected.add(monotonically_increasing_id().as("_pos"));
+    Dataset<Row> withMeta = raw.select(selected.toArray(Column[]::new));
+
+    List<Column> out = new ArrayList<>();
+    names.forEach(n -> out.add(quoted(n)));
+    Column corrupt = col(CORRUPT);
+    Column dataJson = to_json(struct(names.stream().map(SourceFiles::quoted).toArray(Column[]::new)));
+    out.add(col(SourceColumns.SOURCE_FILE));
+    out.add(row_number().over(Window.partitionBy(SourceColumns.SOURCE_FILE).orderBy("_block", "_pos"))
+        .cast(DataTypes.LongType).as(SourceColumns.SOURCE_ROW));
+    out.add(when(corrupt.isNotNull(), corrupt).otherwise(dataJson).as(SourceColumns.RAW_RECORD));
+    out.add(when(corrupt.isNotNull(), lit("record could not be parsed as " + formatName(format)))
+        .as(SourceColumns.MALFORMED));
+    return withMeta.select(out.toArray(Column[]::new));
+  }
+
+  static Column quoted(String name) {
+    return col("`" + name.replace("`", "``") + "`");
+  }
+
+  private static String formatName(FileFormat format) {
+    return switch (format) {
+      case CSV -> "CSV (wrong number of fields or broken quoting)";
+      case JSON -> "JSON (one object per line expected)";
+      case PARQUET -> "Parquet";
+    };
+  }
+}

@@ -1,0 +1,185 @@
+package io.catalogml.ingest;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.catalogml.config.CatalogConfig.Columns;
+import io.catalogml.config.CatalogConfig.SourceSettings;
+import io.catalogml.config.Setting;
+import io.catalogml.config.Settings.FileFormat;
+import io.catalogml.core.CatalogErrors;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the {@link CatalogueSource} that {@code source.format} names. */
+public final class Sources {
+  private Sources() {}
+
+  /** Column layout of the Rakuten challenge X and Y files. */
+  static final Columns RAKUTEN_COLUMNS = new Columns("productid", "designation", "description", "",
+      "", List.of("index", "imageid"));
+
+  /** The source of a drop; checks that the input folder exists. */
+  public static CatalogueSource of(SourceSettings settings, Configuration hadoop) {
+    if (settings.input().isBlank()) {
+      throw CatalogErrors.noInput("ingest");
+    }
+    Path input = qualify(settings.input(), hadoop);
+    if (!isDirectory(input, hadoop)) {
+      throw CatalogErrors.inputNotFound(settings.input());
+    }
+    String imageRoot = imageRoot(input, settings.imageRoot(), hadoop);
+    return switch (settings.format()) {
+      case GENERIC -> new Generic(settings, input, imageRoot, hadoop);
+      case RAKUTEN -> new Rakuten(settings, input, imageRoot, hadoop);
+    };
+  }
+
+  private static String imageRoot(Path input, String root, Configuration hadoop) {
+    if (root.isBlank() || root.equals(".")) {
+      return input.toString();
+    }
+    Path p = new Path(root);
+    return p.isAbsolute() || p.toUri().getScheme() != null
+        ? qualify(root, hadoop).toString()
+        : new Path(input, root).toString();
+  }
+
+  private static Path qualify(String path, Configuration hadoop) {
+    try {
+      Path p = new Path(path);
+      if (p.toUri().getScheme() == null) {
+        p = new Path(java.nio.file.Path.of(path).toAbsolutePath().normalize().toUri());
+      }
+      return p.getFileSystem(hadoop).makeQualified(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean isDirectory(Path p, Configuration hadoop) {
+    try {
+      return p.getFileSystem(hadoop).getFileStatus(p).isDirectory();
+    } catch (java.io.FileNotFoundException e) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void requireMatches(Path input, String pattern, Configuration hadoop, String key) {
+    try {
+      FileSystem fs = input.getFileSystem(hadoop);
+      FileStatus[] matches = fs.globStatus(new Path(input, pattern));
+      if (matches == null || matches.length == 0) {
+        if (key == null) {
+          throw CatalogErrors.noSourceFiles(input.toString(), pattern);
+        }
+        throw CatalogErrors.sourceFileMissing(new Path(input, pattern).toString(), key);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A generic catalogue in CSV, JSON lines or Parquet with a configured column mapping. */
+  static final class Generic implements CatalogueSource {
+    private final SourceSettings settings;
+    private final String files;
+    private final String imageRoot;
+    private final SourceMapping mapping;
+
+    Generic(SourceSettings settings, Path input, String imageRoot, Configuration hadoop) {
+      this.settings = settings;
+      this.imageRoot = imageRoot;
+      this.mapping = new SourceMapping(settings.columns(), settings.imageTemplate());
+      requireMatches(input, settings.files(), hadoop, null);
+      this.files = new Path(input, settings.files()).toString();
+    }
+
+    @Override
+    public Dataset<Row> read(SparkSession spark) {
+      Dataset<Row> frame = SourceFiles.read(spark, settings.fileFormat(), files, settings.csv());
+      return mapping.apply(frame, files);
+    }
+
+    @Override
+    public String name() {
+      return "generic-" + Setting.configName(settings.fileFormat());
+    }
+
+    @Override
+    public String imageRoot() {
+      return imageRoot;
+    }
+
+    @Override
+    public boolean hasImageSource() {
+      return mapping.hasImageSource();
+    }
+  }
+
+  /** The Rakuten challenge layout: an X file joined by index with an optional Y file of labels. */
+  static final class Rakuten implements CatalogueSource {
+    private final SourceSettings settings;
+    private final String xFile;
+    private final String yFile;
+    private final String imageRoot;
+    private final SourceMapping mapping;
+
+    Rakuten(SourceSettings settings, Path input, String imageRoot, Configuration hadoop) {
+      this.settings = settings;
+      this.imageRoot = imageRoot;
+      requireMatches(input, settings.rakutenXFile(), hadoop, "source.rakuten.x-file");
+      this.xFile = new Path(input, settings.rakutenXFile()).toString();
+      if (settings.rakutenYFile().isBlank()) {
+        this.yFile = null;
+      } else {
+        requireMatches(input, settings.rakutenYFile(), hadoop, "source.rakuten.y-file");
+        this.yFile = new Path(input, settings.rakutenYFile()).toString();
+      }
+      Columns c = RAKUTEN_COLUMNS;
+      this.mapping = new SourceMapping(new Columns(c.id(), c.title(), c.description(), c.image(),
+          yFile == null ? "" : "prdtypecode", c.extra()), settings.imageTemplate());
+    }
+
+    @Override
+    public Dataset<Row> read(SparkSession spark) {
+      Dataset<Row> x = SourceFiles.read(spark, FileFormat.CSV, xFile, settings.csv()).withColumnRenamed("_c0", "index");
+      if (yFile != null) {
+        Dataset<Row> y = SourceFiles.read(spark, FileFormat.CSV, yFile, settings.csv());
+        List<String> yColumns = SourceFiles.dataColumns(y);
+        if (!yColumns.contains("prdtypecode")) {
+          throw CatalogErrors.missingColumns(yFile, List.of("prdtypecode"), yColumns);
+        }
+        Dataset<Row> labels = y.select(col("_c0").as("_y_index"), col("prdtypecode"))
+            .where(col("_y_index").isNotNull())
+            .dropDuplicates("_y_index");
+        x = x.join(labels, x.col("index").equalTo(labels.col("_y_index")), "left").drop("_y_index");
+      }
+      return mapping.apply(x, xFile);
+    }
+
+    @Override
+    public String name() {
+      return "rakuten";
+    }
+
+    @Override
+    public boolean hasImageSource() {
+      return mapping.hasImageSource();
+    }
+
+    @Override
+    public String imageRoot() {
+      return imageRoot;
+    }
+  }
+}

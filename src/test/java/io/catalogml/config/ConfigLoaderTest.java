@@ -1,0 +1,128 @@
+package io.catalogml.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.catalogml.Fixtures;
+import io.catalogml.config.Settings.FileFormat;
+import io.catalogml.config.Settings.MissingImagePolicy;
+import io.catalogml.config.Settings.SourceFormat;
+import io.catalogml.core.CatalogException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaultsDescribeAnEmbeddedLocalRun() {
+    CatalogConfig c = ConfigLoader.load(List.of(), List.of());
+    assertThat(c.spark().master()).isEqualTo("local[*]");
+    assertThat(c.lake().root()).isEqualTo("./lake");
+    assertThat(c.tracking().uri()).isEmpty();
+    assertThat(c.tables().products()).isEqualTo("bronze.products");
+    assertThat(c.source().format()).isEqualTo(SourceFormat.GENERIC);
+    assertThat(c.source().fileFormat()).isEqualTo(FileFormat.CSV);
+    assertThat(c.ingest().missingImage()).isEqualTo(MissingImagePolicy.QUARANTINE);
+    assertThat(c.spark().conf()).containsEntry("spark.sql.shuffle.partitions", "8");
+  }
+
+  @Test
+  void everyDefaultKeyIsKnownAndEveryKnownKeyHasADefault() {
+    var merged = ConfigLoader.merged(List.of(), List.of());
+    for (Setting<?> s : Settings.ALL) {
+      assertThat(merged.hasPathOrNull(s.path())).as(s.path()).isTrue();
+    }
+  }
+
+  @Test
+  void filesLayerInOrderAndSetWinsLast() {
+    Path a = Fixtures.write(dir.resolve("a.conf"), "lake.root = /a\nsource.format = rakuten\n");
+    Path b = Fixtures.write(dir.resolve("b.conf"), "lake.root = /b\n");
+    CatalogConfig c = ConfigLoader.load(List.of(a, b), List.of("lake.root=/c", "spark.master=local[2]"));
+    assertThat(c.lake().root()).isEqualTo("/c");
+    assertThat(c.source().format()).isEqualTo(SourceFormat.RAKUTEN);
+    assertThat(c.spark().master()).isEqualTo("local[2]");
+    assertThat(ConfigLoader.load(List.of(a, b), List.of()).lake().root()).isEqualTo("/b");
+  }
+
+  @Test
+  void setAcceptsHoconListsAndQuotedSparkKeys() {
+    CatalogConfig c = ConfigLoader.load(List.of(), List.of(
+        "ingest.labels=[\"Tshirts\", \"Watches\"]",
+        "spark.conf.\"spark.sql.shuffle.partitions\"=3",
+        "source.generic.columns.extra=[gender, season]"));
+    assertThat(c.ingest().labels()).containsExactlyInAnyOrder("Tshirts", "Watches");
+    assertThat(c.spark().conf()).containsEntry("spark.sql.shuffle.partitions", "3");
+    assertThat(c.source().columns().extra()).containsExactly("gender", "season");
+  }
+
+  @Test
+  void exampleConfigurationsLoad() {
+    CatalogConfig fashion = ConfigLoader.load(List.of(Path.of("conf/examples/fashion.conf")), List.of());
+    assertThat(fashion.source().columns().title()).isEqualTo("productDisplayName");
+    CatalogConfig rakuten = ConfigLoader.load(List.of(Path.of("conf/examples/rakuten.conf")), List.of());
+    assertThat(rakuten.source().format()).isEqualTo(SourceFormat.RAKUTEN);
+    assertThat(rakuten.ingest().labels()).hasSize(27);
+  }
+
+  @Test
+  void unknownKeyIsRejectedWithItsOriginAndASuggestion() {
+    Path f = Fixtures.write(dir.resolve("typo.conf"), "lake {\n  rooot = /x\n}\n");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(f), List.of()))
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("unknown key 'lake.rooot'")
+        .hasMessageContaining("typo.conf: 2")
+        .hasMessageContaining("Did you mean 'lake.root'?")
+        .extracting(e -> ((CatalogException) e).exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void unknownKeyFromSetIsRejected() {
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), List.of("source.fromat=csv")))
+        .hasMessageContaining("unknown key 'source.fromat'")
+        .hasMessageContaining("Did you mean 'source.format'?");
+  }
+
+  @Test
+  void badEnumValueNamesKeyValueAndAllowedValues() {
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), List.of("source.generic.file-format=xml")))
+        .hasMessage("Invalid configuration: source.generic.file-format = \"xml\" (from --set source.generic.file-format)"
+            + " is not allowed; expected one of: csv, json, parquet. Fix the value, or remove the key to use the default.");
+  }
+
+  @Test
+  void badValuesOfEveryKindAreRejected() {
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), List.of("tracking.uri=localhost:5000")))
+        .hasMessageContaining("tracking.uri = \"localhost:5000\"")
+        .hasMessageContaining("empty, or an http(s) URL");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), List.of("ingest.id-pattern=[a-z")))
+        .hasMessageContaining("ingest.id-pattern")
+        .hasMessageContaining("a valid Java regular expression");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), List.of("source.csv.delimiter=;;")))
+        .hasMessageContaining("exactly one character");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), List.of("tables.products=Bronze Products")))
+        .hasMessageContaining("a table name like 'bronze.products'");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), List.of("ingest.labels=shoes")))
+        .hasMessageContaining("ingest.labels = \"shoes\"")
+        .hasMessageContaining("list of strings");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), List.of("spark.master=")))
+        .hasMessageContaining("spark.master")
+        .hasMessageContaining("a non-empty string");
+  }
+
+  @Test
+  void malformedSetAndMissingFileAreClear() {
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), List.of("lake.root")))
+        .hasMessageContaining("Invalid --set 'lake.root': expected KEY=VALUE");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(dir.resolve("nope.conf")), List.of()))
+        .hasMessageContaining("nope.conf': no such file");
+    Path broken = Fixtures.write(dir.resolve("broken.conf"), "lake { root = \n");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(broken), List.of()))
+        .hasMessageContaining("Cannot parse configuration file")
+        .hasMessageContaining("broken.conf");
+  }
+}
