@@ -5,12 +5,10 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import io.catalogml.core.CatalogErrors;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -202,10 +200,6 @@ public final class Setting<T> {
     });
   }
 
-  static <T> Setting<T> mapped(Setting<String> base, String type, Function<String, T> parse) {
-    return new Setting<>(base.path, type, base.help, false, (c, p) -> parse.apply(base.reader.read(c, p)));
-  }
-
   /** The name an enum constant has in configuration: lower case, '-' for '_'. */
   public static String configName(Enum<?> e) {
     return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -220,9 +214,5 @@ public final class Setting<T> {
   @Override
   public String toString() {
     return path + " (" + type + ")";
-  }
-
-  static List<String> words(String... w) {
-    return Arrays.asList(w);
   }
 }
