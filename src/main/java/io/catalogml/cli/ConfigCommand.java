@@ -20,14 +20,20 @@ final class ConfigCommand implements Callable<Integer> {
   @Option(names = "--reference", description = "Print every key with its type and help as a Markdown table.")
   boolean reference;
 
+  /** Every configuration key as a Markdown table (also in the README, checked by a test). */
+  static String referenceTable() {
+    StringBuilder table = new StringBuilder("| key | type | meaning |\n|---|---|---|\n");
+    for (Setting<?> s : Settings.ALL) {
+      table.append("| `").append(s.path()).append("` | ").append(s.type()).append(" | ").append(s.help())
+          .append(" |\n");
+    }
+    return table.toString();
+  }
+
   @Override
   public Integer call() {
     if (reference) {
-      System.out.println("| key | type | meaning |");
-      System.out.println("|---|---|---|");
-      for (Setting<?> s : Settings.ALL) {
-        System.out.println("| `" + s.path() + "` | " + s.type() + " | " + s.help() + " |");
-      }
+      System.out.print(referenceTable());
       return 0;
     }
     try {

@@ -30,6 +30,7 @@ final class JobRunner {
     try {
       CatalogConfig conf = config.get();
       SparkSession spark = SparkSessions.create(conf.spark(), job);
+      LOG.info("catalog-ml {} on Spark {}, master {}", job, spark.version(), spark.sparkContext().master());
       try {
         StageResult result = body.apply(spark, conf);
         out.println(Json.line(result));

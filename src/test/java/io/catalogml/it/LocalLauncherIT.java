@@ -1,0 +1,76 @@
+package io.catalogml.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code jobs/catalog-ml} as a user runs it: the README's main command, help, and a bad setting. */
+class LocalLauncherIT {
+  @TempDir
+  Path dir;
+
+  /** The README's main command, read from the README so that the two cannot drift apart. */
+  static List<String> readmeMainCommand() throws Exception {
+    String readme = Files.readString(Processes.ROOT.resolve("README.md"));
+    String line = readme.lines().filter(l -> l.startsWith("jobs/catalog-ml ingest")).findFirst()
+        .orElseThrow(() -> new AssertionError("README has no 'jobs/catalog-ml ingest' command line"));
+    return new ArrayList<>(List.of(line.trim().split("\\s+")));
+  }
+
+  @Test
+  void readmeCommandIngestsTheBundledSampleAndEndsWithJson() throws Exception {
+    Path lake = dir.resolve("lake");
+    List<String> command = readmeMainCommand();
+    assertThat(command).contains("data/sample/fashion");
+    command.addAll(List.of("--set", "lake.root=" + lake));
+    Processes.Run run = Processes.run(Map.of(), command.toArray(String[]::new));
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout().strip().lines()).as("stdout carries only the result").hasSize(1);
+    JsonNode result = run.lastJson();
+    assertThat(result.get("job").asText()).isEqualTo("ingest");
+    assertThat(result.get("rowsIn").asLong()).isEqualTo(1000);
+    assertThat(result.get("upserted").asLong()).isEqualTo(1000);
+    assertThat(result.get("quarantined").asLong()).isZero();
+    assertThat(lake.resolve("bronze/products/_delta_log")).isDirectory();
+    assertThat(lake.resolve("bronze/quarantine/_delta_log")).isDirectory();
+  }
+
+  @Test
+  void helpListsTheJobsAndEachJobHasHelp() throws Exception {
+    Processes.Run top = Processes.run(Map.of(), "jobs/catalog-ml", "--help");
+    assertThat(top.exitCode()).as(top.toString()).isZero();
+    assertThat(top.stdout()).contains("ingest", "config", "bench");
+    Processes.Run ingest = Processes.run(Map.of(), "jobs/catalog-ml", "ingest", "--help");
+    assertThat(ingest.exitCode()).isZero();
+    assertThat(ingest.stdout()).contains("--conf=FILE", "--set=KEY=VALUE", "--input=DIR");
+  }
+
+  @Test
+  void aBadSettingFailsBeforeSparkStartsWithAClearMessage() throws Exception {
+    Processes.Run run = Processes.run(Map.of(), "jobs/catalog-ml", "ingest",
+        "--input", "data/sample/fashion", "--set", "source.generic.file-format=xlsx");
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).contains("source.generic.file-format = \"xlsx\"", "one of: csv, json, parquet");
+    assertThat(run.stderr()).doesNotContain("SparkContext");
+    JsonNode failure = run.lastJson();
+    assertThat(failure.get("status").asText()).isEqualTo("failed");
+    assertThat(failure.get("error").asText()).isEqualTo("config.bad-value");
+  }
+
+  @Test
+  void aMissingInputFolderIsAUsageError() throws Exception {
+    Processes.Run run = Processes.run(Map.of(), "jobs/catalog-ml", "ingest",
+        "--conf", "conf/examples/fashion.conf", "--input", dir.resolve("nowhere").toString(),
+        "--set", "lake.root=" + dir.resolve("lake"));
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.stderr()).contains("does not exist or is not a folder");
+    assertThat(Files.exists(dir.resolve("lake"))).isFalse();
+  }
+}

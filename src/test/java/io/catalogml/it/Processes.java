@@ -1,0 +1,61 @@
+package io.catalogml.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.catalogml.core.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the project's launchers as real processes, from the project root. */
+final class Processes {
+  static final Path ROOT = Path.of(System.getProperty("catalogml.root", ".")).toAbsolutePath();
+
+  private Processes() {}
+
+  /** Exit code, stdout and stderr of a finished process. */
+  record Run(int exitCode, String stdout, String stderr) {
+    /** The last stdout line, parsed as JSON (every job ends with one). */
+    JsonNode lastJson() {
+      String[] lines = stdout.strip().split("\n");
+      try {
+        return Json.mapper().readTree(lines[lines.length - 1]);
+      } catch (IOException e) {
+        throw new AssertionError("last stdout line is not JSON:\n" + stdout + "\nstderr:\n" + stderr, e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr (tail)\n"
+          + stderr.substring(Math.max(0, stderr.length() - 4000));
+    }
+  }
+
+  static Run run(Map<String, String> env, String... command) throws IOException, InterruptedException {
+    Path out = Files.createTempFile("catalog-ml-it", ".out");
+    Path err = Files.createTempFile("catalog-ml-it", ".err");
+    try {
+      ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(command)))
+          .directory(ROOT.toFile())
+          .redirectOutput(out.toFile())
+          .redirectError(err.toFile());
+      pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+      pb.environment().putAll(env);
+      Process p = pb.start();
+      if (!p.waitFor(10, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new AssertionError("timed out: " + String.join(" ", command));
+      }
+      return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
+    } finally {
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.catalogml.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jobs/submit.sh} through a real spark-submit (SPARK_HOME from pyspark 3.5.7, installed
+ * by jobs/test.sh) with the fat jar. Outside CI a missing SPARK_HOME skips; with CI=true it fails.
+ */
+class SparkSubmitIT {
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void requireSpark() {
+    String home = System.getenv("SPARK_HOME");
+    boolean present = home != null && Files.isExecutable(Path.of(home, "bin", "spark-submit"));
+    if (!present && "true".equals(System.getenv("CI"))) {
+      fail("SPARK_HOME is not a Spark distribution; jobs/test.sh installs pyspark==3.5.7 and sets it");
+    }
+    assumeTrue(present, "SPARK_HOME not set: run the tests through jobs/test.sh");
+  }
+
+  @Test
+  void rakutenSampleIngestsThroughSparkSubmitAndReingestsUnchanged() throws Exception {
+    Path lake = dir.resolve("lake");
+    String[] command = {"jobs/submit.sh", "--master", "local[2]", "--", "ingest",
+        "--conf", "conf/examples/rakuten.conf", "--input", "data/sample/rakuten", "--set", "lake.root=" + lake};
+    Processes.Run first = Processes.run(Map.of("CATALOG_ML_JAR", System.getProperty("catalogml.fatJar")), command);
+    assertThat(first.exitCode()).as(first.toString()).isZero();
+    JsonNode r1 = first.lastJson();
+    assertThat(r1.get("rowsIn").asLong()).isEqualTo(499);
+    assertThat(r1.get("inserted").asLong()).isEqualTo(499);
+    assertThat(first.stderr()).contains("local[2]");
+
+    Processes.Run second = Processes.run(Map.of("CATALOG_ML_JAR", System.getProperty("catalogml.fatJar")), command);
+    assertThat(second.exitCode()).as(second.toString()).isZero();
+    JsonNode r2 = second.lastJson();
+    assertThat(r2.get("unchanged").asLong()).isEqualTo(499);
+    assertThat(r2.get("productsVersion").asLong()).isEqualTo(r1.get("productsVersion").asLong());
+  }
+}
