@@ -13,6 +13,7 @@ import io.catalogml.config.Settings.MissingImagePolicy;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
 import io.catalogml.lake.Lake;
+import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.util.Arrays;
@@ -121,38 +122,45 @@ public final class IngestStage implements Stage<IngestResult> {
 
   /**
    * MERGEs only the rows that are new or whose record hash changed, so an identical re-ingest
-   * writes no new table version.
+   * writes no new table version. A drop with new products only runs an insert-only MERGE,
+   * which Delta executes in one pass.
    */
   private static MergeCounts merge(DeltaTable products, Dataset<Row> valid) {
-    Dataset<Row> stored = products.toDF().select("product_id", "record_hash");
-    Dataset<Row> changed = valid.join(stored,
-        valid.col("product_id").equalTo(stored.col("product_id"))
-            .and(valid.col("record_hash").equalTo(stored.col("record_hash"))), "left_anti")
+    Dataset<Row> stored = products.toDF().select(col("product_id").as("_stored_id"),
+        col("record_hash").as("_stored_hash"));
+    Dataset<Row> changed = valid
+        .join(stored, valid.col("product_id").equalTo(stored.col("_stored_id")), "left")
+        .withColumn("_change", when(col("_stored_id").isNull(), lit("insert"))
+            .when(col("_stored_hash").notEqual(col("record_hash")), lit("update")))
+        .where(col("_change").isNotNull())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      long changedRows = changed.count();
+      Map<String, Long> expected = new TreeMap<>(Map.of("insert", 0L, "update", 0L));
+      changed.groupBy("_change").count().collectAsList().forEach(r -> expected.put(r.getString(0), r.getLong(1)));
       long before = ProductTables.version(products);
-      if (changedRows == 0) {
+      if (expected.get("insert") + expected.get("update") == 0) {
         return new MergeCounts(0, 0, before);
       }
-      Map<String, String> update = new LinkedHashMap<>();
-      for (String field : ProductTables.PRODUCTS.fieldNames()) {
-        if (!field.equals("created_at")) {
-          update.put(field, "s." + field);
+      DeltaMergeBuilder merge = products.as("t")
+          .merge(changed.drop("_stored_id", "_stored_hash", "_change").as("s"), "t.product_id = s.product_id");
+      if (expected.get("update") > 0) {
+        Map<String, String> update = new LinkedHashMap<>();
+        for (String field : ProductTables.PRODUCTS.fieldNames()) {
+          if (!field.equals("created_at")) {
+            update.put(field, "s." + field);
+          }
         }
+        merge = merge.whenMatched().updateExpr(update);
       }
-      products.as("t")
-          .merge(changed.as("s"), "t.product_id = s.product_id")
-          .whenMatched().updateExpr(update)
-          .whenNotMatched().insertAll()
-          .execute();
+      merge.whenNotMatched().insertAll().execute();
       Row last = products.history(1).select("version", "operationMetrics").head();
       Map<String, String> metrics = last.getJavaMap(1);
       long inserted = Long.parseLong(metrics.getOrDefault("numTargetRowsInserted", "0"));
       long updated = Long.parseLong(metrics.getOrDefault("numTargetRowsUpdated", "0"));
-      if (inserted + updated != changedRows) {
-        throw CatalogErrors.rowsLost(changedRows, inserted + updated,
-            "MERGE inserted " + inserted + " and updated " + updated + " of the changed rows");
+      if (inserted != expected.get("insert") || updated != expected.get("update")) {
+        throw CatalogErrors.rowsLost(expected.get("insert") + expected.get("update"), inserted + updated,
+            "expected " + expected + " but MERGE inserted " + inserted + " and updated " + updated
+                + "; was the table written concurrently?");
       }
       return new MergeCounts(inserted, updated, last.getLong(0));
     } finally {

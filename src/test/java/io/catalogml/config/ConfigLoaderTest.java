@@ -27,7 +27,7 @@ class ConfigLoaderTest {
     assertThat(c.source().format()).isEqualTo(SourceFormat.GENERIC);
     assertThat(c.source().fileFormat()).isEqualTo(FileFormat.CSV);
     assertThat(c.ingest().missingImage()).isEqualTo(MissingImagePolicy.QUARANTINE);
-    assertThat(c.spark().conf()).containsEntry("spark.sql.shuffle.partitions", "8");
+    assertThat(c.spark().conf()).containsEntry("spark.sql.shuffle.partitions", "4");
   }
 
   @Test
