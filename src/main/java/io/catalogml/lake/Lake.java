@@ -1,0 +1,53 @@
+package io.catalogml.lake;
+
+import io.catalogml.config.CatalogConfig;
+import java.io.Serializable;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The table catalogue: maps logical table names ({@code bronze.products}) to Delta table
+ * locations under the lake root ({@code <root>/bronze/products}). Every stage finds its tables
+ * here, so moving the lake is one setting.
+ */
+public final class Lake implements Serializable {
+  private final String root;
+  private final CatalogConfig.TableNames names;
+
+  public Lake(String root, CatalogConfig.TableNames names) {
+    this.root = root;
+    this.names = names;
+  }
+
+  /** The lake of a run's configuration. */
+  public static Lake of(CatalogConfig config) {
+    return new Lake(config.lake().root(), config.tables());
+  }
+
+  /** Location of a logical table name. */
+  public String location(String tableName) {
+    return new Path(qualifiedRoot(), tableName.replace('.', '/')).toString();
+  }
+
+  /** Location of the products table. */
+  public String products() {
+    return location(names.products());
+  }
+
+  /** Location of the quarantine table. */
+  public String quarantine() {
+    return location(names.quarantine());
+  }
+
+  /** Logical table names. */
+  public CatalogConfig.TableNames names() {
+    return names;
+  }
+
+  private String qualifiedRoot() {
+    Path p = new Path(root);
+    if (p.toUri().getScheme() != null) {
+      return root;
+    }
+    return new Path(java.nio.file.Path.of(root).toAbsolutePath().normalize().toUri()).toString();
+  }
+}
