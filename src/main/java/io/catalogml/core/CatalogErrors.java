@@ -90,6 +90,13 @@ public final class CatalogErrors {
         + ". Fix the column mapping in your --conf file (names are case-sensitive).");
   }
 
+  public static CatalogException csvHeaderMismatch(String file, Collection<String> found, String firstFile,
+      Collection<String> expected) {
+    return usage("input.header-mismatch", "Cannot ingest '" + file + "': its header " + found
+        + " differs from the header " + expected + " of '" + firstFile + "'. All CSV files of one drop must "
+        + "have the same columns in the same order: fix the file, or ingest it as a drop of its own.");
+  }
+
   public static CatalogException noImageSource() {
     return usage("input.no-image-source", "Cannot ingest: neither source.generic.columns.image nor "
         + "source.image-template is set, so no product can have an image. Map the image column, set a "

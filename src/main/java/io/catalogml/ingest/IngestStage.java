@@ -176,6 +176,11 @@ public final class IngestStage implements Stage<IngestResult> {
               col(SourceColumns.SOURCE_FILE), col(SourceColumns.SOURCE_ROW), col(SourceColumns.PRODUCT_ID),
               col(IngestValidation.REASON), col(IngestValidation.MESSAGE), col(SourceColumns.RAW_RECORD))
           .write().format("delta").mode("append").save(location);
+      Row last = quarantine.history(1).select("operationMetrics").head();
+      long written = Long.parseLong(last.<String, String>getJavaMap(0).getOrDefault("numOutputRows", "-1"));
+      if (written != rows) {
+        throw CatalogErrors.rowsLost(rows, written, "the quarantine append wrote a different number of rows");
+      }
     }
     return ProductTables.version(quarantine);
   }

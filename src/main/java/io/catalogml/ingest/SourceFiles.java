@@ -8,11 +8,21 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
+import com.univocity.parsers.csv.CsvParser;
+import com.univocity.parsers.csv.CsvParserSettings;
 import io.catalogml.config.CatalogConfig.CsvOptions;
 import io.catalogml.config.Settings.FileFormat;
+import io.catalogml.core.CatalogErrors;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -60,13 +70,52 @@ final class SourceFiles {
         .option("encoding", o.encoding())
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT);
-    StructType header = reader.load(path).schema();
+    Dataset<Row> probe = reader.load(path);
+    List<String> header = new ArrayList<>();
+    for (int i = 0; i < probe.schema().size(); i++) {
+      header.add(cleanName(probe.schema().fields()[i].name(), i));
+    }
+    String[] files = probe.inputFiles();
+    if (files.length > 1) {
+      requireSameHeader(spark, files, header, o);
+    }
     StructType schema = new StructType();
-    for (int i = 0; i < header.size(); i++) {
-      schema = schema.add(cleanName(header.fields()[i].name(), i), DataTypes.StringType);
+    for (String name : header) {
+      schema = schema.add(name, DataTypes.StringType);
     }
     schema = schema.add(CORRUPT, DataTypes.StringType);
     return reader.schema(schema).load(path);
+  }
+
+  /**
+   * Spark maps every file's columns by position to the first file's header; a drop whose files
+   * order their columns differently would be silently scrambled, so it fails here instead.
+   */
+  private static void requireSameHeader(SparkSession spark, String[] files, List<String> expected, CsvOptions o) {
+    CsvParserSettings settings = new CsvParserSettings();
+    settings.getFormat().setDelimiter(o.delimiter().charAt(0));
+    settings.getFormat().setQuote(o.quote().charAt(0));
+    settings.getFormat().setQuoteEscape(o.escape().charAt(0));
+    settings.setMaxColumns(Math.max(512, expected.size() * 2));
+    CsvParser parser = new CsvParser(settings);
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    for (String file : files) {
+      Path path = new Path(file);
+      try (BufferedReader in = new BufferedReader(
+          new InputStreamReader(path.getFileSystem(hadoop).open(path), Charset.forName(o.encoding())))) {
+        String line = in.readLine();
+        String[] names = line == null ? new String[0] : parser.parseLine(line);
+        List<String> found = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+          found.add(cleanName(names[i] == null ? "" : names[i], i));
+        }
+        if (!found.equals(expected)) {
+          throw CatalogErrors.csvHeaderMismatch(file, found, files[0], expected);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 
   private static Dataset<Row> json(SparkSession spark, String path) {

@@ -1,22 +1,25 @@
 package io.catalogml.ingest;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
 
 import io.catalogml.config.CatalogConfig.Columns;
 import io.catalogml.config.CatalogConfig.SourceSettings;
 import io.catalogml.config.Setting;
 import io.catalogml.config.Settings.FileFormat;
 import io.catalogml.core.CatalogErrors;
+import io.catalogml.core.CatalogException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 
 /** Builds the {@link CatalogueSource} that {@code source.format} names. */
 public final class Sources {
@@ -74,15 +77,12 @@ public final class Sources {
     }
   }
 
-  private static void requireMatches(Path input, String pattern, Configuration hadoop, String key) {
+  private static void requireMatches(Path input, String pattern, Configuration hadoop,
+      Supplier<CatalogException> error) {
     try {
-      FileSystem fs = input.getFileSystem(hadoop);
-      FileStatus[] matches = fs.globStatus(new Path(input, pattern));
+      FileStatus[] matches = input.getFileSystem(hadoop).globStatus(new Path(input, pattern));
       if (matches == null || matches.length == 0) {
-        if (key == null) {
-          throw CatalogErrors.noSourceFiles(input.toString(), pattern);
-        }
-        throw CatalogErrors.sourceFileMissing(new Path(input, pattern).toString(), key);
+        throw error.get();
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -100,7 +100,8 @@ public final class Sources {
       this.settings = settings;
       this.imageRoot = imageRoot;
       this.mapping = new SourceMapping(settings.columns(), settings.imageTemplate());
-      requireMatches(input, settings.files(), hadoop, null);
+      requireMatches(input, settings.files(), hadoop,
+          () -> CatalogErrors.noSourceFiles(input.toString(), settings.files()));
       this.files = new Path(input, settings.files()).toString();
     }
 
@@ -137,12 +138,16 @@ public final class Sources {
     Rakuten(SourceSettings settings, Path input, String imageRoot, Configuration hadoop) {
       this.settings = settings;
       this.imageRoot = imageRoot;
-      requireMatches(input, settings.rakutenXFile(), hadoop, "source.rakuten.x-file");
+      requireMatches(input, settings.rakutenXFile(), hadoop,
+          () -> CatalogErrors.sourceFileMissing(new Path(input, settings.rakutenXFile()).toString(),
+              "source.rakuten.x-file"));
       this.xFile = new Path(input, settings.rakutenXFile()).toString();
       if (settings.rakutenYFile().isBlank()) {
         this.yFile = null;
       } else {
-        requireMatches(input, settings.rakutenYFile(), hadoop, "source.rakuten.y-file");
+        requireMatches(input, settings.rakutenYFile(), hadoop,
+            () -> CatalogErrors.sourceFileMissing(new Path(input, settings.rakutenYFile()).toString(),
+                "source.rakuten.y-file"));
         this.yFile = new Path(input, settings.rakutenYFile()).toString();
       }
       Columns c = RAKUTEN_COLUMNS;
@@ -159,9 +164,11 @@ public final class Sources {
         if (!yColumns.contains("prdtypecode")) {
           throw CatalogErrors.missingColumns(yFile, List.of("prdtypecode"), yColumns);
         }
-        Dataset<Row> labels = y.select(col("_c0").as("_y_index"), col("prdtypecode"))
-            .where(col("_y_index").isNotNull())
-            .dropDuplicates("_y_index");
+        // An index listed twice in Y: the last row wins, as for product ids.
+        Dataset<Row> labels = y.where(col("_c0").isNotNull())
+            .withColumn("_y_rank", row_number().over(Window.partitionBy("_c0").orderBy(col(SourceColumns.SOURCE_ROW).desc())))
+            .where(col("_y_rank").equalTo(1))
+            .select(col("_c0").as("_y_index"), col("prdtypecode"));
         x = x.join(labels, x.col("index").equalTo(labels.col("_y_index")), "left").drop("_y_index");
       }
       return mapping.apply(x, xFile);

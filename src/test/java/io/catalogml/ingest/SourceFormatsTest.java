@@ -111,6 +111,36 @@ class SourceFormatsTest extends SparkTestBase {
   }
 
   @Test
+  void aDropOfSeveralFilesNumbersRowsPerFileAndTheLaterFileWins() {
+    Fixtures.image(dir.resolve("multi/a.jpg"), 8, 8, Color.RED);
+    Fixtures.write(dir.resolve("multi/2026-11-01.csv"), "id,title,description,image\n1,Old title,,a.jpg\n2,Two,,a.jpg\n");
+    Fixtures.write(dir.resolve("multi/2026-11-02.csv"), "id,title,description,image\n3,Three,,a.jpg\n1,New title,,a.jpg\n");
+    CatalogConfig config = generic("multi");
+    IngestResult r = new IngestStage(spark, config).execute();
+    assertThat(r.rowsIn()).isEqualTo(4);
+    assertThat(r.upserted()).isEqualTo(3);
+    assertThat(r.quarantineReasons()).isEqualTo(Map.of("duplicate_id", 1L));
+    Row one = Fixtures.byKey(spark, Lake.of(config).products(), "product_id").get("1");
+    assertThat(one.<String>getAs("title")).isEqualTo("New title");
+    assertThat(one.<String>getAs("source_file")).endsWith("2026-11-02.csv");
+    assertThat(one.<Long>getAs("source_row")).isEqualTo(2L);
+    Row dup = spark.read().format("delta").load(Lake.of(config).quarantine()).head();
+    assertThat(dup.<String>getAs("source_file")).endsWith("2026-11-01.csv");
+    assertThat(dup.<Long>getAs("source_row")).isEqualTo(1L);
+  }
+
+  @Test
+  void filesWithDifferentHeadersInOneDropAreRejected() {
+    Fixtures.write(dir.resolve("mixed/a.csv"), "id,title,description,image\n1,One,,a.jpg\n");
+    Fixtures.write(dir.resolve("mixed/b.csv"), "id,description,title,image\n2,,Two,a.jpg\n");
+    CatalogConfig config = generic("mixed");
+    assertThatThrownBy(() -> new IngestStage(spark, config).execute())
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("b.csv': its header [id, description, title, image] differs from the header"
+            + " [id, title, description, image]");
+  }
+
+  @Test
   void mappingErrorsFailBeforeAnyWork() {
     Fixtures.write(dir.resolve("bad/products.csv"), "sku,name\n1,x\n");
     CatalogConfig config = config(dir.resolve("lake-bad"), List.of(), "source.input=" + dir.resolve("bad"));
