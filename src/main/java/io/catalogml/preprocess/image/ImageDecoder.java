@@ -9,7 +9,11 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
-/** Decodes JPEG or PNG bytes, optionally subsampling the source while decoding. */
+/**
+ * Decodes JPEG or PNG bytes. The fast way subsamples the source while decoding, and decodes a JPEG whose
+ * embedded ICC profile is sRGB as plain sRGB; the plain way decodes every pixel and converts through any
+ * embedded profile, as {@code ImageIO.read} does.
+ */
 final class ImageDecoder {
   /** Decoded pixels above this are refused (about 120 MB as 3-byte pixels), so one image cannot exhaust an executor. */
   static final long MAX_DECODED_PIXELS = 40_000_000L;
@@ -28,21 +32,23 @@ final class ImageDecoder {
 
   /**
    * @param upright the output spec (upright); subsampling is chosen for its stored-orientation twin
-   * @param subsample whether to subsample while decoding, or to decode every pixel
+   * @param fast whether to decode the fast way
    */
-  static Decoded decode(byte[] bytes, ImageSpec upright, boolean subsample) throws DecodeException {
+  static Decoded decode(byte[] bytes, ImageSpec upright, boolean fast) throws DecodeException {
     SourceFormat format = SourceFormat.of(bytes);
     JpegHeader jpeg = format == SourceFormat.JPEG ? JpegHeader.read(bytes) : null;
     int orientation = jpeg == null ? ExifOrientation.NONE : jpeg.orientation();
     ImageReader reader = jpeg == null ? Readers.png() : Readers.jpeg(jpeg.components());
-    try (ImageInputStream in = new ByteArrayImageInputStream(bytes)) {
+    byte[] input = fast && jpeg != null && jpeg.components() == 3 && SrgbProfile.matches(jpeg.iccProfile(bytes))
+        ? jpeg.withoutIcc(bytes) : bytes;
+    try (ImageInputStream in = new ByteArrayImageInputStream(input)) {
       reader.setInput(in, true, true);
       ReadWarnings warnings = new ReadWarnings();
       reader.addIIOReadWarningListener(warnings);
       int width = reader.getWidth(0);
       int height = reader.getHeight(0);
       ImageSpec target = Orientation.stored(upright, orientation);
-      int period = subsample ? Placement.subsampling(width, height, target.width(), target.height(), target.fit()) : 1;
+      int period = fast ? Placement.subsampling(width, height, target.width(), target.height(), target.fit()) : 1;
       checkSize(format, width, height, period);
       ImageReadParam param = reader.getDefaultReadParam();
       if (period > 1) {

@@ -27,21 +27,24 @@ public final class ImagePreprocessor implements Serializable {
 
   /**
    * The fast path: decodes only every s-th pixel of every s-th row when the source is at least twice the
-   * size the fit needs (s is the largest period that never leaves fewer pixels than the fit places), then
-   * resizes.
+   * size the fit needs (s is the largest period that never leaves fewer pixels than the fit places), and
+   * skips the colour conversion of a JPEG whose embedded ICC profile is sRGB; then resizes.
    */
   public ImageResult process(byte[] bytes) {
     return run(bytes, true);
   }
 
-  /** The baseline: decodes every pixel, then resizes exactly as {@link #process} does. */
+  /**
+   * The baseline: decodes every pixel as {@code ImageIO.read} would (converting through any embedded ICC
+   * profile), then resizes exactly as {@link #process} does.
+   */
   public ImageResult processPlain(byte[] bytes) {
     return run(bytes, false);
   }
 
-  private ImageResult run(byte[] bytes, boolean subsample) {
+  private ImageResult run(byte[] bytes, boolean fast) {
     try {
-      ImageDecoder.Decoded decoded = ImageDecoder.decode(bytes, spec, subsample);
+      ImageDecoder.Decoded decoded = ImageDecoder.decode(bytes, spec, fast);
       ImageSpec stored = Orientation.stored(spec, decoded.orientation());
       int[] pixels = Resizer.resize(decoded.image(), stored);
       byte[] rgb = Orientation.uprightRgb(pixels, stored.width(), stored.height(), decoded.orientation());

@@ -49,6 +49,7 @@ class FastPathTest {
     }
   }
 
+  /** 60x80 into 64x64 needs no subsampling, and decoding an sRGB-profiled photo as sRGB changes no pixel. */
   @Test
   void atTheSamplesOwnSizeBothPathsAreIdentical() {
     ImagePreprocessor p = new ImagePreprocessor(ImageSpec.DEFAULT);

@@ -14,6 +14,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -192,6 +193,33 @@ final class ImageFixtures {
       writer.dispose();
     }
     return bytes.toByteArray();
+  }
+
+  /**
+   * The JPEG with an ICC profile inserted right after its SOI, split into APP2 chunks of at most
+   * {@code chunkSize} bytes and stored in the given order of chunk numbers (1-based).
+   */
+  static byte[] withIccProfile(byte[] jpeg, byte[] profile, int chunkSize, int... order) {
+    int chunks = (profile.length + chunkSize - 1) / chunkSize;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(jpeg, 0, 2);
+    for (int i = 0; i < chunks; i++) {
+      int number = order.length == 0 ? i + 1 : order[i];
+      int from = (number - 1) * chunkSize;
+      int length = Math.min(chunkSize, profile.length - from);
+      int segmentLength = 2 + 14 + length;
+      out.write(0xff);
+      out.write(0xe2);
+      out.write(segmentLength >> 8);
+      out.write(segmentLength);
+      out.writeBytes("ICC_PROFILE".getBytes(StandardCharsets.US_ASCII));
+      out.write(0);
+      out.write(number);
+      out.write(chunks);
+      out.write(profile, from, length);
+    }
+    out.write(jpeg, 2, jpeg.length - 2);
+    return out.toByteArray();
   }
 
   /** A photo scaled to size x size with bicubic interpolation and stored as JPEG quality 90. */
