@@ -1,0 +1,88 @@
+package io.catalogml.preprocess.text;
+
+import java.io.Serializable;
+import java.text.Normalizer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.commons.text.StringEscapeUtils;
+import org.apache.spark.ml.feature.StopWordsRemover;
+
+/**
+ * Turns raw product text (HTML, entities, accents, any case) into clean tokens:
+ * HTML entity unescaping and tag stripping, Unicode NFKC, lower case, optional accent folding,
+ * the digit rule, punctuation to spaces, stop word removal.
+ */
+public final class TextNormalizer implements Serializable {
+  private static final Pattern TAG = Pattern.compile("<[^>]{0,500}>");
+  private static final Pattern MARKS = Pattern.compile("\\p{M}+");
+  private static final Pattern DIGITS = Pattern.compile("\\p{Nd}+");
+  private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{Nd}]+");
+
+  private final TextSettings settings;
+  private final Set<String> stopWords;
+
+  public TextNormalizer(TextSettings settings) {
+    this.settings = settings;
+    Set<String> words = new HashSet<>();
+    for (String language : settings.stopWordLanguages()) {
+      for (String w : StopWordsRemover.loadDefaultStopWords(language)) {
+        words.add(normalise(w));
+      }
+    }
+    words.remove("");
+    this.stopWords = Set.copyOf(words);
+  }
+
+  /** Clean text: one space between words, no markup, no punctuation. Empty for null. */
+  public String clean(String raw) {
+    if (raw == null || raw.isEmpty()) {
+      return "";
+    }
+    String text = unescape(raw);
+    text = TAG.matcher(text).replaceAll(" ");
+    text = unescape(text);
+    return normalise(text);
+  }
+
+  /** Tokens of {@link #clean}, without stop words. */
+  public List<String> tokens(String raw) {
+    String clean = clean(raw);
+    List<String> tokens = new ArrayList<>();
+    if (clean.isEmpty()) {
+      return tokens;
+    }
+    for (String token : clean.split(" ")) {
+      if (!stopWords.contains(token)) {
+        tokens.add(token);
+      }
+    }
+    return tokens;
+  }
+
+  private String normalise(String text) {
+    String t = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+    if (settings.foldAccents()) {
+      t = MARKS.matcher(Normalizer.normalize(t, Normalizer.Form.NFD)).replaceAll("")
+          .replace("œ", "oe").replace("æ", "ae").replace("ß", "ss");
+    }
+    t = switch (settings.digits()) {
+      case KEEP -> t;
+      case DROP -> DIGITS.matcher(t).replaceAll(" ");
+      case MASK -> DIGITS.matcher(t).replaceAll("0");
+    };
+    return NOT_WORD.matcher(t).replaceAll(" ").trim();
+  }
+
+  /** Unescapes entities, twice at most: catalogues often double-escape ({@code &amp;eacute;}). */
+  private static String unescape(String text) {
+    if (text.indexOf('&') < 0) {
+      return text;
+    }
+    String once = StringEscapeUtils.unescapeHtml4(text);
+    return once.indexOf('&') < 0 ? once : StringEscapeUtils.unescapeHtml4(once);
+  }
+}

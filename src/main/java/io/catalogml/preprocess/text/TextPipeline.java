@@ -1,0 +1,211 @@
+package io.catalogml.preprocess.text;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.udf;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.catalogml.core.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The fitted text pipeline: settings plus a vocabulary fitted on the training split. It is an
+ * immutable, versioned artifact ({@link #id()} is a hash of its content), saved beside the
+ * features and loaded unchanged at scoring time, so the same text always gives the same ids.
+ *
+ * <p>Ids: {@value #PADDING} is padding (never emitted), {@value #UNKNOWN} an unknown word; known
+ * features start at {@value #FIRST_ID}. Features are the unigrams in order, each followed by the
+ * bigram it closes; unknown bigrams are left out.
+ */
+public final class TextPipeline implements Serializable {
+  public static final int PADDING = 0;
+  public static final int UNKNOWN = 1;
+  public static final int FIRST_ID = 2;
+
+  private final TextSettings settings;
+  private final List<String> vocabulary;
+  private final String id;
+  private transient Map<String, Integer> index;
+  private transient TextNormalizer normalizer;
+
+  /** Jackson form of the artifact. */
+  record Artifact(String format, TextSettings settings, List<String> vocabulary) {}
+
+  private static final String FORMAT = "catalog-ml/text-pipeline/1";
+
+  public TextPipeline(TextSettings settings, List<String> vocabulary) {
+    this.settings = settings;
+    this.vocabulary = List.copyOf(vocabulary);
+    this.id = sha256(toJson()).substring(0, 16);
+  }
+
+  /** Content hash of settings and vocabulary, e.g. {@code 3f2a9c0d1e4b5a67}. */
+  public String id() {
+    return id;
+  }
+
+  public TextSettings settings() {
+    return settings;
+  }
+
+  /** Vocabulary size including padding and unknown. */
+  public int size() {
+    return vocabulary.size() + FIRST_ID;
+  }
+
+  /** Token ids of one text, at most {@code maxTokens}. */
+  public int[] encode(String text, int maxTokens) {
+    List<String> tokens = normalizer().tokens(text);
+    int[] ids = new int[maxTokens];
+    int n = 0;
+    for (int i = 0; i < tokens.size() && n < maxTokens; i++) {
+      Integer unigram = index().get(tokens.get(i));
+      ids[n++] = unigram == null ? UNKNOWN : unigram;
+      if (settings.bigrams() && i > 0 && n < maxTokens) {
+        Integer bigram = index().get(tokens.get(i - 1) + " " + tokens.get(i));
+        if (bigram != null) {
+          ids[n++] = bigram;
+        }
+      }
+    }
+    return java.util.Arrays.copyOf(ids, n);
+  }
+
+  /** Title ids, truncated to the configured title length. */
+  public int[] encodeTitle(String title) {
+    return encode(title, settings.titleMaxTokens());
+  }
+
+  /** Description ids, truncated to the configured description length. */
+  public int[] encodeDescription(String description) {
+    return encode(description, settings.descriptionMaxTokens());
+  }
+
+  /** The unigram and bigram features of a text, as strings (what the vocabulary counts). */
+  static String[] features(TextNormalizer normalizer, boolean bigrams, String text) {
+    List<String> tokens = normalizer.tokens(text);
+    List<String> out = new ArrayList<>(tokens.size() * 2);
+    for (int i = 0; i < tokens.size(); i++) {
+      out.add(tokens.get(i));
+      if (bigrams && i > 0) {
+        out.add(tokens.get(i - 1) + " " + tokens.get(i));
+      }
+    }
+    return out.toArray(String[]::new);
+  }
+
+  /**
+   * Fits the vocabulary on the given texts (the training split): features counted on the
+   * executors, kept when seen at least {@code minCount} times, most frequent first (ties by
+   * feature), at most {@code maxVocabulary}.
+   */
+  public static TextPipeline fit(Dataset<Row> training, String titleColumn, String descriptionColumn,
+      TextSettings settings) {
+    TextNormalizer normalizer = new TextNormalizer(settings);
+    boolean bigrams = settings.bigrams();
+    UserDefinedFunction features = udf(
+        (UDF1<String, String[]>) text -> features(normalizer, bigrams, text),
+        DataTypes.createArrayType(DataTypes.StringType));
+    List<String> vocabulary = new ArrayList<>();
+    training.select(explode(features.apply(col(titleColumn))).as("f"))
+        .union(training.select(explode(features.apply(col(descriptionColumn))).as("f")))
+        .groupBy("f").agg(count("*").as("n"))
+        .where(col("n").geq(settings.minCount()))
+        .orderBy(col("n").desc(), col("f").asc())
+        .limit(settings.maxVocabulary())
+        .collectAsList()
+        .forEach(r -> vocabulary.add(r.getString(0)));
+    return new TextPipeline(settings, vocabulary);
+  }
+
+  /** Saves as {@code <folder>/<id>.json}; returns that location. */
+  public String save(String folder, Configuration hadoop) {
+    Path path = new Path(folder, id + ".json");
+    try (OutputStream out = path.getFileSystem(hadoop).create(path, true)) {
+      out.write(toJson().getBytes(StandardCharsets.UTF_8));
+      return path.toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Loads a pipeline saved by {@link #save}; checks its content against its id. */
+  public static TextPipeline load(String location, Configuration hadoop) {
+    Path path = new Path(location);
+    try (InputStream in = path.getFileSystem(hadoop).open(path)) {
+      Artifact a = Json.mapper().readValue(in, Artifact.class);
+      if (!FORMAT.equals(a.format())) {
+        throw new IOException("unknown text pipeline format '" + a.format() + "' in " + location);
+      }
+      return new TextPipeline(a.settings(), a.vocabulary());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether a pipeline file exists at {@code location}. */
+  public static boolean exists(String location, Configuration hadoop) {
+    Path path = new Path(location);
+    try {
+      FileSystem fs = path.getFileSystem(hadoop);
+      return fs.exists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private String toJson() {
+    try {
+      return Json.mapper().writeValueAsString(new Artifact(FORMAT, settings, vocabulary));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Map<String, Integer> index() {
+    if (index == null) {
+      Map<String, Integer> m = new HashMap<>(vocabulary.size() * 2);
+      for (int i = 0; i < vocabulary.size(); i++) {
+        m.put(vocabulary.get(i), i + FIRST_ID);
+      }
+      index = m;
+    }
+    return index;
+  }
+
+  private TextNormalizer normalizer() {
+    if (normalizer == null) {
+      normalizer = new TextNormalizer(settings);
+    }
+    return normalizer;
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

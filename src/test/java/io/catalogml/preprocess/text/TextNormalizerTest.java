@@ -1,0 +1,69 @@
+package io.catalogml.preprocess.text;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.catalogml.preprocess.text.TextSettings.Digits;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Cleaning on real catalogue text: French Rakuten descriptions full of HTML and entities. */
+class TextNormalizerTest {
+  static final TextSettings FOLD = new TextSettings(true, Digits.MASK, List.of("english", "french"), true, 1, 100, 8, 16);
+  static final TextSettings KEEP_ACCENTS = new TextSettings(false, Digits.KEEP, List.of(), true, 1, 100, 8, 16);
+
+  @Test
+  void entitiesAreUnescapedAndAccentsFolded() {
+    // Rakuten X_train row 4 (productid 278535884), as it is in the file.
+    String raw = "Luc a des id&eacute;es de grandeur. Il veut organiser un jeu de guerre de boules de neige "
+        + "et s'arranger pour en &ecirc;tre le vainqueur incontest&eacute;.";
+    TextNormalizer n = new TextNormalizer(FOLD);
+    assertThat(n.clean(raw)).isEqualTo(
+        "luc a des idees de grandeur il veut organiser un jeu de guerre de boules de neige et s arranger pour en"
+            + " etre le vainqueur inconteste");
+    assertThat(new TextNormalizer(KEEP_ACCENTS).clean(raw)).contains("idées", "être", "incontesté");
+    assertThat(n.tokens(raw)).startsWith("luc", "idees", "grandeur", "veut", "organiser", "jeu", "guerre")
+        .doesNotContain("de", "des", "et", "le", "un", "a");
+  }
+
+  @Test
+  void tagsAreStrippedAndDoubleEscapedEntitiesResolved() {
+    // Rakuten X_train row 2 (productid 201115110) ends with markup like this.
+    String raw = "Compatibilité: GamePad Nintendo Wii U<br> Forme ergonomique<br> <br>"
+        + " <span class=\"vga_style2\"><b></b><br> &amp;eacute;t&amp;eacute; &lt;b&gt;gras&lt;/b&gt;";
+    TextNormalizer n = new TextNormalizer(FOLD);
+    assertThat(n.clean(raw)).isEqualTo("compatibilite gamepad nintendo wii u forme ergonomique ete gras");
+  }
+
+  @Test
+  void unicodeIsNormalisedAndDigitsFollowTheRule() {
+    String raw = "Ｃａｆé crème ﬁne — 25 cl, Œuvre n°12";
+    assertThat(new TextNormalizer(FOLD).clean(raw)).isEqualTo("cafe creme fine 0 cl oeuvre n 0");
+    TextSettings drop = new TextSettings(true, Digits.DROP, List.of(), true, 1, 100, 8, 16);
+    assertThat(new TextNormalizer(drop).clean(raw)).isEqualTo("cafe creme fine cl oeuvre n");
+    assertThat(new TextNormalizer(KEEP_ACCENTS).clean(raw)).isEqualTo("café crème fine 25 cl œuvre n 12");
+  }
+
+  @Test
+  void nullAndMarkupOnlyGiveNoTokens() {
+    TextNormalizer n = new TextNormalizer(FOLD);
+    assertThat(n.tokens(null)).isEmpty();
+    assertThat(n.tokens("<p><br/></p> &nbsp; ")).isEmpty();
+  }
+
+  @Test
+  void everyRakutenSampleRowCleansWithoutMarkupOrEntities() throws Exception {
+    TextNormalizer n = new TextNormalizer(FOLD);
+    List<String> lines = Files.readAllLines(Path.of("data/sample/rakuten/X_train_update.csv"));
+    String all = String.join("\n", lines);
+    String cleaned = n.clean(all);
+    String offending = cleaned.replaceAll("[\\p{Ll}\\p{Lo}\\p{Nd} ]", "");
+    assertThat(offending).as("characters left that are not lower-case letters, digits or spaces").isEmpty();
+    assertThat(cleaned.replaceAll("[a-z0-9 ]", "").chars().distinct().count())
+        .as("letters left unfolded (ø and the like have no decomposition)").isLessThan(5);
+    assertThat(cleaned.contains(" precision maximale ")).isTrue();
+    assertThat(cleaned.contains("eacute") || cleaned.contains("egrave")).as("entity names left").isFalse();
+  }
+
+}
