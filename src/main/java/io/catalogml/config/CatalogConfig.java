@@ -5,6 +5,9 @@ import com.typesafe.config.ConfigRenderOptions;
 import io.catalogml.config.Settings.FileFormat;
 import io.catalogml.config.Settings.MissingImagePolicy;
 import io.catalogml.config.Settings.SourceFormat;
+import io.catalogml.core.CatalogErrors;
+import io.catalogml.preprocess.image.ImageSpec;
+import io.catalogml.preprocess.text.TextSettings;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,7 @@ public record CatalogConfig(
     TrackingSettings tracking,
     SourceSettings source,
     IngestSettings ingest,
+    PreprocessSettings preprocess,
     Map<String, String> flat) implements Serializable {
 
   /** Spark session settings. */
@@ -40,7 +44,7 @@ public record CatalogConfig(
   public record LakeSettings(String root) implements Serializable {}
 
   /** Logical names of the tables, e.g. {@code bronze.products}. */
-  public record TableNames(String products, String quarantine) implements Serializable {}
+  public record TableNames(String products, String quarantine, String features) implements Serializable {}
 
   /** MLflow tracking settings; an empty uri means the local store. */
   public record TrackingSettings(String uri, String localDir) implements Serializable {}
@@ -76,11 +80,24 @@ public record CatalogConfig(
   public record IngestSettings(Pattern idPattern, Set<String> labels, MissingImagePolicy missingImage)
       implements Serializable {}
 
+  /**
+   * Preprocessing: text settings and the title-group split.
+   *
+   * @param text how text becomes ids
+   * @param image size and fit of the stored images
+   * @param train share of title groups in train
+   * @param validation share in validation (test gets the rest)
+   * @param splitSalt salt of the group hash
+   */
+  public record PreprocessSettings(TextSettings text, ImageSpec image, double train, double validation, String splitSalt)
+      implements Serializable {}
+
   static CatalogConfig from(Config c) {
     SparkSettings spark = new SparkSettings(
         Settings.SPARK_MASTER.read(c), Settings.SPARK_APP_NAME.read(c), Settings.SPARK_CONF.read(c));
     LakeSettings lake = new LakeSettings(Settings.LAKE_ROOT.read(c));
-    TableNames tables = new TableNames(Settings.TABLE_PRODUCTS.read(c), Settings.TABLE_QUARANTINE.read(c));
+    TableNames tables = new TableNames(Settings.TABLE_PRODUCTS.read(c), Settings.TABLE_QUARANTINE.read(c),
+        Settings.TABLE_FEATURES.read(c));
     TrackingSettings tracking = new TrackingSettings(
         Settings.TRACKING_URI.read(c), Settings.TRACKING_LOCAL_DIR.read(c));
     Columns columns = new Columns(
@@ -96,7 +113,19 @@ public record CatalogConfig(
         Settings.RAKUTEN_X_FILE.read(c), Settings.RAKUTEN_Y_FILE.read(c));
     IngestSettings ingest = new IngestSettings(
         Settings.INGEST_ID_PATTERN.read(c), Settings.INGEST_LABELS.read(c), Settings.INGEST_MISSING_IMAGE.read(c));
-    return new CatalogConfig(spark, lake, tables, tracking, source, ingest, flatten(c));
+    TextSettings text = new TextSettings(Settings.TEXT_FOLD_ACCENTS.read(c), Settings.TEXT_DIGITS.read(c),
+        Settings.TEXT_STOP_WORDS.read(c), Settings.TEXT_BIGRAMS.read(c), Settings.TEXT_MIN_COUNT.read(c),
+        Settings.TEXT_MAX_VOCABULARY.read(c), Settings.TEXT_TITLE_MAX.read(c), Settings.TEXT_DESCRIPTION_MAX.read(c));
+    double train = Settings.SPLIT_TRAIN.read(c);
+    double validation = Settings.SPLIT_VALIDATION.read(c);
+    if (train + validation > 1.0 + 1e-9) {
+      throw CatalogErrors.badConfigValue(Settings.SPLIT_VALIDATION.path(), Double.toString(validation), "",
+          "at most 1 - preprocess.split.train = " + (1 - train) + " (test gets what train and validation leave)");
+    }
+    ImageSpec image = new ImageSpec(Settings.IMAGE_WIDTH.read(c), Settings.IMAGE_HEIGHT.read(c),
+        Settings.IMAGE_FIT.read(c));
+    PreprocessSettings preprocess = new PreprocessSettings(text, image, train, validation, Settings.SPLIT_SALT.read(c));
+    return new CatalogConfig(spark, lake, tables, tracking, source, ingest, preprocess, flatten(c));
   }
 
   private static Map<String, String> flatten(Config c) {
@@ -107,6 +136,6 @@ public record CatalogConfig(
 
   /** Returns a copy whose source reads from another input folder. */
   public CatalogConfig withInput(String input) {
-    return new CatalogConfig(spark, lake, tables, tracking, source.withInput(input), ingest, flat);
+    return new CatalogConfig(spark, lake, tables, tracking, source.withInput(input), ingest, preprocess, flat);
   }
 }

@@ -165,6 +165,32 @@ public final class Setting<T> {
     });
   }
 
+  static Setting<Double> fraction(String path, String help) {
+    String allowed = "a number from 0 to 1";
+    return new Setting<>(path, allowed, help, false, (c, p) -> {
+      double v = c.getDouble(p);
+      if (v < 0 || v > 1) {
+        throw new Invalid(allowed);
+      }
+      return v;
+    });
+  }
+
+  static Setting<Boolean> bool(String path, String help) {
+    return new Setting<>(path, "true or false", help, false, Config::getBoolean);
+  }
+
+  static Setting<List<String>> stringListOf(String path, Set<String> allowed, String help) {
+    String description = "a list of: " + String.join(", ", new java.util.TreeSet<>(allowed));
+    return new Setting<>(path, description, help, false, (c, p) -> {
+      List<String> values = c.getStringList(p);
+      if (!allowed.containsAll(values)) {
+        throw new Invalid(description);
+      }
+      return List.copyOf(values);
+    });
+  }
+
   static Setting<Pattern> regex(String path, String help) {
     return new Setting<>(path, "Java regular expression", help, false, (c, p) -> {
       try {

@@ -1,5 +1,7 @@
 package io.catalogml.config;
 
+import io.catalogml.preprocess.image.ImageSpec;
+import io.catalogml.preprocess.text.TextSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +30,9 @@ public final class Settings {
       "Table of ingested products, one row per product id.");
   public static final Setting<String> TABLE_QUARANTINE = Setting.matching("tables.quarantine", TABLE_NAME, TABLE_ALLOWED,
       "Table of rejected input rows with their reason.");
+
+  public static final Setting<String> TABLE_FEATURES = Setting.matching("tables.features", TABLE_NAME, TABLE_ALLOWED,
+      "Table of model-ready features, one row per product, with its split.");
 
   public static final Setting<String> TRACKING_URI = Setting.matching("tracking.uri", "|https?://\\S+",
       "empty, or an http(s) URL of an MLflow tracking server",
@@ -85,17 +90,50 @@ public final class Settings {
       MissingImagePolicy.class,
       "What to do with a product whose image file does not exist: quarantine it, or keep it without image.");
 
+  public static final Setting<Boolean> TEXT_FOLD_ACCENTS = Setting.bool("preprocess.text.fold-accents",
+      "Remove diacritics (été → ete) after lower-casing.");
+  public static final Setting<TextSettings.Digits> TEXT_DIGITS = Setting.oneOf("preprocess.text.digits",
+      TextSettings.Digits.class, "Digit runs: keep them, drop them, or mask each run as 0.");
+  public static final Setting<List<String>> TEXT_STOP_WORDS = Setting.stringListOf("preprocess.text.stop-words",
+      Set.of("danish", "dutch", "english", "finnish", "french", "german", "hungarian", "italian", "norwegian",
+          "portuguese", "russian", "spanish", "swedish", "turkish"),
+      "Spark ML stop word lists removed from the tokens.");
+  public static final Setting<Boolean> TEXT_BIGRAMS = Setting.bool("preprocess.text.bigrams",
+      "Add word bigrams to the unigrams.");
+  public static final Setting<Integer> TEXT_MIN_COUNT = Setting.intRange("preprocess.text.min-count", 1, 1_000_000,
+      "Minimum count in the training split for a unigram or bigram to get an id.");
+  public static final Setting<Integer> TEXT_MAX_VOCABULARY = Setting.intRange("preprocess.text.max-vocabulary", 10,
+      10_000_000, "Maximum vocabulary size, most frequent first.");
+  public static final Setting<Integer> TEXT_TITLE_MAX = Setting.intRange("preprocess.text.title-max-tokens", 1, 4096,
+      "Maximum ids kept for a title (truncated).");
+  public static final Setting<Integer> TEXT_DESCRIPTION_MAX = Setting.intRange("preprocess.text.description-max-tokens",
+      0, 65536, "Maximum ids kept for a description (truncated; 0 = ignore descriptions).");
+  public static final Setting<Integer> IMAGE_WIDTH = Setting.intRange("preprocess.image.width", 1, 1024,
+      "Width in pixels of the stored image.");
+  public static final Setting<Integer> IMAGE_HEIGHT = Setting.intRange("preprocess.image.height", 1, 1024,
+      "Height in pixels of the stored image.");
+  public static final Setting<ImageSpec.Fit> IMAGE_FIT = Setting.oneOf("preprocess.image.fit", ImageSpec.Fit.class,
+      "Keep the aspect ratio by padding (black borders) or by centre-cropping.");
+  public static final Setting<Double> SPLIT_TRAIN = Setting.fraction("preprocess.split.train",
+      "Share of title groups in the training split.");
+  public static final Setting<Double> SPLIT_VALIDATION = Setting.fraction("preprocess.split.validation",
+      "Share of title groups in the validation split; the rest is test.");
+  public static final Setting<String> SPLIT_SALT = Setting.nonEmpty("preprocess.split.salt",
+      "Salt of the title-group hash; changing it reshuffles every split.");
+
   /** All settings, in the order of the configuration reference. */
   public static final List<Setting<?>> ALL = List.of(
       SPARK_MASTER, SPARK_APP_NAME, SPARK_CONF,
-      LAKE_ROOT, TABLE_PRODUCTS, TABLE_QUARANTINE,
+      LAKE_ROOT, TABLE_PRODUCTS, TABLE_QUARANTINE, TABLE_FEATURES,
       TRACKING_URI, TRACKING_LOCAL_DIR,
       SOURCE_FORMAT, SOURCE_INPUT, SOURCE_IMAGE_ROOT, SOURCE_IMAGE_TEMPLATE,
       GENERIC_FILE_FORMAT, GENERIC_FILES,
       COLUMN_ID, COLUMN_TITLE, COLUMN_DESCRIPTION, COLUMN_IMAGE, COLUMN_LABEL, COLUMN_EXTRA,
       CSV_DELIMITER, CSV_QUOTE, CSV_ESCAPE, CSV_ENCODING,
       RAKUTEN_X_FILE, RAKUTEN_Y_FILE,
-      INGEST_ID_PATTERN, INGEST_LABELS, INGEST_MISSING_IMAGE);
+      INGEST_ID_PATTERN, INGEST_LABELS, INGEST_MISSING_IMAGE,
+      TEXT_FOLD_ACCENTS, TEXT_DIGITS, TEXT_STOP_WORDS, TEXT_BIGRAMS, TEXT_MIN_COUNT, TEXT_MAX_VOCABULARY,
+      TEXT_TITLE_MAX, TEXT_DESCRIPTION_MAX, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_FIT, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_SALT);
 
   /** Layout of a catalogue drop. */
   public enum SourceFormat { GENERIC, RAKUTEN }

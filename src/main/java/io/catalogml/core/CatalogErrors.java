@@ -108,6 +108,26 @@ public final class CatalogErrors {
         + ". Use {column} placeholders with column names of the source, e.g. 'image_{imageid}_product_{productid}.jpg'.");
   }
 
+  // ---- tables ---------------------------------------------------------------------------
+
+  public static CatalogException tableMissing(String table, String location, String fix) {
+    return usage("table.missing", "Cannot read table " + table + ": there is no Delta table at " + location
+        + ". " + Character.toUpperCase(fix.charAt(0)) + fix.substring(1) + ", or check lake.root and tables.*.");
+  }
+
+  public static CatalogException textSettingsChanged(String pipelineId, String stored, String configured) {
+    return usage("preprocess.text-settings-changed", "Cannot preprocess incrementally: the features use text "
+        + "pipeline " + pipelineId + " fitted with " + stored + ", but preprocess.text is now " + configured
+        + ". Mixing both would give ids that mean different words. Run `preprocess --full` to refit and "
+        + "recompute every row, or restore the previous preprocess.text settings.");
+  }
+
+  public static CatalogException mixedTextPipelines(String table, Collection<String> ids) {
+    return usage("preprocess.mixed-pipelines", "Cannot preprocess incrementally: " + table
+        + " holds rows of several text pipelines " + ids + ". Run `preprocess --full` to recompute every row "
+        + "with one pipeline.");
+  }
+
   // ---- internal invariants ----------------------------------------------------------------
 
   public static CatalogException rowsLost(long in, long accounted, String detail) {

@@ -12,6 +12,7 @@ import io.catalogml.config.CatalogConfig;
 import io.catalogml.config.Settings.MissingImagePolicy;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
+import io.catalogml.lake.DeltaTables;
 import io.catalogml.lake.Lake;
 import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
@@ -61,8 +62,8 @@ public final class IngestStage implements Stage<IngestResult> {
     spark.sparkContext().setJobGroup("ingest-" + runId, "catalog-ml ingest " + source.name()
         + " from " + config.source().input(), false);
     try {
-      DeltaTable products = ProductTables.createIfNotExists(spark, lake.products(), ProductTables.PRODUCTS, true);
-      DeltaTable quarantine = ProductTables.createIfNotExists(spark, lake.quarantine(), ProductTables.QUARANTINE, false);
+      DeltaTable products = DeltaTables.createIfNotExists(spark, lake.products(), ProductTables.PRODUCTS, true);
+      DeltaTable quarantine = DeltaTables.createIfNotExists(spark, lake.quarantine(), ProductTables.QUARANTINE, false);
       LOG.info("ingest {}: tables ready at {} s", runId, String.format("%.1f", (System.nanoTime() - started) / 1e9));
 
       Dataset<Row> checked = IngestValidation.check(source.read(spark), source.imageRoot(), config.ingest())
@@ -137,7 +138,7 @@ public final class IngestStage implements Stage<IngestResult> {
     try {
       Map<String, Long> expected = new TreeMap<>(Map.of("insert", 0L, "update", 0L));
       changed.groupBy("_change").count().collectAsList().forEach(r -> expected.put(r.getString(0), r.getLong(1)));
-      long before = ProductTables.version(products);
+      long before = DeltaTables.version(products);
       if (expected.get("insert") + expected.get("update") == 0) {
         return new MergeCounts(0, 0, before);
       }
@@ -153,16 +154,15 @@ public final class IngestStage implements Stage<IngestResult> {
         merge = merge.whenMatched().updateExpr(update);
       }
       merge.whenNotMatched().insertAll().execute();
-      Row last = products.history(1).select("version", "operationMetrics").head();
-      Map<String, String> metrics = last.getJavaMap(1);
-      long inserted = Long.parseLong(metrics.getOrDefault("numTargetRowsInserted", "0"));
-      long updated = Long.parseLong(metrics.getOrDefault("numTargetRowsUpdated", "0"));
+      DeltaTables.Commit commit = DeltaTables.lastCommit(products);
+      long inserted = commit.metric("numTargetRowsInserted");
+      long updated = commit.metric("numTargetRowsUpdated");
       if (inserted != expected.get("insert") || updated != expected.get("update")) {
         throw CatalogErrors.rowsLost(expected.get("insert") + expected.get("update"), inserted + updated,
             "expected " + expected + " but MERGE inserted " + inserted + " and updated " + updated
                 + "; was the table written concurrently?");
       }
-      return new MergeCounts(inserted, updated, last.getLong(0));
+      return new MergeCounts(inserted, updated, commit.version());
     } finally {
       changed.unpersist();
     }
@@ -176,13 +176,12 @@ public final class IngestStage implements Stage<IngestResult> {
               col(SourceColumns.SOURCE_FILE), col(SourceColumns.SOURCE_ROW), col(SourceColumns.PRODUCT_ID),
               col(IngestValidation.REASON), col(IngestValidation.MESSAGE), col(SourceColumns.RAW_RECORD))
           .write().format("delta").mode("append").save(location);
-      Row last = quarantine.history(1).select("operationMetrics").head();
-      long written = Long.parseLong(last.<String, String>getJavaMap(0).getOrDefault("numOutputRows", "-1"));
+      long written = DeltaTables.lastCommit(quarantine).metric("numOutputRows");
       if (written != rows) {
         throw CatalogErrors.rowsLost(rows, written, "the quarantine append wrote a different number of rows");
       }
     }
-    return ProductTables.version(quarantine);
+    return DeltaTables.version(quarantine);
   }
 
   /** Row counts of a validated drop, from one pass over the cached frame. */

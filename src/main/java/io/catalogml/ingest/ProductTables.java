@@ -1,8 +1,5 @@
 package io.catalogml.ingest;
 
-import io.delta.tables.DeltaTable;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -43,20 +40,4 @@ public final class ProductTables {
       .add("reason", DataTypes.StringType, false)
       .add("message", DataTypes.StringType, false)
       .add("raw_record", DataTypes.StringType);
-
-  /** Creates the Delta table at {@code location} unless it exists; returns it. */
-  public static DeltaTable createIfNotExists(SparkSession spark, String location, StructType schema,
-      boolean changeDataFeed) {
-    return DeltaTable.createIfNotExists(spark)
-        .location(location)
-        .addColumns(schema)
-        .property("delta.enableChangeDataFeed", Boolean.toString(changeDataFeed))
-        .execute();
-  }
-
-  /** The current version of a Delta table. */
-  public static long version(DeltaTable table) {
-    Row last = table.history(1).select("version").head();
-    return last.getLong(0);
-  }
 }

@@ -38,6 +38,11 @@ public final class Lake implements Serializable {
     return location(names.quarantine());
   }
 
+  /** Location of the features table. */
+  public String features() {
+    return location(names.features());
+  }
+
   /** Logical table names. */
   public CatalogConfig.TableNames names() {
     return names;

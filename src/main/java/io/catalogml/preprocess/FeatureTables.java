@@ -1,0 +1,27 @@
+package io.catalogml.preprocess;
+
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** Schema of {@code silver.features}. Documented in the README. */
+public final class FeatureTables {
+  private FeatureTables() {}
+
+  /** One row per product of bronze.products: model inputs, label and split. */
+  public static final StructType FEATURES = new StructType()
+      .add("product_id", DataTypes.StringType, false)
+      .add("content_hash", DataTypes.StringType, false)
+      .add("label", DataTypes.StringType)
+      .add("split", DataTypes.StringType, false)
+      .add("title_group", DataTypes.LongType, false)
+      .add("title_ids", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+      .add("description_ids", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+      .add("image_ok", DataTypes.BooleanType, false)
+      .add("image_failure", DataTypes.StringType)
+      .add("image_message", DataTypes.StringType)
+      .add("image", DataTypes.BinaryType)
+      .add("text_pipeline_id", DataTypes.StringType, false)
+      .add("products_version", DataTypes.LongType, false)
+      .add("preprocess_run_id", DataTypes.StringType, false)
+      .add("computed_at", DataTypes.TimestampType, false);
+}

@@ -1,0 +1,45 @@
+package io.catalogml.preprocess;
+
+import io.catalogml.core.StageResult;
+import java.util.Map;
+
+/**
+ * What one preprocess run did: {@code products = computed + reused}; {@code removed} rows left
+ * silver because their product left bronze.
+ *
+ * @param job always {@code preprocess}
+ * @param runId id of this run, stamped on every row it computed
+ * @param full whether every row was recomputed ({@code --full})
+ * @param productsVersion Delta version of bronze.products that was read
+ * @param products products in that version
+ * @param computed rows whose features were computed in this run
+ * @param reused rows whose features were kept (same content hash, same text pipeline)
+ * @param relabelled reused rows whose label changed in bronze
+ * @param removed rows deleted because the product left bronze
+ * @param imageFailures computed rows without a usable image, per failure code
+ * @param splits rows per split after the run
+ * @param textPipelineId id of the text pipeline the features use
+ * @param textPipelineFitted whether this run fitted a new text pipeline
+ * @param vocabularySize ids in the text pipeline (padding and unknown included)
+ * @param featuresTable logical name of the features table
+ * @param featuresVersion its Delta version after the run
+ * @param seconds wall time of the stage
+ */
+public record PreprocessResult(
+    String job,
+    String runId,
+    boolean full,
+    long productsVersion,
+    long products,
+    long computed,
+    long reused,
+    long relabelled,
+    long removed,
+    Map<String, Long> imageFailures,
+    Map<String, Long> splits,
+    String textPipelineId,
+    boolean textPipelineFitted,
+    int vocabularySize,
+    String featuresTable,
+    long featuresVersion,
+    double seconds) implements StageResult {}

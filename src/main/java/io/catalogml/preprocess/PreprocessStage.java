@@ -1,0 +1,200 @@
+package io.catalogml.preprocess;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.udf;
+
+import io.catalogml.config.CatalogConfig;
+import io.catalogml.core.CatalogErrors;
+import io.catalogml.core.Stage;
+import io.catalogml.lake.DeltaTables;
+import io.catalogml.lake.Lake;
+import io.catalogml.preprocess.text.TextPipeline;
+import io.delta.tables.DeltaTable;
+import java.sql.Timestamp;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code bronze.products} → {@code silver.features}, incrementally: only products whose
+ * content hash changed (or that are new) are recomputed, a changed label is copied without
+ * recomputing, and products gone from bronze leave silver, all in one MERGE. Text becomes ids
+ * through the fitted {@link TextPipeline} (fitted on the training split when there is none, or
+ * with {@code full}); images become {@link ImageColumns}; every row gets its title-group split.
+ */
+public final class PreprocessStage implements Stage<PreprocessResult> {
+  private static final Logger LOG = LoggerFactory.getLogger(PreprocessStage.class);
+  /** Folder, under the features table, of the saved text pipelines ({@code <id>.json}). */
+  public static final String PIPELINES_FOLDER = "_text_pipelines";
+
+  private final SparkSession spark;
+  private final CatalogConfig config;
+  private final boolean full;
+  private final Lake lake;
+
+  public PreprocessStage(SparkSession spark, CatalogConfig config, boolean full) {
+    this.spark = spark;
+    this.config = config;
+    this.full = full;
+    this.lake = Lake.of(config);
+  }
+
+  @Override
+  public PreprocessResult execute() {
+    long started = System.nanoTime();
+    String runId = UUID.randomUUID().toString();
+    Timestamp now = new Timestamp(System.currentTimeMillis());
+    if (!DeltaTable.isDeltaTable(spark, lake.products())) {
+      throw CatalogErrors.tableMissing(lake.names().products(), lake.products(), "run the ingest job first");
+    }
+    spark.sparkContext().setJobGroup("preprocess-" + runId, "catalog-ml preprocess" + (full ? " --full" : ""), false);
+    try {
+      long productsVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.products()));
+      Dataset<Row> bronze = TitleGroups.assign(spark.read().format("delta")
+          .option("versionAsOf", productsVersion).load(lake.products())
+          .select("product_id", "content_hash", "label", "title", "description", "image_uri", "image_status"),
+          config.preprocess());
+      DeltaTable features = DeltaTables.createIfNotExists(spark, lake.features(), FeatureTables.FEATURES, true);
+
+      Pipeline pipeline = pipeline(features, bronze);
+      Dataset<Row> stored = features.toDF();
+      Dataset<Row> toCompute = full ? bronze : bronze.join(stored,
+          bronze.col("product_id").equalTo(stored.col("product_id"))
+              .and(bronze.col("content_hash").equalTo(stored.col("content_hash")))
+              .and(stored.col("text_pipeline_id").equalTo(pipeline.text.id())), "left_anti");
+      Dataset<Row> computed = compute(toCompute, pipeline.text, productsVersion, runId, now)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        Map<String, Long> imageFailures = new TreeMap<>();
+        long computedRows = 0;
+        for (Row r : computed.groupBy("image_failure").count().collectAsList()) {
+          computedRows += r.getLong(1);
+          if (!r.isNullAt(0)) {
+            imageFailures.put(r.getString(0), r.getLong(1));
+          }
+        }
+        LOG.info("preprocess {}: {} rows computed at {} s", runId, computedRows, String.format("%.1f", seconds(started)));
+        long products = bronze.count();
+        Merged merged = merge(features, bronze, computed, computedRows);
+        Map<String, Long> splits = new TreeMap<>();
+        features.toDF().groupBy("split").count().collectAsList().forEach(r -> splits.put(r.getString(0), r.getLong(1)));
+        return new PreprocessResult("preprocess", runId, full, productsVersion, products, computedRows,
+            products - computedRows, merged.relabelled, merged.removed, imageFailures, splits, pipeline.text.id(),
+            pipeline.fitted, pipeline.text.size(), lake.names().features(), merged.version, seconds(started));
+      } finally {
+        computed.unpersist();
+      }
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  private record Pipeline(TextPipeline text, boolean fitted) {}
+
+  /** The stored pipeline of the features, or a new one fitted on the training split. */
+  private Pipeline pipeline(DeltaTable features, Dataset<Row> bronze) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    String folder = lake.features() + "/" + PIPELINES_FOLDER;
+    List<String> ids = features.toDF().select("text_pipeline_id").distinct().collectAsList().stream()
+        .map(r -> r.getString(0)).toList();
+    if (!full && ids.size() == 1) {
+      TextPipeline stored = TextPipeline.load(folder + "/" + ids.get(0) + ".json", hadoop);
+      if (!stored.settings().equals(config.preprocess().text())) {
+        throw CatalogErrors.textSettingsChanged(ids.get(0), stored.settings().toString(),
+            config.preprocess().text().toString());
+      }
+      return new Pipeline(stored, false);
+    }
+    if (!full && ids.size() > 1) {
+      throw CatalogErrors.mixedTextPipelines(lake.names().features(), ids);
+    }
+    TextPipeline fitted = TextPipeline.fit(bronze.where(col("split").equalTo(TitleGroups.TRAIN)), "title",
+        "description", config.preprocess().text());
+    String location = fitted.save(folder, hadoop);
+    LOG.info("preprocess: fitted text pipeline {} ({} ids) saved to {}", fitted.id(), fitted.size(), location);
+    return new Pipeline(fitted, true);
+  }
+
+  private Dataset<Row> compute(Dataset<Row> rows, TextPipeline text, long productsVersion, String runId,
+      Timestamp now) {
+    UserDefinedFunction title = udf((UDF1<String, int[]>) text::encodeTitle,
+        DataTypes.createArrayType(DataTypes.IntegerType, false));
+    UserDefinedFunction description = udf((UDF1<String, int[]>) text::encodeDescription,
+        DataTypes.createArrayType(DataTypes.IntegerType, false));
+    Dataset<Row> withText = rows
+        .withColumn("title_ids", title.apply(col("title")))
+        .withColumn("description_ids", description.apply(col("description")))
+        .withColumn("text_pipeline_id", lit(text.id()))
+        .withColumn("products_version", lit(productsVersion))
+        .withColumn("preprocess_run_id", lit(runId))
+        .withColumn("computed_at", lit(now));
+    return ImageColumns.add(withText, config.preprocess().image())
+        .select(Arrays.stream(FeatureTables.FEATURES.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  private record Merged(long relabelled, long removed, long version) {}
+
+  /**
+   * One MERGE: computed rows are upserted, reused rows get bronze's label if it changed, and rows
+   * whose product left bronze are deleted. Nothing to do → no commit.
+   */
+  private Merged merge(DeltaTable features, Dataset<Row> bronze, Dataset<Row> computed, long computedRows) {
+    Dataset<Row> stored = features.toDF().select(col("product_id").as("_id"), col("label").as("_label"));
+    Dataset<Row> reused = bronze.join(computed.select(col("product_id").as("_cid")),
+        bronze.col("product_id").equalTo(col("_cid")), "left_anti");
+    long relabelled = reused
+        .join(stored, reused.col("product_id").equalTo(stored.col("_id")))
+        .where(not(reused.col("label").eqNullSafe(stored.col("_label"))))
+        .count();
+    long removed = stored.join(bronze, stored.col("_id").equalTo(bronze.col("product_id")), "left_anti").count();
+    if (computedRows + relabelled + removed == 0) {
+      return new Merged(0, 0, DeltaTables.version(features));
+    }
+    List<Column> nulls = Arrays.stream(FeatureTables.FEATURES.fields())
+        .map(f -> f.name().equals("product_id") || f.name().equals("label")
+            ? col(f.name())
+            : lit(null).cast(f.dataType()).as(f.name()))
+        .toList();
+    Dataset<Row> labelsOnly = reused.select(nulls.toArray(Column[]::new)).withColumn("_computed", lit(false));
+    Dataset<Row> source = computed.withColumn("_computed", lit(true)).unionByName(labelsOnly);
+
+    Map<String, String> all = new LinkedHashMap<>();
+    for (String f : FeatureTables.FEATURES.fieldNames()) {
+      all.put(f, "s." + f);
+    }
+    features.as("t").merge(source.as("s"), "t.product_id = s.product_id")
+        .whenMatched("s._computed").updateExpr(all)
+        .whenMatched("NOT s._computed AND NOT (t.label <=> s.label)").updateExpr(Map.of("label", "s.label"))
+        .whenNotMatched("s._computed").insertExpr(all)
+        .whenNotMatchedBySource().delete()
+        .execute();
+    DeltaTables.Commit commit = DeltaTables.lastCommit(features);
+    long deleted = commit.metric("numTargetRowsDeleted");
+    long written = commit.metric("numTargetRowsInserted") + commit.metric("numTargetRowsUpdated");
+    if (deleted != removed || written != computedRows + relabelled) {
+      throw CatalogErrors.rowsLost(computedRows + relabelled + removed, written + deleted,
+          "the features MERGE wrote " + written + " and deleted " + deleted + "; was silver written concurrently?");
+    }
+    return new Merged(relabelled, removed, commit.version());
+  }
+
+  private static double seconds(long started) {
+    return (System.nanoTime() - started) / 1e9;
+  }
+}
