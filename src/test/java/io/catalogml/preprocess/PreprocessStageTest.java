@@ -162,7 +162,12 @@ class PreprocessStageTest extends SparkTestBase {
     assertThatThrownBy(() -> new PreprocessStage(spark, changed, false).execute())
         .isInstanceOf(CatalogException.class)
         .hasMessageContaining("Run `preprocess --full`");
+    Map<String, Object> splitsBefore = new HashMap<>();
+    features().forEach((id, row) -> splitsBefore.put(id, row.getAs("split")));
     PreprocessResult full = new PreprocessStage(spark, changed, true).execute();
+    Map<String, Object> splitsAfter = new HashMap<>();
+    features().forEach((id, row) -> splitsAfter.put(id, row.getAs("split")));
+    assertThat(splitsAfter).as("a full recompute keeps every product in its split").isEqualTo(splitsBefore);
     assertThat(full.computed()).isEqualTo(full.products());
     assertThat(full.textPipelineFitted()).isTrue();
     assertThat(full.textPipelineId()).isNotEqualTo(first.textPipelineId());
