@@ -1,5 +1,8 @@
 package io.catalogml.preprocess.image;
 
+import static io.catalogml.preprocess.image.Bytes.u16;
+import static io.catalogml.preprocess.image.Bytes.u32;
+
 /**
  * Reads the orientation tag (0x0112) from IFD0 of an Exif APP1 payload, in either TIFF byte order.
  * Anything unexpected means "no orientation": a broken Exif block must not fail the image.
@@ -14,15 +17,7 @@ final class ExifOrientation {
 
   /** True when the APP1 payload at {@code offset} is an Exif block. */
   static boolean isExif(byte[] bytes, int offset, int length) {
-    if (length < EXIF_ID.length) {
-      return false;
-    }
-    for (int i = 0; i < EXIF_ID.length; i++) {
-      if (bytes[offset + i] != EXIF_ID[i]) {
-        return false;
-      }
-    }
-    return true;
+    return Bytes.startsWith(bytes, offset, length, EXIF_ID);
   }
 
   /** Orientation 1..8 from an Exif APP1 payload of {@code length} bytes at {@code offset}; 1 when absent or invalid. */
@@ -60,17 +55,5 @@ final class ExifOrientation {
       }
     }
     return NONE;
-  }
-
-  private static int u16(byte[] b, int i, boolean bigEndian) {
-    int b0 = b[i] & 0xff;
-    int b1 = b[i + 1] & 0xff;
-    return bigEndian ? b0 << 8 | b1 : b1 << 8 | b0;
-  }
-
-  private static long u32(byte[] b, int i, boolean bigEndian) {
-    long hi = u16(b, bigEndian ? i : i + 2, bigEndian);
-    long lo = u16(b, bigEndian ? i + 2 : i, bigEndian);
-    return hi << 16 | lo;
   }
 }

@@ -38,9 +38,9 @@ final class ImageDecoder {
     SourceFormat format = SourceFormat.of(bytes);
     JpegHeader jpeg = format == SourceFormat.JPEG ? JpegHeader.read(bytes) : null;
     int orientation = jpeg == null ? ExifOrientation.NONE : jpeg.orientation();
-    ImageReader reader = jpeg == null ? Readers.png() : Readers.jpeg(jpeg.components());
     byte[] input = fast && jpeg != null && jpeg.components() == 3 && SrgbProfile.matches(jpeg.iccProfile(bytes))
         ? jpeg.withoutIcc(bytes) : bytes;
+    ImageReader reader = jpeg == null ? Readers.png() : Readers.jpeg(jpeg.components());
     try (ImageInputStream in = new ByteArrayImageInputStream(input)) {
       reader.setInput(in, true, true);
       ReadWarnings warnings = new ReadWarnings();

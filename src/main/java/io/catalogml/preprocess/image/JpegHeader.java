@@ -1,6 +1,7 @@
 package io.catalogml.preprocess.image;
 
-import static io.catalogml.preprocess.image.SourceFormat.u8;
+import static io.catalogml.preprocess.image.Bytes.startsWith;
+import static io.catalogml.preprocess.image.Bytes.u8;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ record JpegHeader(int components, int orientation, List<Segment> icc) {
       }
       if (marker == APP1 && orientation == ExifOrientation.NONE && ExifOrientation.isExif(bytes, payload, length - 2)) {
         orientation = ExifOrientation.read(bytes, payload, length - 2);
-      } else if (marker == APP2 && startsWith(bytes, payload, length - 2, ICC_ID) && length - 2 > ICC_CHUNK_HEADER) {
+      } else if (marker == APP2 && length - 2 > ICC_CHUNK_HEADER && startsWith(bytes, payload, length - 2, ICC_ID)) {
         icc.add(new Segment(pos - 2, length + 2));
       } else if (isStartOfFrame(marker) && length >= 8) {
         components = u8(bytes, payload + 5);
@@ -132,18 +133,6 @@ record JpegHeader(int components, int orientation, List<Segment> icc) {
     }
     out.write(bytes, from, bytes.length - from);
     return out.toByteArray();
-  }
-
-  private static boolean startsWith(byte[] bytes, int offset, int length, byte[] prefix) {
-    if (length < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (bytes[offset + i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static boolean isStartOfFrame(int marker) {

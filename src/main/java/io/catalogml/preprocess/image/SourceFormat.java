@@ -1,6 +1,11 @@
 package io.catalogml.preprocess.image;
 
-import java.nio.charset.StandardCharsets;
+import static io.catalogml.preprocess.image.Bytes.ascii;
+import static io.catalogml.preprocess.image.Bytes.isAscii;
+import static io.catalogml.preprocess.image.Bytes.startsWith;
+import static io.catalogml.preprocess.image.Bytes.u16;
+import static io.catalogml.preprocess.image.Bytes.u8;
+
 import java.util.HexFormat;
 
 /** The two formats that are decoded, recognised by their signature; other image formats are named in failures. */
@@ -52,14 +57,13 @@ enum SourceFormat {
     if (startsWith(b, TIFF_LE) || startsWith(b, TIFF_BE)) {
       return "TIFF";
     }
-    if (b.length >= 12 && startsWith(b, RIFF) && ascii(b, 8, 4).equals("WEBP")) {
+    if (startsWith(b, RIFF) && isAscii(b, 8, "WEBP")) {
       return "WebP";
     }
-    if (b.length >= 12 && ascii(b, 4, 4).equals("ftyp")) {
+    if (isAscii(b, 4, "ftyp")) {
       return "HEIF/AVIF";
     }
-    if (b.length >= 18 && ascii(b, 0, 2).equals("BM") && isBmpInfoHeaderSize(u8(b, 14) | u8(b, 15) << 8)
-        && b[16] == 0 && b[17] == 0) {
+    if (b.length >= 18 && isAscii(b, 0, "BM") && isBmpInfoHeaderSize(u16(b, 14, false)) && u16(b, 16, false) == 0) {
       return "BMP";
     }
     return null;
@@ -67,18 +71,6 @@ enum SourceFormat {
 
   private static boolean isBmpInfoHeaderSize(int size) {
     return size == 12 || size == 40 || size == 52 || size == 56 || size == 64 || size == 108 || size == 124;
-  }
-
-  private static boolean startsWith(byte[] bytes, byte[] prefix) {
-    if (bytes.length < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (bytes[i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static int lastIndexOf(byte[] bytes, byte[] needle) {
@@ -94,15 +86,4 @@ enum SourceFormat {
     return -1;
   }
 
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static String ascii(byte[] bytes, int offset, int length) {
-    return new String(bytes, offset, length, StandardCharsets.US_ASCII);
-  }
-
-  static int u8(byte[] bytes, int index) {
-    return bytes[index] & 0xff;
-  }
 }

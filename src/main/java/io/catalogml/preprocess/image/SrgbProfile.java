@@ -1,5 +1,7 @@
 package io.catalogml.preprocess.image;
 
+import static io.catalogml.preprocess.image.Bytes.isAscii;
+
 /**
  * Recognises an embedded ICC profile that describes sRGB: an RGB profile whose red, green and blue
  * primaries (rXYZ, gXYZ, bXYZ, D50-adapted) are sRGB's and whose tone curves are sRGB-like (mid-grey
@@ -23,12 +25,12 @@ final class SrgbProfile {
 
   static boolean matches(byte[] profile) {
     if (profile == null || profile.length < HEADER + 4 || u32(profile, 0) > profile.length
-        || !ascii(profile, 16, "RGB ")) {
+        || !isAscii(profile, 16, "RGB ")) {
       return false;
     }
     for (int i = 0; i < COLOURANTS.length; i++) {
       int offset = tagOffset(profile, COLOURANTS[i]);
-      if (offset < 0 || offset + 20 > profile.length || !ascii(profile, offset, "XYZ ")) {
+      if (offset < 0 || offset + 20 > profile.length || !isAscii(profile, offset, "XYZ ")) {
         return false;
       }
       for (int c = 0; c < 3; c++) {
@@ -51,10 +53,10 @@ final class SrgbProfile {
     if (offset < 0 || offset + 12 > profile.length) {
       return false;
     }
-    if (ascii(profile, offset, "para")) {
+    if (isAscii(profile, offset, "para")) {
       return offset + 16 <= profile.length && isGamma(s15Fixed16(profile, offset + 12));
     }
-    if (!ascii(profile, offset, "curv")) {
+    if (!isAscii(profile, offset, "curv")) {
       return false;
     }
     long entries = u32(profile, offset + 8);
@@ -79,7 +81,7 @@ final class SrgbProfile {
       if (entry + 12 > profile.length) {
         return -1;
       }
-      if (ascii(profile, (int) entry, signature)) {
+      if (isAscii(profile, (int) entry, signature)) {
         long offset = u32(profile, (int) entry + 4);
         return offset > Integer.MAX_VALUE ? -1 : (int) offset;
       }
@@ -87,24 +89,15 @@ final class SrgbProfile {
     return -1;
   }
 
-  private static boolean ascii(byte[] bytes, int offset, String text) {
-    for (int i = 0; i < text.length(); i++) {
-      if (bytes[offset + i] != text.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
+  private static int u16(byte[] bytes, int index) {
+    return Bytes.u16(bytes, index, true);
+  }
+
+  private static long u32(byte[] bytes, int index) {
+    return Bytes.u32(bytes, index, true);
   }
 
   private static double s15Fixed16(byte[] bytes, int offset) {
     return (int) u32(bytes, offset) / 65536.0;
-  }
-
-  private static int u16(byte[] b, int i) {
-    return (b[i] & 0xff) << 8 | (b[i + 1] & 0xff);
-  }
-
-  private static long u32(byte[] b, int i) {
-    return (b[i] & 0xffL) << 24 | (b[i + 1] & 0xffL) << 16 | (b[i + 2] & 0xffL) << 8 | (b[i + 3] & 0xffL);
   }
 }
