@@ -1,6 +1,7 @@
 package io.catalogml.cli;
 
 import io.catalogml.bench.IngestBenchmark;
+import io.catalogml.bench.PreprocessBenchmark;
 import io.catalogml.config.CatalogConfig;
 import io.catalogml.core.CatalogException;
 import io.catalogml.core.Json;
@@ -21,9 +22,10 @@ import picocli.CommandLine.Parameters;
 /** {@code catalog-ml bench ingest}: times a stage on a real drop and prints a table. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmark a stage on real data in a fresh temporary lake and print a table.",
-        "Stages: ingest. Example: bench ingest --conf conf/examples/fashion.conf --input ../shared/data/fashion-products"})
+        "Stages: ingest, preprocess. Example:",
+        "  bench ingest --conf conf/examples/fashion.conf --input ../shared/data/fashion-products"})
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "STAGE", description = "Stage to benchmark: ingest.")
+  @Parameters(index = "0", paramLabel = "STAGE", description = "Stage to benchmark: ingest or preprocess.")
   String stage;
 
   @Mixin
@@ -32,10 +34,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--input", paramLabel = "DIR", description = "Folder of the drop (sets source.input).")
   String input;
 
+  @Option(names = "--large", paramLabel = "N", defaultValue = "2000",
+      description = "preprocess: how many drop images to upscale to 500x500 for the large-image phase.")
+  int large;
+
   @Override
   public Integer call() {
-    if (!stage.equals("ingest")) {
-      System.err.println("catalog-ml bench: unknown stage '" + stage + "'; available: ingest");
+    if (!stage.equals("ingest") && !stage.equals("preprocess")) {
+      System.err.println("catalog-ml bench: unknown stage '" + stage + "'; available: ingest, preprocess");
       return 2;
     }
     Path lake = tempLake();
@@ -46,7 +52,9 @@ final class BenchCommand implements Callable<Integer> {
         extra.add("source.input=" + input);
       }
       CatalogConfig config = options.load(extra.toArray(String[]::new));
-      IngestBenchmark.Result result = new IngestBenchmark(config, System.out).execute();
+      Object result = stage.equals("ingest")
+          ? new IngestBenchmark(config, System.out).execute()
+          : new PreprocessBenchmark(config, lake, large, System.out).execute();
       System.out.println(Json.line(result));
       return 0;
     } catch (CatalogException e) {
