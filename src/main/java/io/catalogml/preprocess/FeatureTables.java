@@ -7,6 +7,11 @@ import org.apache.spark.sql.types.StructType;
 public final class FeatureTables {
   private FeatureTables() {}
 
+  /** How {@code image_spec} names an image size and fit, e.g. {@code 64x64-pad}. */
+  public static String imageSpec(io.catalogml.preprocess.image.ImageSpec spec) {
+    return spec.width() + "x" + spec.height() + "-" + spec.fit().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** One row per product of bronze.products: model inputs, label and split. */
   public static final StructType FEATURES = new StructType()
       .add("product_id", DataTypes.StringType, false)
@@ -20,6 +25,7 @@ public final class FeatureTables {
       .add("image_failure", DataTypes.StringType)
       .add("image_message", DataTypes.StringType)
       .add("image", DataTypes.BinaryType)
+      .add("image_spec", DataTypes.StringType, false)
       .add("text_pipeline_id", DataTypes.StringType, false)
       .add("products_version", DataTypes.LongType, false)
       .add("preprocess_run_id", DataTypes.StringType, false)

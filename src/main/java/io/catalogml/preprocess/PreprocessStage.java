@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code bronze.products} → {@code silver.features}, incrementally: only products whose
- * content hash changed (or that are new) are recomputed, a changed label is copied without
+ * content hash changed (or that are new, or were computed with another text pipeline or image
+ * size) are recomputed, a changed label is copied without
  * recomputing, and products gone from bronze leave silver, all in one MERGE. Text becomes ids
  * through the fitted {@link TextPipeline} (fitted on the training split when there is none, or
  * with {@code full}); images become {@link ImageColumns}; every row gets its title-group split.
@@ -77,7 +78,9 @@ public final class PreprocessStage implements Stage<PreprocessResult> {
       Dataset<Row> toCompute = full ? bronze : bronze.join(stored,
           bronze.col("product_id").equalTo(stored.col("product_id"))
               .and(bronze.col("content_hash").equalTo(stored.col("content_hash")))
-              .and(stored.col("text_pipeline_id").equalTo(pipeline.text.id())), "left_anti");
+              .and(stored.col("text_pipeline_id").equalTo(pipeline.text.id()))
+              .and(stored.col("image_spec").equalTo(FeatureTables.imageSpec(config.preprocess().image()))),
+          "left_anti");
       Dataset<Row> computed = compute(toCompute, pipeline.text, productsVersion, runId, now)
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
@@ -141,6 +144,7 @@ public final class PreprocessStage implements Stage<PreprocessResult> {
         .withColumn("title_ids", title.apply(col("title")))
         .withColumn("description_ids", description.apply(col("description")))
         .withColumn("text_pipeline_id", lit(text.id()))
+        .withColumn("image_spec", lit(FeatureTables.imageSpec(config.preprocess().image())))
         .withColumn("products_version", lit(productsVersion))
         .withColumn("preprocess_run_id", lit(runId))
         .withColumn("computed_at", lit(now));

@@ -168,6 +168,15 @@ class PreprocessStageTest extends SparkTestBase {
     Map<String, Object> splitsAfter = new HashMap<>();
     features().forEach((id, row) -> splitsAfter.put(id, row.getAs("split")));
     assertThat(splitsAfter).as("a full recompute keeps every product in its split").isEqualTo(splitsBefore);
+
+    CatalogConfig bigger = config(dir.resolve("lake"), List.of("conf/examples/fashion.conf"),
+        "source.input=" + drop, "preprocess.text.bigrams=false", "preprocess.image.width=32",
+        "preprocess.image.height=32");
+    PreprocessResult resized = new PreprocessStage(spark, bigger, false).execute();
+    assertThat(resized.computed()).as("a new image size recomputes every row").isEqualTo(resized.products());
+    Row deo = features().get("18461");
+    assertThat((byte[]) deo.getAs("image")).hasSize(32 * 32 * 3);
+    assertThat(deo.<String>getAs("image_spec")).isEqualTo("32x32-pad");
     assertThat(full.computed()).isEqualTo(full.products());
     assertThat(full.textPipelineFitted()).isTrue();
     assertThat(full.textPipelineId()).isNotEqualTo(first.textPipelineId());
