@@ -128,6 +128,24 @@ public final class CatalogErrors {
         + "with one pipeline.");
   }
 
+  // ---- evaluation ------------------------------------------------------------------------
+
+  public static CatalogException nonFiniteProbabilities(int truth, float value) {
+    return runtime("evaluate.non-finite", "Cannot evaluate: the model gave a non-finite probability (" + value
+        + ") for a product of class " + truth + ". Training has diverged: lower the learning rate, check the "
+        + "input features for NaN, or resume from an earlier checkpoint.");
+  }
+
+  public static CatalogException nothingEvaluated() {
+    return usage("evaluate.empty", "Cannot build a classification report: no product was evaluated. "
+        + "The split is empty: check the split fractions of preprocess and that silver.features holds labelled rows.");
+  }
+
+  public static CatalogException cannotWriteOutput(Path file, Exception cause) {
+    return new CatalogException("output.not-written", "Cannot write '" + file + "': " + cause.getMessage()
+        + ". Check that the folder is writable and the disk is not full.", RUNTIME, cause);
+  }
+
   // ---- internal invariants ----------------------------------------------------------------
 
   public static CatalogException rowsLost(long in, long accounted, String detail) {
