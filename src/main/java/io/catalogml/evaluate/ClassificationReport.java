@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -182,7 +183,7 @@ public record ClassificationReport(
 
   @Override
   public String toString() {
-    return String.format(java.util.Locale.ROOT,
+    return String.format(Locale.ROOT,
         "ClassificationReport[examples=%d, classes=%d, accuracy=%.4f, weightedF1=%.4f, macroF1=%.4f, logLoss=%.4f]",
         examples, classes, accuracy, weightedF1, macroF1, logLoss);
   }

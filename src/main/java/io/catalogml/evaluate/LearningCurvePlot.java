@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.DoubleStream;
 
 /**
  * Draws a training history as a PNG with two panels: training and validation loss against the
@@ -116,7 +117,7 @@ public final class LearningCurvePlot {
 
       int half = WIDTH / 2;
       double lossMax = history.stream()
-          .flatMapToDouble(e -> java.util.stream.DoubleStream.of(e.trainLoss(), e.validationLoss()))
+          .flatMapToDouble(e -> DoubleStream.of(e.trainLoss(), e.validationLoss()))
           .filter(Double::isFinite).max().orElse(1);
       Panel loss = new Panel(PAD + 64, half - 24, xMin, xMax, 0, Canvas.niceCeil(lossMax * 1.02));
       Panel scores = new Panel(half + 64, WIDTH - PAD - 16, xMin, xMax, 0, 1);

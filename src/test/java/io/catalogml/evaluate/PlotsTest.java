@@ -8,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import javax.imageio.ImageIO;
@@ -123,7 +124,7 @@ class PlotsTest {
     }
     long largestHidden = 0;
     for (ClassMetrics c : report.perClass()) {
-      if (java.util.Arrays.stream(layout.shown()).noneMatch(s -> s == c.index())) {
+      if (Arrays.stream(layout.shown()).noneMatch(s -> s == c.index())) {
         largestHidden = Math.max(largestHidden, c.support());
       }
     }
