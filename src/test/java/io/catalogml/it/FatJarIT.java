@@ -64,6 +64,26 @@ class FatJarIT {
     assertThat(natives).allSatisfy(n -> assertThat(n).containsAnyOf("linux-x86_64/", "linux-x86-64/"));
   }
 
+  /** One ND4J backend: nd4j-native by default, nd4j-cuda-11.6 when built with -Pgpu (docs/GPU.md). */
+  @Test
+  void carriesExactlyOneNd4jBackend() throws IOException {
+    List<String> backends;
+    try (JarFile j = new JarFile(jar.toFile());
+        InputStream in = j.getInputStream(j.getEntry("META-INF/services/org.nd4j.linalg.factory.Nd4jBackend"))) {
+      backends = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+          .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+    assertThat(backends).hasSize(1);
+    boolean cuda = backends.get(0).equals("org.nd4j.linalg.jcublas.JCublasBackend");
+    if (!cuda) {
+      assertThat(backends).containsExactly("org.nd4j.linalg.cpu.nativecpu.CpuBackend");
+    }
+    String mine = cuda ? "org/nd4j/linalg/jcublas/" : "org/nd4j/linalg/cpu/nativecpu/";
+    String other = cuda ? "org/nd4j/linalg/cpu/nativecpu/" : "org/nd4j/linalg/jcublas/";
+    assertThat(entries).anyMatch(e -> e.startsWith(mine) && e.endsWith(".class"));
+    assertThat(entries).noneMatch(e -> e.startsWith(other));
+  }
+
   @Test
   void registersDeltaAsASparkDataSource() throws IOException {
     try (JarFile j = new JarFile(jar.toFile());
