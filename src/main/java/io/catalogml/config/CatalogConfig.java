@@ -8,6 +8,8 @@ import io.catalogml.config.Settings.SourceFormat;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.preprocess.image.ImageSpec;
 import io.catalogml.preprocess.text.TextSettings;
+import io.catalogml.train.ModelSettings;
+import io.catalogml.train.TrainSettings;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,9 @@ import java.util.regex.Pattern;
  * @param tracking MLflow tracking settings
  * @param source the catalogue drop to ingest
  * @param ingest validation rules
+ * @param preprocess text, image and split settings
+ * @param model what the train job builds
+ * @param train how the train job trains
  * @param flat every effective key and value, for recording with a run
  */
 public record CatalogConfig(
@@ -35,6 +40,8 @@ public record CatalogConfig(
     SourceSettings source,
     IngestSettings ingest,
     PreprocessSettings preprocess,
+    ModelSettings model,
+    TrainSettings train,
     Map<String, String> flat) implements Serializable {
 
   /** Spark session settings. */
@@ -125,7 +132,19 @@ public record CatalogConfig(
     ImageSpec image = new ImageSpec(Settings.IMAGE_WIDTH.read(c), Settings.IMAGE_HEIGHT.read(c),
         Settings.IMAGE_FIT.read(c));
     PreprocessSettings preprocess = new PreprocessSettings(text, image, train, validation, Settings.SPLIT_SALT.read(c));
-    return new CatalogConfig(spark, lake, tables, tracking, source, ingest, preprocess, flatten(c));
+    ModelSettings model = new ModelSettings(Settings.MODEL_NAME.read(c), Settings.MODEL_TYPE.read(c),
+        Settings.MODEL_MODE.read(c), Settings.MODEL_TEXT_ENCODER.read(c), Settings.MODEL_EMBEDDING_SIZE.read(c),
+        Settings.MODEL_MAX_TOKENS.read(c), Settings.MODEL_IMAGE_FILTERS.read(c), Settings.MODEL_HIDDEN_SIZE.read(c),
+        Settings.MODEL_DROPOUT.read(c), Settings.MODEL_CLASS_WEIGHTS.read(c));
+    TrainSettings training = new TrainSettings(Settings.TRAIN_MASTER.read(c), Settings.TRAIN_EPOCHS.read(c),
+        Settings.TRAIN_BATCH_SIZE.read(c), Settings.TRAIN_LEARNING_RATE.read(c), Settings.TRAIN_SEED.read(c),
+        Settings.TRAIN_PATIENCE.read(c), Settings.TRAIN_WORKERS.read(c), Settings.TRAIN_WORKERS_PER_EXECUTOR.read(c),
+        Settings.TRAIN_AVERAGING_FREQUENCY.read(c),
+        Settings.TRAIN_PREFETCH.read(c), Settings.TRAIN_SHARING_THRESHOLD.read(c), Settings.TRAIN_SHARING_PORT.read(c),
+        Settings.TRAIN_SHARING_CONTROLLER.read(c), Settings.TRAIN_SHARING_NETWORK_MASK.read(c),
+        Settings.TRAIN_CHECKPOINT_DIR.read(c), Settings.TRAIN_LOGREG_ITERATIONS.read(c),
+        Settings.TRAIN_LOGREG_REGULARIZATION.read(c));
+    return new CatalogConfig(spark, lake, tables, tracking, source, ingest, preprocess, model, training, flatten(c));
   }
 
   private static Map<String, String> flatten(Config c) {
@@ -136,6 +155,7 @@ public record CatalogConfig(
 
   /** Returns a copy whose source reads from another input folder. */
   public CatalogConfig withInput(String input) {
-    return new CatalogConfig(spark, lake, tables, tracking, source.withInput(input), ingest, preprocess, flat);
+    return new CatalogConfig(spark, lake, tables, tracking, source.withInput(input), ingest, preprocess, model, train,
+        flat);
   }
 }

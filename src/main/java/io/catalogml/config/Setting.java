@@ -176,6 +176,28 @@ public final class Setting<T> {
     });
   }
 
+  static Setting<Double> doubleRange(String path, double min, double max, String help) {
+    String allowed = "a number from " + min + " to " + max;
+    return new Setting<>(path, allowed, help, false, (c, p) -> {
+      double v = c.getDouble(p);
+      if (!(v >= min && v <= max)) {
+        throw new Invalid(allowed);
+      }
+      return v;
+    });
+  }
+
+  static Setting<List<Integer>> intList(String path, int min, int max, int maxSize, String help) {
+    String allowed = "a list of 1 to " + maxSize + " integers from " + min + " to " + max;
+    return new Setting<>(path, allowed, help, false, (c, p) -> {
+      List<Integer> values = c.getIntList(p);
+      if (values.isEmpty() || values.size() > maxSize || values.stream().anyMatch(v -> v < min || v > max)) {
+        throw new Invalid(allowed);
+      }
+      return List.copyOf(values);
+    });
+  }
+
   static Setting<Boolean> bool(String path, String help) {
     return new Setting<>(path, "true or false", help, false, Config::getBoolean);
   }

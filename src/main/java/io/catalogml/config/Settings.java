@@ -2,6 +2,8 @@ package io.catalogml.config;
 
 import io.catalogml.preprocess.image.ImageSpec;
 import io.catalogml.preprocess.text.TextSettings;
+import io.catalogml.train.ModelSettings;
+import io.catalogml.train.TrainSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -121,6 +123,65 @@ public final class Settings {
   public static final Setting<String> SPLIT_SALT = Setting.nonEmpty("preprocess.split.salt",
       "Salt of the title-group hash; changing it reshuffles every split.");
 
+  public static final Setting<String> MODEL_NAME = Setting.matching("model.name", "[A-Za-z0-9][A-Za-z0-9_.-]{0,99}",
+      "a name of letters, digits, '_', '.', '-'", "Registered model name the train job creates versions of.");
+  public static final Setting<ModelSettings.Type> MODEL_TYPE = Setting.oneOf("model.type", ModelSettings.Type.class,
+      "Model family: a DL4J network trained on Spark, or the MLlib TF-IDF + logistic regression baseline.");
+  public static final Setting<ModelSettings.Mode> MODEL_MODE = Setting.oneOf("model.mode", ModelSettings.Mode.class,
+      "Inputs of the DL4J network: text ids, the image, or both fused.");
+  public static final Setting<ModelSettings.TextEncoder> MODEL_TEXT_ENCODER = Setting.oneOf("model.text.encoder",
+      ModelSettings.TextEncoder.class,
+      "Text branch: mean of token embeddings (fastText-like) or a 1-D convolution with max pooling.");
+  public static final Setting<Integer> MODEL_EMBEDDING_SIZE = Setting.intRange("model.text.embedding-size", 2, 1024,
+      "Size of the token embeddings.");
+  public static final Setting<Integer> MODEL_MAX_TOKENS = Setting.intRange("model.text.max-tokens", 1, 4096,
+      "Token ids the network reads per product: title ids, then description ids, truncated.");
+  public static final Setting<List<Integer>> MODEL_IMAGE_FILTERS = Setting.intList("model.image.filters", 1, 1024, 6,
+      "Output channels of the image branch's convolution blocks (each: 3x3 convolution, ReLU, 2x2 max pooling).");
+  public static final Setting<Integer> MODEL_HIDDEN_SIZE = Setting.intRange("model.hidden-size", 1, 8192,
+      "Width of the dense layer before the softmax.");
+  public static final Setting<Double> MODEL_DROPOUT = Setting.doubleRange("model.dropout", 0.0, 0.9,
+      "Dropout probability on the dense layer's input (0 = none).");
+  public static final Setting<Boolean> MODEL_CLASS_WEIGHTS = Setting.bool("model.class-weights",
+      "Weight the loss by inverse class frequency in the training split (for imbalanced catalogues).");
+
+  public static final Setting<TrainSettings.Master> TRAIN_MASTER = Setting.oneOf("train.master",
+      TrainSettings.Master.class,
+      "DL4J Spark training master: parameter averaging, or gradient sharing over the parameter server.");
+  public static final Setting<Integer> TRAIN_EPOCHS = Setting.intRange("train.epochs", 1, 10000,
+      "Maximum passes over the training split.");
+  public static final Setting<Integer> TRAIN_BATCH_SIZE = Setting.intRange("train.batch-size", 1, 65536,
+      "Examples per minibatch on each worker.");
+  public static final Setting<Double> TRAIN_LEARNING_RATE = Setting.doubleRange("train.learning-rate", 1e-7, 10.0,
+      "Adam learning rate.");
+  public static final Setting<Integer> TRAIN_SEED = Setting.intRange("train.seed", 0, Integer.MAX_VALUE,
+      "Seed of weight initialisation, data order and dropout.");
+  public static final Setting<Integer> TRAIN_PATIENCE = Setting.intRange("train.patience", 0, 10000,
+      "Epochs without a better validation weighted F1 before training stops (0 = run every epoch).");
+  public static final Setting<Integer> TRAIN_WORKERS = Setting.intRange("train.workers", 0, 100000,
+      "Data partitions trained in parallel (0 = Spark's default parallelism).");
+  public static final Setting<Integer> TRAIN_WORKERS_PER_EXECUTOR = Setting.intRange("train.workers-per-executor", 0,
+      1024, "Training threads per executor for gradient sharing (0 = the executor's cores; local[N]: N).");
+  public static final Setting<Integer> TRAIN_AVERAGING_FREQUENCY = Setting.intRange("train.averaging-frequency", 1,
+      100000, "Minibatches each worker fits between parameter averages (averaging master).");
+  public static final Setting<Integer> TRAIN_PREFETCH = Setting.intRange("train.prefetch-batches", 0, 1000,
+      "Minibatches each worker prepares ahead of training.");
+  public static final Setting<Double> TRAIN_SHARING_THRESHOLD = Setting.doubleRange("train.sharing.threshold", 1e-9,
+      1.0, "Initial update threshold of gradient sharing (adapted during training).");
+  public static final Setting<Integer> TRAIN_SHARING_PORT = Setting.intRange("train.sharing.port", 1024, 65535,
+      "UDP port of the gradient-sharing parameter server (Aeron) on the driver and the executors.");
+  public static final Setting<String> TRAIN_SHARING_CONTROLLER = Setting.string("train.sharing.controller",
+      "Address at which the executors reach the driver for gradient sharing ('' = spark.driver.host, else 127.0.0.1).");
+  public static final Setting<String> TRAIN_SHARING_NETWORK_MASK = Setting.matching("train.sharing.network-mask",
+      "|\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}", "empty, or a CIDR mask such as 10.0.0.0/16",
+      "Network the executors' parameter-server nodes bind on ('' = the controller's /16).");
+  public static final Setting<String> TRAIN_CHECKPOINT_DIR = Setting.nonEmpty("train.checkpoint-dir",
+      "Folder of per-run checkpoints (one per epoch), model packages and work files; --resume looks here.");
+  public static final Setting<Integer> TRAIN_LOGREG_ITERATIONS = Setting.intRange("train.logreg.max-iterations", 1,
+      100000, "Maximum iterations of the MLlib logistic regression baseline.");
+  public static final Setting<Double> TRAIN_LOGREG_REGULARIZATION = Setting.doubleRange("train.logreg.regularization",
+      0.0, 1000.0, "L2 regularisation of the MLlib logistic regression baseline.");
+
   /** All settings, in the order of the configuration reference. */
   public static final List<Setting<?>> ALL = List.of(
       SPARK_MASTER, SPARK_APP_NAME, SPARK_CONF,
@@ -133,7 +194,13 @@ public final class Settings {
       RAKUTEN_X_FILE, RAKUTEN_Y_FILE,
       INGEST_ID_PATTERN, INGEST_LABELS, INGEST_MISSING_IMAGE,
       TEXT_FOLD_ACCENTS, TEXT_DIGITS, TEXT_STOP_WORDS, TEXT_BIGRAMS, TEXT_MIN_COUNT, TEXT_MAX_VOCABULARY,
-      TEXT_TITLE_MAX, TEXT_DESCRIPTION_MAX, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_FIT, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_SALT);
+      TEXT_TITLE_MAX, TEXT_DESCRIPTION_MAX, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_FIT, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_SALT,
+      MODEL_NAME, MODEL_TYPE, MODEL_MODE, MODEL_TEXT_ENCODER, MODEL_EMBEDDING_SIZE, MODEL_MAX_TOKENS, MODEL_IMAGE_FILTERS,
+      MODEL_HIDDEN_SIZE, MODEL_DROPOUT, MODEL_CLASS_WEIGHTS,
+      TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,
+      TRAIN_WORKERS_PER_EXECUTOR,
+      TRAIN_AVERAGING_FREQUENCY, TRAIN_PREFETCH, TRAIN_SHARING_THRESHOLD, TRAIN_SHARING_PORT, TRAIN_SHARING_CONTROLLER,
+      TRAIN_SHARING_NETWORK_MASK, TRAIN_CHECKPOINT_DIR, TRAIN_LOGREG_ITERATIONS, TRAIN_LOGREG_REGULARIZATION);
 
   /** Layout of a catalogue drop. */
   public enum SourceFormat { GENERIC, RAKUTEN }

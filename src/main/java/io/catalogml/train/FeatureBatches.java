@@ -1,0 +1,156 @@
+package io.catalogml.train;
+
+import io.catalogml.preprocess.text.TextPipeline;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.sql.Row;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Rows of {@code silver.features} → network inputs, in minibatches. The one place that knows how
+ * a product becomes tensors, shared by training, evaluation and scoring:
+ * <ul>
+ *   <li>tokens: title ids then description ids, truncated to {@link InputSpec#maxTokens()}, padded
+ *       with {@link TextPipeline#PADDING} and masked; a product without any token reads one
+ *       {@link TextPipeline#UNKNOWN};</li>
+ *   <li>image: uint8 RGB (row-major, interleaved) → {@code [3, h, w]} floats {@code v/255 - 0.5};
+ *       a product without a usable image reads zeros and {@code image_present = 0}.</li>
+ * </ul>
+ * Rows must carry {@link #COLUMNS}.
+ */
+public final class FeatureBatches {
+  /** Columns read from a features row. */
+  public static final String[] COLUMNS = {"product_id", "label", "title_ids", "description_ids", "image_ok", "image"};
+
+  private FeatureBatches() {}
+
+  /** The inputs (and input masks) of a list of rows. */
+  public record Inputs(INDArray[] features, INDArray[] masks) {}
+
+  /** Inputs of a batch of rows. */
+  public static Inputs inputs(List<Row> rows, InputSpec spec) {
+    String[] names = spec.inputs();
+    INDArray[] features = new INDArray[names.length];
+    INDArray[] masks = new INDArray[names.length];
+    for (int i = 0; i < names.length; i++) {
+      switch (names[i]) {
+        case InputSpec.TOKENS -> {
+          INDArray[] t = tokens(rows, spec.maxTokens());
+          features[i] = t[0];
+          masks[i] = t[1];
+        }
+        case InputSpec.IMAGE -> features[i] = images(rows, spec.imageWidth(), spec.imageHeight());
+        case InputSpec.IMAGE_PRESENT -> features[i] = present(rows);
+        default -> throw new IllegalStateException("unknown input " + names[i]);
+      }
+    }
+    return new Inputs(features, masks);
+  }
+
+  /** A training minibatch: inputs plus one-hot labels. Every row's label must be in {@code labels}. */
+  public static MultiDataSet dataSet(List<Row> rows, InputSpec spec, LabelMap labels) {
+    Inputs in = inputs(rows, spec);
+    float[][] oneHot = new float[rows.size()][labels.size()];
+    for (int r = 0; r < rows.size(); r++) {
+      String label = rows.get(r).getAs("label");
+      int index = labels.index(label);
+      if (index < 0) {
+        throw new IllegalArgumentException("label '" + label + "' of product " + rows.get(r).getAs("product_id")
+            + " is not in the label map");
+      }
+      oneHot[r][index] = 1f;
+    }
+    boolean anyMask = false;
+    for (INDArray m : in.masks()) {
+      anyMask |= m != null;
+    }
+    return new org.nd4j.linalg.dataset.MultiDataSet(in.features(), new INDArray[] {Nd4j.create(oneHot)},
+        anyMask ? in.masks() : null, null);
+  }
+
+  /** Splits an iterator of rows into lists of at most {@code size} rows. */
+  public static Iterator<List<Row>> chunks(Iterator<Row> rows, int size) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public List<Row> next() {
+        if (!rows.hasNext()) {
+          throw new NoSuchElementException();
+        }
+        List<Row> chunk = new ArrayList<>(size);
+        while (rows.hasNext() && chunk.size() < size) {
+          chunk.add(rows.next());
+        }
+        return chunk;
+      }
+    };
+  }
+
+  static INDArray[] tokens(List<Row> rows, int maxTokens) {
+    float[][] ids = new float[rows.size()][maxTokens];
+    float[][] mask = new float[rows.size()][maxTokens];
+    for (int r = 0; r < rows.size(); r++) {
+      int n = 0;
+      n = copy(rows.get(r).getList(rows.get(r).fieldIndex("title_ids")), ids[r], n);
+      n = copy(rows.get(r).getList(rows.get(r).fieldIndex("description_ids")), ids[r], n);
+      if (n == 0) {
+        ids[r][0] = TextPipeline.UNKNOWN;
+        n = 1;
+      }
+      for (int t = 0; t < n; t++) {
+        mask[r][t] = 1f;
+      }
+    }
+    return new INDArray[] {Nd4j.create(ids), Nd4j.create(mask)};
+  }
+
+  private static int copy(List<Integer> from, float[] to, int start) {
+    int n = start;
+    if (from != null) {
+      for (int i = 0; i < from.size() && n < to.length; i++) {
+        to[n++] = from.get(i);
+      }
+    }
+    return n;
+  }
+
+  static INDArray images(List<Row> rows, int width, int height) {
+    int plane = width * height;
+    float[] data = new float[rows.size() * 3 * plane];
+    for (int r = 0; r < rows.size(); r++) {
+      Row row = rows.get(r);
+      if (!Boolean.TRUE.equals(row.getAs("image_ok"))) {
+        continue;
+      }
+      byte[] rgb = row.getAs("image");
+      if (rgb == null || rgb.length != 3 * plane) {
+        throw new IllegalArgumentException("image of product " + row.getAs("product_id") + " has "
+            + (rgb == null ? 0 : rgb.length) + " bytes, expected " + 3 * plane + " for " + width + "x" + height
+            + " RGB; the features were made with other image settings than the model's");
+      }
+      int base = r * 3 * plane;
+      for (int p = 0; p < plane; p++) {
+        data[base + p] = (rgb[3 * p] & 0xff) / 255f - 0.5f;
+        data[base + plane + p] = (rgb[3 * p + 1] & 0xff) / 255f - 0.5f;
+        data[base + 2 * plane + p] = (rgb[3 * p + 2] & 0xff) / 255f - 0.5f;
+      }
+    }
+    return Nd4j.create(data, new long[] {rows.size(), 3, height, width}, 'c');
+  }
+
+  static INDArray present(List<Row> rows) {
+    float[][] flag = new float[rows.size()][1];
+    for (int r = 0; r < rows.size(); r++) {
+      flag[r][0] = Boolean.TRUE.equals(rows.get(r).getAs("image_ok")) ? 1f : 0f;
+    }
+    return Nd4j.create(flag);
+  }
+}

@@ -1,0 +1,118 @@
+package io.catalogml.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.Convolution1DLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
+
+/**
+ * Builds the classifier as a DL4J {@link ComputationGraph} from configuration:
+ * <pre>
+ * tokens ─ embedding ─ mean (pool) | conv1d+max (cnn) ───────────────┐
+ * image ─ [conv3x3 ─ relu ─ maxpool2] × filters ─ dense ─────────────┼─ merge ─ dropout+dense ─ softmax
+ * image_present ─────────────────────────────────────────────────────┘
+ * </pre>
+ * {@code text} mode keeps the first branch, {@code image} the last two, {@code fusion} all three.
+ * A product without a usable image reads a zero image with {@code image_present = 0}, so the
+ * fusion network learns to rely on the text for it.
+ */
+public final class NetworkFactory {
+  private NetworkFactory() {}
+
+  /**
+   * A new, initialised network.
+   *
+   * @param classWeights loss weight per class (null = unweighted)
+   */
+  public static ComputationGraph build(ModelSettings model, InputSpec spec, int classes, double learningRate,
+      long seed, double[] classWeights) {
+    ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .updater(new Adam(learningRate))
+        .weightInit(WeightInit.RELU)
+        // A bad minibatch early on can push the convolutions' Adam steps into NaN: clip each layer's gradient.
+        .gradientNormalization(GradientNormalization.ClipL2PerLayer)
+        .gradientNormalizationThreshold(5.0)
+        .graphBuilder()
+        .addInputs(spec.inputs());
+    List<String> merged = new ArrayList<>();
+    List<InputType> types = new ArrayList<>();
+    if (spec.mode().usesText()) {
+      merged.add(textBranch(g, model, spec));
+      // The size is the vocabulary: DL4J sets the embedding's nIn from it (the ids themselves are [batch, maxTokens]).
+      types.add(InputType.recurrent(spec.vocabularySize(), spec.maxTokens()));
+    }
+    if (spec.mode().usesImage()) {
+      merged.add(imageBranch(g, model));
+      merged.add(InputSpec.IMAGE_PRESENT);
+      types.add(InputType.convolutional(spec.imageHeight(), spec.imageWidth(), 3));
+      types.add(InputType.feedForward(1));
+    }
+    String joined = merged.get(0);
+    if (merged.size() > 1) {
+      g.addVertex("merge", new MergeVertex(), merged.toArray(String[]::new));
+      joined = "merge";
+    }
+    DenseLayer.Builder hidden = new DenseLayer.Builder().nOut(model.hiddenSize()).activation(Activation.RELU);
+    if (model.dropout() > 0) {
+      hidden.dropOut(new Dropout(1 - model.dropout()));
+    }
+    g.addLayer("hidden", hidden.build(), joined);
+    LossMCXENT loss = classWeights == null ? new LossMCXENT() : new LossMCXENT(Nd4j.create(classWeights));
+    g.addLayer("output", new OutputLayer.Builder(loss).nOut(classes).activation(Activation.SOFTMAX)
+        .weightInit(WeightInit.XAVIER).build(), "hidden");
+    g.setOutputs("output");
+    g.setInputTypes(types.toArray(InputType[]::new));
+    ComputationGraph net = new ComputationGraph(g.build());
+    net.init();
+    return net;
+  }
+
+  private static String textBranch(ComputationGraphConfiguration.GraphBuilder g, ModelSettings model, InputSpec spec) {
+    g.addLayer("embedding", new EmbeddingSequenceLayer.Builder()
+        .nIn(spec.vocabularySize()).nOut(model.embeddingSize()).inputLength(spec.maxTokens())
+        .weightInit(WeightInit.XAVIER).build(), InputSpec.TOKENS);
+    if (model.textEncoder() == ModelSettings.TextEncoder.CNN) {
+      g.addLayer("text_conv", new Convolution1DLayer.Builder(3).nOut(model.embeddingSize() * 2)
+          .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(), "embedding");
+      g.addLayer("text_pool", new GlobalPoolingLayer.Builder(PoolingType.MAX).build(), "text_conv");
+    } else {
+      g.addLayer("text_pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "embedding");
+    }
+    return "text_pool";
+  }
+
+  private static String imageBranch(ComputationGraphConfiguration.GraphBuilder g, ModelSettings model) {
+    String previous = InputSpec.IMAGE;
+    List<Integer> filters = model.imageFilters();
+    for (int i = 0; i < filters.size(); i++) {
+      g.addLayer("conv" + i, new ConvolutionLayer.Builder(3, 3).nOut(filters.get(i))
+          .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(), previous);
+      g.addLayer("pool" + i, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
+          .convolutionMode(ConvolutionMode.Same).build(), "conv" + i);
+      previous = "pool" + i;
+    }
+    g.addLayer("image_dense", new DenseLayer.Builder().nOut(model.hiddenSize()).activation(Activation.RELU).build(),
+        previous);
+    return "image_dense";
+  }
+}

@@ -1,0 +1,38 @@
+package io.catalogml.train;
+
+import java.io.Serializable;
+
+/**
+ * How the train job trains (configuration {@code train.*}).
+ *
+ * @param master the DL4J Spark training master
+ * @param epochs maximum number of passes over the training split
+ * @param batchSize examples per minibatch on each worker
+ * @param learningRate Adam learning rate
+ * @param seed seed of weight initialisation, shuffling and dropout
+ * @param patience epochs without a better validation weighted F1 before training stops (0 = never stop early)
+ * @param workers data partitions trained in parallel (0 = Spark's default parallelism)
+ * @param workersPerExecutor training threads per executor with gradient sharing (0 = the executor's cores)
+ * @param averagingFrequency minibatches between parameter averages (averaging master)
+ * @param prefetchBatches minibatches each worker prepares ahead
+ * @param sharingThreshold initial update threshold of the gradient-sharing master
+ * @param sharingPort UDP port of the gradient-sharing parameter server (Aeron)
+ * @param sharingController address the workers reach the driver at ({@code ""} = the driver host)
+ * @param sharingNetworkMask network mask workers bind on ({@code ""} = derived from the controller)
+ * @param checkpointDir folder of per-run checkpoints and work files
+ * @param logregIterations maximum iterations of the MLlib baseline
+ * @param logregRegularization L2 regularisation of the MLlib baseline
+ */
+public record TrainSettings(Master master, int epochs, int batchSize, double learningRate, long seed, int patience,
+    int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches, double sharingThreshold, int sharingPort,
+    String sharingController, String sharingNetworkMask, String checkpointDir, int logregIterations,
+    double logregRegularization) implements Serializable {
+
+  /** DL4J Spark training masters. */
+  public enum Master {
+    /** ParameterAveragingTrainingMaster: workers train locally and their parameters are averaged. */
+    AVERAGING,
+    /** SharedTrainingMaster: quantised gradient updates shared over the parameter server. */
+    SHARING
+  }
+}

@@ -1,0 +1,86 @@
+package io.catalogml.train;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.nd4j.parameterserver.distributed.v2.enums.MeshBuildMode;
+
+/**
+ * The DL4J training master of {@code train.master}, built from typed settings.
+ *
+ * <p>Both train from the RDD of minibatches directly ({@link RDDTrainingApproach#Direct}): DL4J's
+ * export approach writes each minibatch with {@code MultiDataSet.save}, whose placeholder for a
+ * null input mask (the image inputs of the fusion network have none) comes back as a
+ * {@code [1]} array and fails the convolution layers. {@code exportDir} still receives what
+ * DL4J writes as work files, so nothing lands in {@code /tmp/hadoop-*}.
+ *
+ * <p>Gradient sharing needs {@code -Daeron.publication.unblock.timeout=60000000000} on the driver
+ * and the executors (set by {@code jobs/lib/env.sh}); without it Aeron refuses to start.
+ */
+public final class TrainingMasters {
+  private TrainingMasters() {}
+
+  /** A training master for {@code workers} parallel workers. */
+  public static TrainingMaster<?, ?> create(TrainSettings train, JavaSparkContext sc, int workers, String exportDir) {
+    int perExecutor = train.workersPerExecutor() > 0 ? train.workersPerExecutor() : executorCores(sc, workers);
+    return switch (train.master()) {
+      case AVERAGING -> new ParameterAveragingTrainingMaster.Builder(workers, train.batchSize())
+          .batchSizePerWorker(train.batchSize())
+          .averagingFrequency(train.averagingFrequency())
+          .workerPrefetchNumBatches(train.prefetchBatches())
+          .rddTrainingApproach(RDDTrainingApproach.Direct)
+          .exportDirectory(exportDir)
+          .saveUpdater(true)
+          .rngSeed(train.seed())
+          .collectTrainingStats(false)
+          .build();
+      case SHARING -> {
+        String controller = controller(train, sc);
+        VoidConfiguration voidConf = VoidConfiguration.builder()
+            .unicastPort(train.sharingPort())
+            .controllerAddress(controller)
+            .networkMask(train.sharingNetworkMask().isEmpty() ? mask16(controller) : train.sharingNetworkMask())
+            .meshBuildMode(MeshBuildMode.PLAIN)
+            .build();
+        yield new SharedTrainingMaster.Builder(voidConf, workers,
+            new AdaptiveThresholdAlgorithm(train.sharingThreshold()), train.batchSize())
+            .batchSizePerWorker(train.batchSize())
+            .workersPerNode(perExecutor)
+            .workerPrefetchNumBatches(train.prefetchBatches())
+            .rddTrainingApproach(RDDTrainingApproach.Direct)
+            .exportDirectory(exportDir)
+            .rngSeed(train.seed())
+            .collectTrainingStats(false)
+            .build();
+      }
+    };
+  }
+
+  /** Cores of one executor: spark.executor.cores, or N of a local[N] master, else all workers. */
+  static int executorCores(JavaSparkContext sc, int workers) {
+    String master = sc.master();
+    if (master.startsWith("local")) {
+      return Math.max(1, Math.min(workers, sc.defaultParallelism()));
+    }
+    return Math.max(1, sc.getConf().getInt("spark.executor.cores", 1));
+  }
+
+  static String controller(TrainSettings train, JavaSparkContext sc) {
+    if (!train.sharingController().isEmpty()) {
+      return train.sharingController();
+    }
+    return sc.getConf().get("spark.driver.host", "127.0.0.1");
+  }
+
+  static String mask16(String address) {
+    String[] parts = address.split("\\.");
+    if (parts.length != 4) {
+      return "127.0.0.0/8";
+    }
+    return parts[0] + "." + parts[1] + ".0.0/16";
+  }
+}
