@@ -146,6 +146,49 @@ public final class CatalogErrors {
         + ". Check that the folder is writable and the disk is not full.", RUNTIME, cause);
   }
 
+  // ---- training -----------------------------------------------------------------------
+
+  public static CatalogException tooFewClasses(String table, long classes) {
+    return usage("train.too-few-classes", "Cannot train: the training split of " + table + " has " + classes
+        + " distinct label(s), a classifier needs at least 2. Ingest a labelled catalogue (map "
+        + "source.generic.columns.label) and run preprocess again.");
+  }
+
+  public static CatalogException emptySplit(String table, String split) {
+    return usage("train.empty-split", "Cannot train: the " + split + " split of " + table + " has no labelled "
+        + "product. Raise preprocess.split." + split + " (or ingest more products) and run `preprocess --full`.");
+  }
+
+  public static CatalogException mixedFeatures(String table, String what, Collection<String> values) {
+    return usage("train.mixed-features", "Cannot train: " + table + " holds rows made with several " + what + " "
+        + values + ", so one model cannot read them all. Run `preprocess --full` to recompute every row with the "
+        + "current settings.");
+  }
+
+  public static CatalogException nothingToResume(Path checkpoints) {
+    return usage("train.nothing-to-resume", "Cannot resume: no unfinished train run in '" + checkpoints
+        + "' (train.checkpoint-dir). Start a new run without --resume, or point train.checkpoint-dir at the "
+        + "folder of the killed run.");
+  }
+
+  public static CatalogException resumeMismatch(String runId, String what, String stored, String now) {
+    return usage("train.resume-mismatch", "Cannot resume run " + runId + ": its " + what + " was " + stored
+        + " but is now " + now + ". Resuming would mix two trainings. Restore the run's settings (its "
+        + "checkpoint folder holds them in state.json), or start a new run without --resume.");
+  }
+
+  public static CatalogException notAModelPackage(Path folder, String why) {
+    return usage("model.not-a-package", "Cannot load a model from '" + folder + "': " + why
+        + ". Pass the model folder a train run wrote (it holds model-card.json), or a models:/NAME@ALIAS URI.");
+  }
+
+  public static CatalogException modelIncompatible(String model, String what, String modelValue,
+      String featuresValue) {
+    return usage("model.incompatible", "Cannot evaluate " + model + " on these features: the model reads "
+        + what + " " + modelValue + " but the features were made with " + featuresValue + ". Evaluate it on "
+        + "features made with its settings, or train a new model on the current features.");
+  }
+
   // ---- internal invariants ----------------------------------------------------------------
 
   public static CatalogException rowsLost(long in, long accounted, String detail) {

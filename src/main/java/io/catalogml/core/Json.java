@@ -20,6 +20,15 @@ public final class Json {
     }
   }
 
+  /** Renders a record or map as indented JSON, for files people read. */
+  public static String pretty(Object value) {
+    try {
+      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render " + value.getClass().getSimpleName() + " as JSON", e);
+    }
+  }
+
   /** The shared mapper, for reading results back (tests, tools). */
   public static ObjectMapper mapper() {
     return MAPPER;

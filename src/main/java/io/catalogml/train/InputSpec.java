@@ -25,6 +25,11 @@ public record InputSpec(ModelSettings.Mode mode, int maxTokens, int vocabularySi
   /** Input name of the image flag: {@code [batch, 1]}, 1 when the product has a usable image. */
   public static final String IMAGE_PRESENT = "image_present";
 
+  /** The same spec with another mode. */
+  public InputSpec withMode(ModelSettings.Mode newMode) {
+    return new InputSpec(newMode, maxTokens, vocabularySize, imageWidth, imageHeight, textPipelineId, imageSpec);
+  }
+
   /** Input names in the order of the network's inputs. */
   public String[] inputs() {
     return switch (mode) {

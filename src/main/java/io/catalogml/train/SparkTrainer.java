@@ -3,6 +3,7 @@ package io.catalogml.train;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.rand;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -10,36 +11,57 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
- * Data-parallel DL4J training of one network on Spark: the training rows become minibatches on
- * the executors ({@link FeatureBatches}), and each {@link #fitEpoch()} is one pass of
- * {@link SparkComputationGraph} with the configured training master.
+ * Data-parallel DL4J training of one network on Spark: the training rows are cached once, and
+ * each {@link #fitEpoch(int)} shuffles them with a seed derived from the epoch (so a resumed run
+ * sees the same order as an uninterrupted one), turns them into minibatches on the executors
+ * ({@link FeatureBatches}), and makes one pass of {@link SparkComputationGraph} with the
+ * configured training master.
  */
 public final class SparkTrainer implements AutoCloseable {
   private final SparkComputationGraph sparkNet;
-  private final JavaRDD<MultiDataSet> batches;
+  private final Dataset<Row> rows;
+  private final TrainSettings train;
+  private final InputSpec spec;
+  private final LabelMap labels;
+  private final int workers;
   private final long examples;
 
   /**
    * @param trainRows training rows with {@link FeatureBatches#COLUMNS}; every label in {@code labels}
    * @param workers data partitions trained in parallel
-   * @param exportDir where the training master writes the minibatches (under the run's work folder)
+   * @param workDir where DL4J writes its work files (under the run's folder)
    */
   public SparkTrainer(SparkSession spark, ComputationGraph net, TrainSettings train, InputSpec spec, LabelMap labels,
-      Dataset<Row> trainRows, int workers, String exportDir) {
+      Dataset<Row> trainRows, int workers, String workDir) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    this.sparkNet = new SparkComputationGraph(sc, net, TrainingMasters.create(train, sc, workers, exportDir));
-    Dataset<Row> shuffled = trainRows.select(FeatureBatches.COLUMNS[0], java.util.Arrays.copyOfRange(
-            FeatureBatches.COLUMNS, 1, FeatureBatches.COLUMNS.length))
-        .repartition(workers, col("product_id"))
-        .sortWithinPartitions(rand(train.seed()));
+    this.sparkNet = new SparkComputationGraph(sc, net, TrainingMasters.create(train, sc, workers, workDir));
+    this.rows = trainRows.select(FeatureBatches.COLUMNS[0],
+        Arrays.copyOfRange(FeatureBatches.COLUMNS, 1, FeatureBatches.COLUMNS.length))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    this.train = train;
+    this.spec = spec;
+    this.labels = labels;
+    this.workers = workers;
+    this.examples = rows.count();
+  }
+
+  /** One pass over the training rows (epoch numbers start at 1); returns the network after it. */
+  public ComputationGraph fitEpoch(int epoch) {
     int batchSize = train.batchSize();
-    this.batches = shuffled.javaRDD().mapPartitions(rows -> dataSets(rows, batchSize, spec, labels));
-    this.examples = trainRows.count();
+    InputSpec s = spec;
+    LabelMap l = labels;
+    JavaRDD<MultiDataSet> batches = rows
+        .repartition(workers, col("product_id"))
+        .sortWithinPartitions(rand(train.seed() * 1_000_003L + epoch))
+        .javaRDD()
+        .mapPartitions(it -> dataSets(it, batchSize, s, l));
+    return sparkNet.fitMultiDataSet(batches);
   }
 
   /** Minibatches of a partition of rows; static so that the closure does not capture the trainer. */
@@ -58,12 +80,7 @@ public final class SparkTrainer implements AutoCloseable {
     };
   }
 
-  /** One pass over the training rows; returns the network after it (on the driver). */
-  public ComputationGraph fitEpoch() {
-    return sparkNet.fitMultiDataSet(batches);
-  }
-
-  /** Training loss of the last minibatches the master reported. */
+  /** Training loss the master reported for the last pass. */
   public double score() {
     return sparkNet.getScore();
   }
@@ -73,13 +90,9 @@ public final class SparkTrainer implements AutoCloseable {
     return examples;
   }
 
-  /** The network being trained (on the driver). */
-  public ComputationGraph network() {
-    return sparkNet.getNetwork();
-  }
-
   @Override
   public void close() {
+    rows.unpersist();
     sparkNet.getTrainingMaster().deleteTempFiles(sparkNet.getSparkContext());
   }
 }

@@ -154,11 +154,7 @@ public final class TextPipeline implements Serializable {
   public static TextPipeline load(String location, Configuration hadoop) {
     Path path = new Path(location);
     try (InputStream in = path.getFileSystem(hadoop).open(path)) {
-      Artifact a = Json.mapper().readValue(in, Artifact.class);
-      if (!FORMAT.equals(a.format())) {
-        throw new IOException("unknown text pipeline format '" + a.format() + "' in " + location);
-      }
-      return new TextPipeline(a.settings(), a.vocabulary());
+      return fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -175,7 +171,17 @@ public final class TextPipeline implements Serializable {
     }
   }
 
-  private String toJson() {
+  /** Parses the JSON form written by {@link #toJson()}. */
+  public static TextPipeline fromJson(String json) throws IOException {
+    Artifact a = Json.mapper().readValue(json, Artifact.class);
+    if (!FORMAT.equals(a.format())) {
+      throw new IOException("unknown text pipeline format '" + a.format() + "'");
+    }
+    return new TextPipeline(a.settings(), a.vocabulary());
+  }
+
+  /** The artifact's JSON form: format, settings and vocabulary. */
+  public String toJson() {
     try {
       return Json.mapper().writeValueAsString(new Artifact(FORMAT, settings, vocabulary));
     } catch (JsonProcessingException e) {

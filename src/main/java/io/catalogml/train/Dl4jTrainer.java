@@ -1,0 +1,90 @@
+package io.catalogml.train;
+
+import io.catalogml.evaluate.ClassificationReport;
+import io.catalogml.evaluate.EpochMetrics;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The epoch loop of a DL4J network: one distributed pass, validation on the executors, a
+ * checkpoint, then early stopping when validation weighted F1 has not improved for
+ * {@code train.patience} epochs. Starts from a new network or from a run's last checkpoint.
+ */
+final class Dl4jTrainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Dl4jTrainer.class);
+
+  /** Called after every epoch, after its checkpoint is saved. */
+  interface EpochListener {
+    void epochDone(EpochMetrics metrics, ClassificationReport validation);
+  }
+
+  /**
+   * What the loop produced.
+   *
+   * @param best the network of the best epoch
+   * @param state the final state (history, best epoch)
+   * @param stoppedEarly whether patience ran out before {@code train.epochs}
+   * @param fitSeconds seconds spent in the distributed passes of this job
+   * @param fittedExamples examples fitted in this job (epochs run here × training examples)
+   */
+  record Outcome(ComputationGraph best, TrainState state, boolean stoppedEarly, double fitSeconds,
+      long fittedExamples) {}
+
+  private final SparkSession spark;
+  private final TrainSettings settings;
+  private final InputSpec spec;
+  private final LabelMap labels;
+
+  Dl4jTrainer(SparkSession spark, TrainSettings settings, InputSpec spec, LabelMap labels) {
+    this.spark = spark;
+    this.settings = settings;
+    this.spec = spec;
+    this.labels = labels;
+  }
+
+  Outcome train(ComputationGraph start, TrainState initial, Checkpoints checkpoints, Dataset<Row> train,
+      Dataset<Row> validation, int workers, EpochListener listener) {
+    TrainState state = initial;
+    ComputationGraph net = start;
+    double fitSeconds = 0;
+    long fitted = 0;
+    boolean stoppedEarly = false;
+    try (SparkTrainer trainer = new SparkTrainer(spark, net, settings, spec, labels, train, workers,
+        checkpoints.workDir().toUri().toString())) {
+      for (int epoch = state.epochsDone() + 1; epoch <= settings.epochs(); epoch++) {
+        if (settings.patience() > 0 && state.bestEpoch() > 0 && epoch - 1 - state.bestEpoch() >= settings.patience()) {
+          stoppedEarly = true;
+          break;
+        }
+        long t0 = System.nanoTime();
+        spark.sparkContext().setJobDescription("catalog-ml train: epoch " + epoch + " of " + settings.epochs());
+        net = trainer.fitEpoch(epoch);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        fitSeconds += seconds;
+        fitted += trainer.examples();
+        ClassificationReport report = Evaluator.evaluate(new Dl4jClassifier(spark, net, spec, labels), validation);
+        EpochMetrics metrics = new EpochMetrics(epoch, trainer.score(), report.logLoss(), report.accuracy(),
+            report.weightedF1(), report.macroF1(), seconds);
+        state = state.after(metrics);
+        checkpoints.save(net, state);
+        LOG.info("epoch {}/{}: loss {} validation accuracy {} weighted F1 {} ({} s, {} examples/s)", epoch,
+            settings.epochs(), fmt(metrics.trainLoss()), fmt(report.accuracy()), fmt(report.weightedF1()),
+            fmt(seconds), fmt(trainer.examples() / seconds));
+        listener.epochDone(metrics, report);
+      }
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
+    ComputationGraph best = state.bestEpoch() == state.epochsDone() ? net : checkpoints.load(state.bestEpoch());
+    return new Outcome(best, state, stoppedEarly, fitSeconds, fitted);
+  }
+
+
+  private static String fmt(double v) {
+    return String.format(java.util.Locale.ROOT, "%.4f", v);
+  }
+}

@@ -1,0 +1,120 @@
+package io.catalogml.train;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.catalogml.core.CatalogErrors;
+import io.catalogml.lake.DeltaTables;
+import io.catalogml.lake.Lake;
+import io.catalogml.preprocess.PreprocessStage;
+import io.catalogml.preprocess.TitleGroups;
+import io.catalogml.preprocess.text.TextPipeline;
+import io.delta.tables.DeltaTable;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The features a model is trained and evaluated on: {@code silver.features} read at one Delta
+ * version (recorded with the model), checked to come from one text pipeline and one image
+ * setting, with the labels of the training split.
+ */
+final class TrainData {
+  final String table;
+  final long featuresVersion;
+  final List<Long> productsVersions;
+  final TextPipeline textPipeline;
+  final String imageSpec;
+  final int imageWidth;
+  final int imageHeight;
+  final LabelMap labels;
+  final Map<String, Long> trainCounts;
+  private final Dataset<Row> features;
+
+  private TrainData(String table, long featuresVersion, List<Long> productsVersions, TextPipeline textPipeline,
+      String imageSpec, LabelMap labels, Map<String, Long> trainCounts, Dataset<Row> features) {
+    this.table = table;
+    this.featuresVersion = featuresVersion;
+    this.productsVersions = productsVersions;
+    this.textPipeline = textPipeline;
+    this.imageSpec = imageSpec;
+    String[] size = imageSpec.substring(0, imageSpec.indexOf('-')).split("x");
+    this.imageWidth = Integer.parseInt(size[0]);
+    this.imageHeight = Integer.parseInt(size[1]);
+    this.labels = labels;
+    this.trainCounts = trainCounts;
+    this.features = features;
+  }
+
+  /** Reads and checks the features table of the lake; {@code version} null = the current one. */
+  static TrainData load(SparkSession spark, Lake lake, Long version) {
+    String table = lake.names().features();
+    if (!DeltaTable.isDeltaTable(spark, lake.features())) {
+      throw CatalogErrors.tableMissing(table, lake.features(), "run the ingest and preprocess jobs first");
+    }
+    long v = version != null ? version : DeltaTables.version(DeltaTable.forPath(spark, lake.features()));
+    Dataset<Row> features = spark.read().format("delta").option("versionAsOf", v).load(lake.features());
+    List<String> pipelines = distinct(features, "text_pipeline_id");
+    if (pipelines.size() != 1) {
+      throw pipelines.isEmpty() ? CatalogErrors.emptySplit(table, TitleGroups.TRAIN)
+          : CatalogErrors.mixedFeatures(table, "text pipelines", pipelines);
+    }
+    List<String> specs = distinct(features, "image_spec");
+    if (specs.size() != 1) {
+      throw CatalogErrors.mixedFeatures(table, "image settings", specs);
+    }
+    TextPipeline text = TextPipeline.load(lake.features() + "/" + PreprocessStage.PIPELINES_FOLDER + "/"
+        + pipelines.get(0) + ".json", spark.sparkContext().hadoopConfiguration());
+    Map<String, Long> counts = new TreeMap<>();
+    features.where(col("split").equalTo(TitleGroups.TRAIN).and(col("label").isNotNull()))
+        .groupBy("label").count().collectAsList().forEach(r -> counts.put(r.getString(0), r.getLong(1)));
+    if (counts.size() < 2) {
+      throw CatalogErrors.tooFewClasses(table, counts.size());
+    }
+    List<Long> products = features.select("products_version").distinct().collectAsList().stream()
+        .map(r -> r.getLong(0)).sorted().toList();
+    return new TrainData(table, v, products, text, specs.get(0), LabelMap.of(counts.keySet()), counts, features);
+  }
+
+  private static List<String> distinct(Dataset<Row> features, String column) {
+    return features.select(column).distinct().collectAsList().stream().map(r -> r.getString(0)).sorted().toList();
+  }
+
+  /** Labelled rows of a split ({@code train}, {@code validation}, {@code test}); fails when it is empty. */
+  Dataset<Row> split(String split) {
+    Dataset<Row> rows = labelled(split);
+    if (rows.isEmpty()) {
+      throw CatalogErrors.emptySplit(table, split);
+    }
+    return rows;
+  }
+
+  /** Labelled rows of a split, possibly none; {@code all} = every split. */
+  Dataset<Row> labelled(String split) {
+    Dataset<Row> rows = features.where(col("label").isNotNull());
+    return "all".equals(split) ? rows : rows.where(col("split").equalTo(split));
+  }
+
+  /** Loss weights: total / (classes × count), in label order. */
+  double[] classWeights() {
+    long total = trainCounts.values().stream().mapToLong(Long::longValue).sum();
+    double[] w = new double[labels.size()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (double) total / (labels.size() * trainCounts.get(labels.label(i)));
+    }
+    return w;
+  }
+
+  /** Table versions for the model card and the run's tags. */
+  Map<String, Object> inputs() {
+    Map<String, Object> m = new TreeMap<>();
+    m.put("features_table", table);
+    m.put("features_version", featuresVersion);
+    m.put("products_versions", productsVersions);
+    m.put("text_pipeline_id", textPipeline.id());
+    m.put("image_spec", imageSpec);
+    return m;
+  }
+}

@@ -1,0 +1,41 @@
+package io.catalogml.train;
+
+import io.catalogml.core.StageResult;
+
+/**
+ * What one train run did, printed as the job's last line and logged to the tracker.
+ *
+ * @param job always {@code train}
+ * @param runId catalog-ml train run id (its checkpoint folder)
+ * @param trackingRunId the tracker's run id
+ * @param modelType {@code dl4j} or {@code mllib-logreg}
+ * @param mode inputs of the network ({@code text} for the baseline)
+ * @param master training master ({@code none} for the baseline)
+ * @param workers data partitions trained in parallel
+ * @param featuresVersion Delta version of the features trained on
+ * @param trainExamples labelled training rows
+ * @param classes classes the model predicts
+ * @param epochs epochs completed in the run (resumed ones included)
+ * @param resumedFromEpoch epochs already done when this job started (0 = a new run)
+ * @param bestEpoch epoch of the packaged network (by validation weighted F1)
+ * @param stoppedEarly whether patience stopped training before train.epochs
+ * @param examplesPerSecond training examples per second of distributed fitting in this job
+ * @param validationWeightedF1 weighted F1 of the packaged model on the validation split
+ * @param testAccuracy accuracy on the test split
+ * @param testWeightedF1 weighted F1 on the test split
+ * @param testMacroF1 macro F1 on the test split
+ * @param testTop5Accuracy top-5 accuracy on the test split
+ * @param modelPath local folder of the model package
+ * @param registeredModel registered model name
+ * @param modelVersion the version created from this run
+ * @param champion whether this version is now the champion
+ * @param championTestWeightedF1 the previous champion's test weighted F1 on the same split (null when none was comparable)
+ * @param promotion why the champion alias moved or not
+ * @param seconds wall time of the stage
+ */
+public record TrainResult(String job, String runId, String trackingRunId, String modelType, String mode,
+    String master, int workers, long featuresVersion, long trainExamples, int classes, int epochs,
+    int resumedFromEpoch, int bestEpoch, boolean stoppedEarly, double examplesPerSecond, double validationWeightedF1,
+    double testAccuracy, double testWeightedF1, double testMacroF1, double testTop5Accuracy, String modelPath,
+    String registeredModel, String modelVersion, boolean champion, Double championTestWeightedF1, String promotion,
+    double seconds) implements StageResult {}

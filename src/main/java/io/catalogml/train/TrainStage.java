@@ -1,0 +1,269 @@
+package io.catalogml.train;
+
+import io.catalogml.config.CatalogConfig;
+import io.catalogml.config.Setting;
+import io.catalogml.core.CatalogErrors;
+import io.catalogml.core.Stage;
+import io.catalogml.evaluate.ClassificationReport;
+import io.catalogml.evaluate.ConfusionMatrixPlot;
+import io.catalogml.evaluate.EpochMetrics;
+import io.catalogml.evaluate.LearningCurvePlot;
+import io.catalogml.lake.Lake;
+import io.catalogml.preprocess.TitleGroups;
+import io.catalogml.tracking.ModelRegistry;
+import io.catalogml.tracking.RunTags;
+import io.catalogml.tracking.TrackedRun;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code silver.features} → a trained, evaluated, packaged and registered model.
+ *
+ * <ol>
+ *   <li>Read the features at one Delta version ({@link TrainData}); labels come from the training split.</li>
+ *   <li>Train: a DL4J network data-parallel on Spark, epoch by epoch with validation, a checkpoint
+ *       per epoch and early stopping ({@link Dl4jTrainer}); or the MLlib baseline
+ *       ({@link LogRegClassifier}). {@code resume} continues the last unfinished run.</li>
+ *   <li>Evaluate the best network on the test split: reports, confusion matrix, learning curve.</li>
+ *   <li>Write the {@link ModelPackage}, log everything to the run, create a registered model version
+ *       with alias {@code candidate}, and move {@code champion} when it wins ({@link Promotion}).</li>
+ * </ol>
+ */
+public final class TrainStage implements Stage<TrainResult> {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
+  /** Artifact folder of the model package in the run. */
+  public static final String MODEL_ARTIFACT = "model";
+
+  private final SparkSession spark;
+  private final CatalogConfig config;
+  private final TrackedRun run;
+  private final ModelRegistry registry;
+  private final boolean resume;
+
+  public TrainStage(SparkSession spark, CatalogConfig config, TrackedRun run, ModelRegistry registry, boolean resume) {
+    this.spark = spark;
+    this.config = config;
+    this.run = run;
+    this.registry = registry;
+    this.resume = resume;
+  }
+
+  @Override
+  public TrainResult execute() {
+    long started = System.nanoTime();
+    Lake lake = Lake.of(config);
+    Path root = Path.of(config.train().checkpointDir()).toAbsolutePath().normalize();
+    Map<String, String> settings = frozenSettings(config);
+    Checkpoints checkpoints;
+    TrainState state;
+    TrainData data;
+    if (resume) {
+      checkpoints = Checkpoints.latestUnfinished(root).orElseThrow(() -> CatalogErrors.nothingToResume(root));
+      state = checkpoints.state();
+      checkUnchanged(state, settings);
+      data = TrainData.load(spark, lake, state.featuresVersion());
+      run.setTags(Map.of("catalogml.train.resumed-from-run", String.valueOf(state.trackingRunId()),
+          "catalogml.train.resumed-from-epoch", Integer.toString(state.epochsDone())));
+    } else {
+      data = TrainData.load(spark, lake, null);
+      String runId = UUID.randomUUID().toString();
+      checkpoints = Checkpoints.create(root, runId);
+      state = TrainState.start(runId, run.runId(), settings, data.featuresVersion);
+    }
+    int resumedFrom = state.epochsDone();
+    state = state.withTrackingRun(run.runId());
+    checkpoints.writeState(state);
+    run.setTags(tags(data, state));
+    spark.sparkContext().setJobGroup("train-" + state.runId(), "catalog-ml train " + config.model().name(), false);
+    try {
+      Dataset<Row> train = data.split(TitleGroups.TRAIN);
+      Dataset<Row> validation = data.split(TitleGroups.VALIDATION);
+      Dataset<Row> test = data.split(TitleGroups.TEST);
+      Trained trained = config.model().type() == ModelSettings.Type.DL4J
+          ? trainNetwork(data, checkpoints, state, train, validation)
+          : trainBaseline(data, state, train, validation);
+      ClassificationReport testReport = Evaluator.evaluate(trained.classifier, test);
+      writeEvaluation(checkpoints.evaluationDir(), trained, testReport);
+      ModelCard card = card(data, trained, testReport);
+      ModelPackage pkg = trained.network != null
+          ? ModelPackage.writeDl4j(checkpoints.modelDir(), trained.network, card, data.labels, trained.spec,
+              data.textPipeline)
+          : ModelPackage.writeLogReg(checkpoints.modelDir(), (LogRegClassifier) trained.classifier, card, data.labels,
+              trained.spec, data.textPipeline);
+      run.logMetrics(testReport.toMetrics("test_"), trained.state.epochsDone());
+      run.logArtifact(checkpoints.evaluationDir(), "");
+      run.logArtifact(pkg.folder(), "");
+      String name = config.model().name();
+      registry.ensureRegisteredModel(name, "catalog-ml product classifier (" + config.model().type() + ")");
+      ModelRegistry.ModelVersion version = registry.createVersion(name, run.runId(), MODEL_ARTIFACT);
+      registry.setAlias(name, Promotion.CANDIDATE, version.version());
+      Promotion promotion = Promotion.decide(spark, registry, name, testReport.weightedF1(), data, test,
+          checkpoints.workDir());
+      if (promotion.promoted()) {
+        registry.setAlias(name, Promotion.CHAMPION, version.version());
+      }
+      if (promotion.championScore() != null) {
+        run.logMetrics(Map.of("champion_test_weighted_f1", promotion.championScore()), trained.state.epochsDone());
+      }
+      run.setTags(Map.of("catalogml.model.version", version.version(),
+          "catalogml.model.promotion", promotion.reason()));
+      checkpoints.writeState(trained.state.withStatus(TrainState.FINISHED));
+      LOG.info("train {}: {} v{} test weighted F1 {} ({})", state.runId(), name, version.version(),
+          testReport.weightedF1(), promotion.reason());
+      return new TrainResult("train", state.runId(), run.runId(), Setting.configName(config.model().type()),
+          mode(), trained.network == null ? "none" : Setting.configName(config.train().master()), trained.workers,
+          data.featuresVersion, data.trainCounts.values().stream().mapToLong(Long::longValue).sum(),
+          data.labels.size(), trained.state.epochsDone(), resumedFrom, trained.state.bestEpoch(),
+          trained.stoppedEarly, trained.examplesPerSecond, trained.validation.weightedF1(), testReport.accuracy(),
+          testReport.weightedF1(), testReport.macroF1(), testReport.top5Accuracy(), pkg.folder().toString(), name,
+          version.version(), promotion.promoted(), promotion.championScore(), promotion.reason(),
+          (System.nanoTime() - started) / 1e9);
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  /** A trained model with what the package and the reports need. */
+  private record Trained(Classifier classifier, ComputationGraph network, InputSpec spec, TrainState state,
+      ClassificationReport validation, boolean stoppedEarly, double examplesPerSecond, int workers) {}
+
+  private Trained trainNetwork(TrainData data, Checkpoints checkpoints, TrainState state, Dataset<Row> train,
+      Dataset<Row> validation) {
+    ModelSettings model = config.model();
+    TrainSettings settings = config.train();
+    InputSpec spec = inputSpec(data);
+    ComputationGraph start;
+    if (state.epochsDone() > 0) {
+      start = checkpoints.load(state.epochsDone());
+      state.history().forEach(m -> run.logMetrics(epochMetrics(m), m.epoch()));
+    } else {
+      start = NetworkFactory.build(model, spec, data.labels.size(), settings.learningRate(), settings.seed(),
+          model.classWeights() ? data.classWeights() : null);
+    }
+    int workers = settings.workers() > 0 ? settings.workers() : spark.sparkContext().defaultParallelism();
+    LOG.info("train {}: {} network, {} parameters, {} classes, {} workers, master {}", state.runId(), model.mode(),
+        start.numParams(), data.labels.size(), workers, settings.master());
+    Dl4jTrainer.Outcome outcome = new Dl4jTrainer(spark, settings, spec, data.labels)
+        .train(start, state, checkpoints, train, validation, workers, (m, report) -> {
+          Map<String, Double> metrics = new LinkedHashMap<>(report.toMetrics("val_"));
+          metrics.putAll(epochMetrics(m));
+          run.logMetrics(metrics, m.epoch());
+        });
+    Classifier classifier = new Dl4jClassifier(spark, outcome.best(), spec, data.labels);
+    ClassificationReport validationReport = Evaluator.evaluate(classifier, validation);
+    double rate = outcome.fitSeconds() > 0 ? outcome.fittedExamples() / outcome.fitSeconds() : 0;
+    return new Trained(classifier, outcome.best(), spec, outcome.state(), validationReport, outcome.stoppedEarly(),
+        rate, workers);
+  }
+
+  private Trained trainBaseline(TrainData data, TrainState state, Dataset<Row> train, Dataset<Row> validation) {
+    long t0 = System.nanoTime();
+    LogRegClassifier classifier = LogRegClassifier.fit(train, data.labels, data.textPipeline.size(), config.train());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    ClassificationReport report = Evaluator.evaluate(classifier, validation);
+    EpochMetrics m = new EpochMetrics(1, Double.NaN, report.logLoss(), report.accuracy(), report.weightedF1(),
+        report.macroF1(), seconds);
+    Map<String, Double> metrics = new LinkedHashMap<>(report.toMetrics("val_"));
+    metrics.put("fit_seconds", seconds);
+    run.logMetrics(metrics, 1);
+    long examples = data.trainCounts.values().stream().mapToLong(Long::longValue).sum();
+    return new Trained(classifier, null, inputSpec(data).withMode(ModelSettings.Mode.TEXT), state.after(m), report,
+        false, examples / seconds, spark.sparkContext().defaultParallelism());
+  }
+
+  private InputSpec inputSpec(TrainData data) {
+    return new InputSpec(config.model().mode(), config.model().maxTokens(), data.textPipeline.size(),
+        data.imageWidth, data.imageHeight, data.textPipeline.id(), data.imageSpec);
+  }
+
+  private static Map<String, Double> epochMetrics(EpochMetrics m) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    if (!Double.isNaN(m.trainLoss())) {
+      metrics.put("train_loss", m.trainLoss());
+    }
+    metrics.put("val_accuracy", m.validationAccuracy());
+    metrics.put("val_weighted_f1", m.validationWeightedF1());
+    metrics.put("val_macro_f1", m.validationMacroF1());
+    metrics.put("epoch_seconds", m.seconds());
+    return metrics;
+  }
+
+  private void writeEvaluation(Path folder, Trained trained, ClassificationReport test) {
+    trained.validation.write(folder, "validation");
+    test.write(folder, "test");
+    String title = config.model().name() + " (" + Setting.configName(config.model().type()) + ", " + mode() + ")";
+    ConfusionMatrixPlot.write(test, folder.resolve("confusion-matrix.png"), title + ": test split");
+    LearningCurvePlot.write(trained.state.history(), folder.resolve("learning-curve.png"), title);
+  }
+
+  private ModelCard card(TrainData data, Trained trained, ClassificationReport test) {
+    Map<String, Object> training = new TreeMap<>();
+    training.put("train_examples", data.trainCounts.values().stream().mapToLong(Long::longValue).sum());
+    training.put("classes", data.labels.size());
+    training.put("epochs", trained.state.epochsDone());
+    training.put("best_epoch", trained.state.bestEpoch());
+    training.put("stopped_early", trained.stoppedEarly);
+    training.put("master", trained.network == null ? "none" : Setting.configName(config.train().master()));
+    training.put("workers", trained.workers);
+    Map<String, Map<String, Double>> metrics = new TreeMap<>();
+    metrics.put("validation", trained.validation.toMetrics(""));
+    metrics.put("test", test.toMetrics(""));
+    Map<String, String> libraries = new TreeMap<>(RunTags.libraryVersions());
+    libraries.put("java", System.getProperty("java.version"));
+    return new ModelCard(ModelPackage.FORMAT, config.model().name(), Setting.configName(config.model().type()),
+        mode(), trained.state.runId(), run.runId(), Instant.now().toString(), config.train().seed(), config.flat(),
+        data.inputs(), libraries, training, metrics);
+  }
+
+  private String mode() {
+    return config.model().type() == ModelSettings.Type.DL4J ? Setting.configName(config.model().mode()) : "text";
+  }
+
+  private Map<String, String> tags(TrainData data, TrainState state) {
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("catalogml.train.run", state.runId());
+    tags.put("catalogml.model.type", Setting.configName(config.model().type()));
+    tags.put("catalogml.model.mode", mode());
+    tags.put("catalogml.input.text-pipeline", data.textPipeline.id());
+    tags.put("catalogml.input.image-spec", data.imageSpec);
+    tags.putAll(RunTags.inputVersions(Map.of(data.table, data.featuresVersion)));
+    return tags;
+  }
+
+  /** Settings a resumed run must share with the run it continues: everything under model.* and train.*
+   * except those that only say how long or where (epochs, patience, checkpoint folder, workers, ports). */
+  static Map<String, String> frozenSettings(CatalogConfig config) {
+    Map<String, String> frozen = new TreeMap<>();
+    config.flat().forEach((k, v) -> {
+      boolean model = k.startsWith("model.");
+      boolean train = k.startsWith("train.") && !k.equals("train.epochs") && !k.equals("train.patience")
+          && !k.equals("train.checkpoint-dir") && !k.startsWith("train.workers") && !k.startsWith("train.sharing.");
+      if (model || train) {
+        frozen.put(k, v);
+      }
+    });
+    return frozen;
+  }
+
+  private static void checkUnchanged(TrainState state, Map<String, String> now) {
+    Map<String, String> stored = state.settings();
+    java.util.Set<String> keys = new java.util.TreeSet<>(stored.keySet());
+    keys.addAll(now.keySet());
+    for (String key : keys) {
+      if (!java.util.Objects.equals(stored.get(key), now.get(key))) {
+        throw CatalogErrors.resumeMismatch(state.runId(), key, String.valueOf(stored.get(key)),
+            String.valueOf(now.get(key)));
+      }
+    }
+  }
+}

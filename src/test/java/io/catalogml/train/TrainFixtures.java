@@ -1,0 +1,46 @@
+package io.catalogml.train;
+
+import io.catalogml.Fixtures;
+import io.catalogml.config.CatalogConfig;
+import io.catalogml.config.ConfigLoader;
+import io.catalogml.ingest.IngestStage;
+import io.catalogml.preprocess.PreprocessStage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/** The bundled fashion sample ingested and preprocessed into a test's own lake. */
+final class TrainFixtures {
+  private TrainFixtures() {}
+
+  /** Configuration of a lake under {@code dir} holding the preprocessed fashion sample. */
+  static CatalogConfig preprocessedSample(SparkSession spark, Path dir, String... overrides) {
+    Path drop = Fixtures.copyTree(Path.of("data/sample/fashion"), dir.resolve("drop"));
+    CatalogConfig config = config(dir, drop, overrides);
+    new IngestStage(spark, config).execute();
+    new PreprocessStage(spark, config, false).execute();
+    return config;
+  }
+
+  /** Configuration of the lake under {@code dir}, with test-sized training defaults and overrides. */
+  static CatalogConfig config(Path dir, Path drop, String... overrides) {
+    List<String> all = new ArrayList<>(List.of(
+        "lake.root=" + dir.resolve("lake"),
+        "source.input=" + drop,
+        "tracking.local-dir=" + dir.resolve("mlruns"),
+        "train.checkpoint-dir=" + dir.resolve("checkpoints"),
+        "train.workers=2",
+        "train.sharing.port=" + freePort()));
+    all.addAll(List.of(overrides));
+    return ConfigLoader.load(List.of(Path.of("conf/examples/fashion.conf")), all);
+  }
+
+  static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
