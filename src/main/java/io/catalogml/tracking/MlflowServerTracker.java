@@ -4,10 +4,12 @@ import io.catalogml.config.CatalogConfig.TrackingSettings;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.CatalogException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.Experiment;
 import org.mlflow.api.proto.Service.RunInfo;
+import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.MlflowHttpException;
 
@@ -42,15 +44,13 @@ public final class MlflowServerTracker implements Tracker {
    */
   public static MlflowServerTracker connect(TrackingSettings settings, Credentials credentials) {
     MlflowServerTracker tracker = new MlflowServerTracker(settings.uri(), credentials, settings);
-    try {
-      new Retry(tracker.uri, 0, 1, Duration.ofSeconds(settings.timeoutSeconds()))
-          .call("reach the server", () -> tracker.client.searchExperiments(null,
-              org.mlflow.api.proto.Service.ViewType.ACTIVE_ONLY, 1, java.util.List.of()));
-      return tracker;
-    } catch (CatalogException e) {
+    String failure = tracker.retry.failureOf(
+        () -> tracker.client.searchExperiments(null, ViewType.ACTIVE_ONLY, 1, List.of()));
+    if (failure != null) {
       tracker.close();
-      throw CatalogErrors.trackingUnreachable(tracker.uri, e.getMessage());
+      throw CatalogErrors.trackingUnreachable(tracker.uri, failure);
     }
+    return tracker;
   }
 
   @Override
@@ -63,18 +63,24 @@ public final class MlflowServerTracker implements Tracker {
   }
 
   private String experimentId(String name) {
-    Optional<String> existing = retry.call("find experiment " + name,
-        () -> client.getExperimentByName(name).map(Experiment::getExperimentId));
+    Optional<String> existing = retry.call("find experiment " + name, () -> byName(name));
     return existing.orElseGet(() -> retry.call("create experiment " + name, () -> {
       try {
         return client.createExperiment(name);
       } catch (MlflowHttpException e) {
         if (e.getStatusCode() == 400 && String.valueOf(e.getBodyMessage()).contains("RESOURCE_ALREADY_EXISTS")) {
-          return client.getExperimentByName(name).orElseThrow().getExperimentId();
+          return byName(name).orElseThrow(() -> e);
         }
         throw e;
       }
     }));
+  }
+
+  /** By search, not get-by-name: the client logs a missing experiment's 404 as a rate limit and retries it. */
+  private Optional<String> byName(String name) {
+    String filter = "name = '" + name.replace("'", "\\'") + "'";
+    return client.searchExperiments(filter, ViewType.ACTIVE_ONLY, 1, List.of()).getItems().stream()
+        .filter(e -> e.getName().equals(name)).map(Experiment::getExperimentId).findFirst();
   }
 
   @Override

@@ -83,6 +83,19 @@ final class Retry implements AutoCloseable {
     }
   }
 
+  /** Runs {@code call} once, without retries: null when it succeeds, else what went wrong. */
+  String failureOf(Callable<?> call) {
+    attempts.incrementAndGet();
+    try {
+      once(call);
+      return null;
+    } catch (TimeoutException e) {
+      return describe(e);
+    } catch (ExecutionException e) {
+      return describe(e.getCause());
+    }
+  }
+
   /** Like {@link #call} for a call without a result. */
   void run(String what, Runnable call) {
     call(what, () -> {

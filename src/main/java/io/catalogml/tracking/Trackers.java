@@ -41,8 +41,8 @@ public final class Trackers {
         throw e;
       }
       LocalMlflowStore local = LocalMlflowStore.open(Path.of(settings.localDir()));
-      LOG.warn("{} tracking.fallback=local: recording this run in the local store {} instead.", e.getMessage(),
-          local.uri());
+      LOG.warn("Tracking server {} cannot be reached; tracking.fallback=local: recording this run in the local "
+          + "store {} instead. ({})", Credentials.withoutUserInfo(settings.uri()), local.uri(), e.getMessage());
       return local;
     }
   }

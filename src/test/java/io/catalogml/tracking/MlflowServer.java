@@ -117,7 +117,8 @@ public final class MlflowServer implements AutoCloseable {
     }
   }
 
-  String log() {
+  /** The tail of the server's log. */
+  public String log() {
     try {
       String log = Files.readString(dir.resolve("server.log"));
       return log.substring(Math.max(0, log.length() - 4000));
