@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one job the same way for every subcommand: configuration first (so a bad key fails
- * before Spark starts), then a Spark session, then the stage; the last line of stdout is the
- * result, or the failure, as one line of JSON.
+ * before Spark starts), then the tracking run (so an unreachable tracker fails before any work),
+ * then a Spark session, then the stage; the last line of stdout is the result, or the failure,
+ * as one line of JSON. The run ends FINISHED with the result, or FAILED with the reason.
  */
 final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -29,14 +30,22 @@ final class JobRunner {
     PrintStream out = System.out;
     try {
       CatalogConfig conf = config.get();
-      SparkSession spark = SparkSessions.create(conf.spark(), job);
-      LOG.info("catalog-ml {} on Spark {}, master {}", job, spark.version(), spark.sparkContext().master());
-      try {
-        StageResult result = body.apply(spark, conf);
-        out.println(Json.line(result));
-        return 0;
-      } finally {
-        spark.stop();
+      try (JobTracking tracking = JobTracking.start(job, conf)) {
+        try {
+          SparkSession spark = SparkSessions.create(conf.spark(), job);
+          LOG.info("catalog-ml {} on Spark {}, master {}", job, spark.version(), spark.sparkContext().master());
+          try {
+            tracking.sparkStarted(spark.sparkContext().master());
+            StageResult result = body.apply(spark, conf);
+            out.println(tracking.finished(result));
+            return 0;
+          } finally {
+            spark.stop();
+          }
+        } catch (RuntimeException | Error e) {
+          tracking.failed(e);
+          throw e;
+        }
       }
     } catch (CatalogException e) {
       System.err.println("catalog-ml " + job + ": " + e.getMessage());
