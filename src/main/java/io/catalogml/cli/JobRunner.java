@@ -5,6 +5,8 @@ import io.catalogml.core.CatalogException;
 import io.catalogml.core.Json;
 import io.catalogml.core.StageResult;
 import io.catalogml.spark.SparkSessions;
+import io.catalogml.tracking.ModelRegistry;
+import io.catalogml.tracking.TrackedRun;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,8 +27,25 @@ final class JobRunner {
 
   private JobRunner() {}
 
+  /**
+   * A job body that writes into its run itself: per-epoch metrics, model artifacts, registry
+   * versions and aliases (the train job).
+   */
+  @FunctionalInterface
+  interface TrackedJob {
+    StageResult run(SparkSession spark, CatalogConfig conf, TrackedRun run, ModelRegistry registry);
+  }
+
   static int run(String job, Supplier<CatalogConfig> config,
       BiFunction<SparkSession, CatalogConfig, ? extends StageResult> body) {
+    return runTracked(job, config, (spark, conf, run, registry) -> body.apply(spark, conf));
+  }
+
+  /**
+   * Like {@link #run} with the job's open run and registry handed to the body; the runner still
+   * logs params, tags, the result and the end status.
+   */
+  static int runTracked(String job, Supplier<CatalogConfig> config, TrackedJob body) {
     PrintStream out = System.out;
     try {
       CatalogConfig conf = config.get();
@@ -36,7 +55,7 @@ final class JobRunner {
           LOG.info("catalog-ml {} on Spark {}, master {}", job, spark.version(), spark.sparkContext().master());
           try {
             tracking.sparkStarted(spark.sparkContext().master());
-            StageResult result = body.apply(spark, conf);
+            StageResult result = body.run(spark, conf, tracking.run(), tracking.registry());
             out.println(tracking.finished(result));
             return 0;
           } finally {

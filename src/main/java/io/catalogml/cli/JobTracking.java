@@ -129,6 +129,14 @@ final class JobTracking implements AutoCloseable {
     return run.runId();
   }
 
+  TrackedRun run() {
+    return run;
+  }
+
+  io.catalogml.tracking.ModelRegistry registry() {
+    return tracker.registry();
+  }
+
   @Override
   public void close() {
     try {

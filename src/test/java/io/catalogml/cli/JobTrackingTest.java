@@ -93,6 +93,38 @@ class JobTrackingTest {
   }
 
   @Test
+  void aTrackedJobLogsEpochsAndRegistersItsModelInTheSameRun() throws Exception {
+    Path model = tmp.resolve("out/model");
+    Files.createDirectories(model);
+    Files.writeString(model.resolve("weights.bin"), "w");
+
+    int exit = JobRunner.runTracked("train", this::config, (spark, conf, run, registry) -> {
+      for (int epoch = 0; epoch < 3; epoch++) {
+        run.logMetrics(Map.of("loss", 1.0 / (epoch + 1)), epoch);
+      }
+      run.logArtifact(model, "");
+      registry.ensureRegisteredModel("product-type", "test");
+      var version = registry.createVersion("product-type", run.runId(), "model");
+      registry.setAlias("product-type", "candidate", version.version());
+      return new FakeResult("train", 3, Map.of(), "");
+    });
+
+    assertThat(exit).isZero();
+    try (var store = io.catalogml.tracking.LocalMlflowStore.open(tmp.resolve("mlruns"))) {
+      var candidate = store.registry().alias("product-type", "candidate").orElseThrow();
+      Path back = store.registry().download("models:/product-type@candidate", tmp.resolve("back"));
+      assertThat(back.resolve("weights.bin")).hasContent("w");
+      JsonNode read = PythonReadBack.read(store.uri(), candidate.runId(), "product-type");
+      assertThat(read.path("status").asText()).isEqualTo("FINISHED");
+      assertThat(read.path("experiment").asText()).isEqualTo("catalog-ml/train");
+      assertThat(read.path("metrics").path("loss")).hasSize(3);
+      assertThat(read.path("metrics").path("rows").get(0).get(1).asDouble()).isEqualTo(3.0);
+      assertThat(read.path("artifacts").toString()).contains("model/weights.bin", "result.json");
+      assertThat(read.path("model").path("aliases").path("candidate").asText()).isEqualTo("1");
+    }
+  }
+
+  @Test
   void aStageThatThrowsLeavesAFailedRunWithTheReason() throws Exception {
     Outcome out = run("preprocess", config(), (spark, c) -> new PreprocessStage(spark, c, false).execute());
 
