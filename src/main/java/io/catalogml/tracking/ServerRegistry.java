@@ -92,7 +92,12 @@ final class ServerRegistry implements ModelRegistry {
       source = ProxiedArtifacts.join(retry.call("read run " + runId, () -> client.getRun(runId))
           .getInfo().getArtifactUri(), inRun);
     }
-    artifacts.downloadFolder(artifacts.remotePath(source), target);
+    String remote = artifacts.remotePath(source);
+    if (artifacts.list(remote).isEmpty()) {
+      throw CatalogErrors.modelNotFound(modelUri, "version " + v.version() + " points at " + source
+          + ", which holds no files");
+    }
+    artifacts.downloadFolder(remote, target);
     return target;
   }
 
