@@ -5,6 +5,8 @@ import io.catalogml.core.CatalogException;
 import io.catalogml.core.Json;
 import io.catalogml.core.StageResult;
 import io.catalogml.spark.SparkSessions;
+import io.catalogml.tracking.ModelRegistry;
+import io.catalogml.tracking.TrackedRun;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,27 +18,53 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one job the same way for every subcommand: configuration first (so a bad key fails
- * before Spark starts), then a Spark session, then the stage; the last line of stdout is the
- * result, or the failure, as one line of JSON.
+ * before Spark starts), then the tracking run (so an unreachable tracker fails before any work),
+ * then a Spark session, then the stage; the last line of stdout is the result, or the failure,
+ * as one line of JSON. The run ends FINISHED with the result, or FAILED with the reason.
  */
 final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
   private JobRunner() {}
 
+  /**
+   * A job body that writes into its run itself: per-epoch metrics, model artifacts, registry
+   * versions and aliases (the train job).
+   */
+  @FunctionalInterface
+  interface TrackedJob {
+    StageResult run(SparkSession spark, CatalogConfig conf, TrackedRun run, ModelRegistry registry);
+  }
+
   static int run(String job, Supplier<CatalogConfig> config,
       BiFunction<SparkSession, CatalogConfig, ? extends StageResult> body) {
+    return runTracked(job, config, (spark, conf, run, registry) -> body.apply(spark, conf));
+  }
+
+  /**
+   * Like {@link #run} with the job's open run and registry handed to the body; the runner still
+   * logs params, tags, the result and the end status.
+   */
+  static int runTracked(String job, Supplier<CatalogConfig> config, TrackedJob body) {
     PrintStream out = System.out;
     try {
       CatalogConfig conf = config.get();
-      SparkSession spark = SparkSessions.create(conf.spark(), job);
-      LOG.info("catalog-ml {} on Spark {}, master {}", job, spark.version(), spark.sparkContext().master());
-      try {
-        StageResult result = body.apply(spark, conf);
-        out.println(Json.line(result));
-        return 0;
-      } finally {
-        spark.stop();
+      try (JobTracking tracking = JobTracking.start(job, conf)) {
+        try {
+          SparkSession spark = SparkSessions.create(conf.spark(), job);
+          LOG.info("catalog-ml {} on Spark {}, master {}", job, spark.version(), spark.sparkContext().master());
+          try {
+            tracking.sparkStarted(spark.sparkContext().master());
+            StageResult result = body.run(spark, conf, tracking.run(), tracking.registry());
+            out.println(tracking.finished(result));
+            return 0;
+          } finally {
+            spark.stop();
+          }
+        } catch (RuntimeException | Error e) {
+          tracking.failed(e);
+          throw e;
+        }
       }
     } catch (CatalogException e) {
       System.err.println("catalog-ml " + job + ": " + e.getMessage());

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import io.catalogml.config.Settings.FileFormat;
 import io.catalogml.config.Settings.MissingImagePolicy;
 import io.catalogml.config.Settings.SourceFormat;
+import io.catalogml.config.Settings.TrackingFallback;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.preprocess.image.ImageSpec;
 import io.catalogml.preprocess.text.TextSettings;
@@ -53,8 +54,24 @@ public record CatalogConfig(
   /** Logical names of the tables, e.g. {@code bronze.products}. */
   public record TableNames(String products, String quarantine, String features) implements Serializable {}
 
-  /** MLflow tracking settings; an empty uri means the local store. */
-  public record TrackingSettings(String uri, String localDir) implements Serializable {}
+  /**
+   * MLflow tracking settings; an empty uri means the local store.
+   *
+   * @param uri tracking server URL, or empty for the local store
+   * @param localDir folder of the local store (MLflow's file-store layout)
+   * @param fallback what to do when the server cannot be reached at job start
+   * @param retries retries of a request that failed transiently
+   * @param retryWaitMillis wait before the first retry, doubled for each further one
+   * @param timeoutSeconds time limit of one request
+   */
+  public record TrackingSettings(String uri, String localDir, TrackingFallback fallback, int retries,
+      int retryWaitMillis, int timeoutSeconds) implements Serializable {
+
+    /** A copy with another server URI (empty = the local store). */
+    public TrackingSettings withUri(String newUri) {
+      return new TrackingSettings(newUri, localDir, fallback, retries, retryWaitMillis, timeoutSeconds);
+    }
+  }
 
   /** Column mapping of a generic catalogue; empty strings mean "not present". */
   public record Columns(String id, String title, String description, String image, String label,
@@ -106,7 +123,9 @@ public record CatalogConfig(
     TableNames tables = new TableNames(Settings.TABLE_PRODUCTS.read(c), Settings.TABLE_QUARANTINE.read(c),
         Settings.TABLE_FEATURES.read(c));
     TrackingSettings tracking = new TrackingSettings(
-        Settings.TRACKING_URI.read(c), Settings.TRACKING_LOCAL_DIR.read(c));
+        Settings.TRACKING_URI.read(c), Settings.TRACKING_LOCAL_DIR.read(c), Settings.TRACKING_FALLBACK.read(c),
+        Settings.TRACKING_RETRIES.read(c), Settings.TRACKING_RETRY_WAIT_MS.read(c),
+        Settings.TRACKING_TIMEOUT_SECONDS.read(c));
     Columns columns = new Columns(
         Settings.COLUMN_ID.read(c), Settings.COLUMN_TITLE.read(c), Settings.COLUMN_DESCRIPTION.read(c),
         Settings.COLUMN_IMAGE.read(c), Settings.COLUMN_LABEL.read(c), Settings.COLUMN_EXTRA.read(c));

@@ -38,9 +38,18 @@ public final class Settings {
 
   public static final Setting<String> TRACKING_URI = Setting.matching("tracking.uri", "|https?://\\S+",
       "empty, or an http(s) URL of an MLflow tracking server",
-      "MLflow tracking server; empty means the local store in tracking.local-dir (used by the train job).");
+      "MLflow tracking server every job records its run in; empty means the local store in tracking.local-dir.");
   public static final Setting<String> TRACKING_LOCAL_DIR = Setting.nonEmpty("tracking.local-dir",
       "Local MLflow file store used when tracking.uri is empty.");
+  public static final Setting<TrackingFallback> TRACKING_FALLBACK = Setting.oneOf("tracking.fallback",
+      TrackingFallback.class,
+      "When the tracking server cannot be reached at job start: fail before any work, or warn and use the local store.");
+  public static final Setting<Integer> TRACKING_RETRIES = Setting.intRange("tracking.retries", 0, 100,
+      "Retries of a tracking request that failed with a 5xx, a 429, a timeout or a lost connection.");
+  public static final Setting<Integer> TRACKING_RETRY_WAIT_MS = Setting.intRange("tracking.retry-wait-ms", 1, 600000,
+      "Wait before the first retry in milliseconds; doubled for each further retry.");
+  public static final Setting<Integer> TRACKING_TIMEOUT_SECONDS = Setting.intRange("tracking.timeout-seconds", 1, 3600,
+      "Time limit of one tracking request (artifact transfers included) before it counts as failed.");
 
   public static final Setting<SourceFormat> SOURCE_FORMAT = Setting.oneOf("source.format", SourceFormat.class,
       "Layout of the catalogue drop: a generic table or the Rakuten challenge files.");
@@ -186,7 +195,8 @@ public final class Settings {
   public static final List<Setting<?>> ALL = List.of(
       SPARK_MASTER, SPARK_APP_NAME, SPARK_CONF,
       LAKE_ROOT, TABLE_PRODUCTS, TABLE_QUARANTINE, TABLE_FEATURES,
-      TRACKING_URI, TRACKING_LOCAL_DIR,
+      TRACKING_URI, TRACKING_LOCAL_DIR, TRACKING_FALLBACK, TRACKING_RETRIES, TRACKING_RETRY_WAIT_MS,
+      TRACKING_TIMEOUT_SECONDS,
       SOURCE_FORMAT, SOURCE_INPUT, SOURCE_IMAGE_ROOT, SOURCE_IMAGE_TEMPLATE,
       GENERIC_FILE_FORMAT, GENERIC_FILES,
       COLUMN_ID, COLUMN_TITLE, COLUMN_DESCRIPTION, COLUMN_IMAGE, COLUMN_LABEL, COLUMN_EXTRA,
@@ -207,6 +217,9 @@ public final class Settings {
 
   /** File format of a generic catalogue. */
   public enum FileFormat { CSV, JSON, PARQUET }
+
+  /** What a job does when the tracking server cannot be reached at start. */
+  public enum TrackingFallback { FAIL, LOCAL }
 
   /** What ingest does with a product whose image file does not exist. */
   public enum MissingImagePolicy { QUARANTINE, KEEP }

@@ -189,6 +189,57 @@ public final class CatalogErrors {
         + "features made with its settings, or train a new model on the current features.");
   }
 
+  // ---- tracking ---------------------------------------------------------------------------
+
+  public static CatalogException trackingUnreachable(String uri, String detail) {
+    return usage("tracking.unreachable", "Cannot start the run: the MLflow tracking server " + uri
+        + " cannot be reached (" + detail + "). Nothing was done. Start the server or fix tracking.uri; "
+        + "set tracking.uri=\"\" to record runs in the local store (tracking.local-dir), or "
+        + "tracking.fallback=local to fall back to it with a warning when the server is down.");
+  }
+
+  public static CatalogException trackingGaveUp(String what, String uri, int attempts, String detail) {
+    return runtime("tracking.unavailable", "Cannot " + what + " on the MLflow tracking server " + uri + ": "
+        + attempts + " attempt(s) failed, the last with " + detail + ". The server is down, overloaded or "
+        + "unreachable. Check the server; raise tracking.retries, tracking.retry-wait-ms or "
+        + "tracking.timeout-seconds if it is only slow.");
+  }
+
+  public static CatalogException trackingRejected(String what, String uri, String detail) {
+    return runtime("tracking.rejected", "Cannot " + what + ": the MLflow tracking server " + uri
+        + " refused the request (" + detail + "). Retrying would not help: check the name or value it "
+        + "names, and the credentials in MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD.");
+  }
+
+  public static CatalogException artifactsNotProxied(String uri, String artifactUri) {
+    return usage("tracking.artifacts-not-proxied", "Cannot transfer artifacts: the MLflow tracking server "
+        + uri + " stores runs at '" + artifactUri + "', which catalog-ml cannot reach from Java. "
+        + "Start the server with proxied artifacts (`mlflow server --artifacts-destination ...`, the default "
+        + "since MLflow 2.0 unless --no-serve-artifacts or --default-artifact-root is given).");
+  }
+
+  public static CatalogException localStoreFailed(Path store, String what, String detail) {
+    return runtime("tracking.local-store", "Cannot " + what + " in the local MLflow store " + store + ": "
+        + detail + ". Check that tracking.local-dir is a writable folder with free space.");
+  }
+
+  public static CatalogException badModelUri(String uri) {
+    return usage("registry.bad-uri", "Invalid model URI '" + uri + "': expected models:/NAME@ALIAS "
+        + "(e.g. models:/product-type@champion) or models:/NAME/VERSION (e.g. models:/product-type/3).");
+  }
+
+  public static CatalogException modelNotFound(String uri, String detail) {
+    return usage("registry.not-found", "Cannot resolve model " + uri + ": " + detail
+        + ". Register a model version with the train job first, or check the name, version and alias "
+        + "(aliases in use: candidate, champion).");
+  }
+
+  public static CatalogException artifactNotFound(String runId, String artifactPath) {
+    return usage("tracking.artifact-not-found", "Cannot download artifact '" + artifactPath + "' of run "
+        + runId + ": the run has no such file or folder. Check the artifact path (list the run's artifacts "
+        + "in the MLflow UI).");
+  }
+
   // ---- internal invariants ----------------------------------------------------------------
 
   public static CatalogException rowsLost(long in, long accounted, String detail) {

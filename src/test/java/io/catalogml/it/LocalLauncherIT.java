@@ -29,7 +29,7 @@ class LocalLauncherIT {
     Path lake = dir.resolve("lake");
     List<String> command = readmeMainCommand();
     assertThat(command).contains("data/sample/fashion");
-    command.addAll(List.of("--set", "lake.root=" + lake));
+    command.addAll(List.of("--set", "lake.root=" + lake, "--set", "tracking.local-dir=" + dir.resolve("mlruns")));
     Processes.Run run = Processes.run(Map.of(), command.toArray(String[]::new));
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.stdout().strip().lines()).as("stdout carries only the result").hasSize(1);
@@ -40,6 +40,13 @@ class LocalLauncherIT {
     assertThat(result.get("quarantined").asLong()).isZero();
     assertThat(lake.resolve("bronze/products/_delta_log")).isDirectory();
     assertThat(lake.resolve("bronze/quarantine/_delta_log")).isDirectory();
+    JsonNode tracking = result.get("tracking");
+    assertThat(tracking.get("uri").asText()).isEqualTo("file://" + dir.resolve("mlruns").toAbsolutePath());
+    Path runDir = dir.resolve("mlruns").resolve(tracking.get("experimentId").asText())
+        .resolve(tracking.get("runId").asText());
+    assertThat(runDir.resolve("meta.yaml")).content().contains("status: 3");
+    assertThat(runDir.resolve("metrics/rowsIn")).content().endsWith(" 1000.0 0\n");
+    assertThat(runDir.resolve("artifacts/result.json")).exists();
   }
 
   @Test
@@ -68,7 +75,7 @@ class LocalLauncherIT {
   void aMissingInputFolderIsAUsageError() throws Exception {
     Processes.Run run = Processes.run(Map.of(), "jobs/catalog-ml", "ingest",
         "--conf", "conf/examples/fashion.conf", "--input", dir.resolve("nowhere").toString(),
-        "--set", "lake.root=" + dir.resolve("lake"));
+        "--set", "lake.root=" + dir.resolve("lake"), "--set", "tracking.local-dir=" + dir.resolve("mlruns"));
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.stderr()).contains("does not exist or is not a folder");
     assertThat(Files.exists(dir.resolve("lake"))).isFalse();

@@ -34,7 +34,8 @@ class SparkSubmitIT {
   void rakutenSampleIngestsThroughSparkSubmitAndReingestsUnchanged() throws Exception {
     Path lake = dir.resolve("lake");
     String[] command = {"jobs/submit.sh", "--master", "local[2]", "--", "ingest",
-        "--conf", "conf/examples/rakuten.conf", "--input", "data/sample/rakuten", "--set", "lake.root=" + lake};
+        "--conf", "conf/examples/rakuten.conf", "--input", "data/sample/rakuten", "--set", "lake.root=" + lake,
+        "--set", "tracking.local-dir=" + dir.resolve("mlruns")};
     Processes.Run first = Processes.run(Map.of("CATALOG_ML_JAR", System.getProperty("catalogml.fatJar")), command);
     assertThat(first.exitCode()).as(first.toString()).isZero();
     JsonNode r1 = first.lastJson();

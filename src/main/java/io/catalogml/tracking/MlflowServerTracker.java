@@ -1,0 +1,106 @@
+package io.catalogml.tracking;
+
+import io.catalogml.config.CatalogConfig.TrackingSettings;
+import io.catalogml.core.CatalogErrors;
+import io.catalogml.core.CatalogException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.mlflow.api.proto.Service.CreateRun;
+import org.mlflow.api.proto.Service.Experiment;
+import org.mlflow.api.proto.Service.RunInfo;
+import org.mlflow.api.proto.Service.ViewType;
+import org.mlflow.tracking.MlflowClient;
+import org.mlflow.tracking.MlflowHttpException;
+
+/**
+ * A {@link Tracker} on an MLflow tracking server, from Java alone: runs, params, metrics and tags
+ * through the mlflow-client ({@code logBatch}), the registry's write calls through
+ * {@code sendPost}, artifacts through the server's proxied artifact API. Every request is retried
+ * with backoff on transient failures ({@code tracking.retries}, {@code tracking.retry-wait-ms},
+ * {@code tracking.timeout-seconds}).
+ */
+public final class MlflowServerTracker implements Tracker {
+  private final String uri;
+  private final MlflowClient client;
+  private final Retry retry;
+  private final ProxiedArtifacts artifacts;
+  private final ServerRegistry registry;
+
+  private MlflowServerTracker(String uri, Credentials credentials, TrackingSettings settings) {
+    this.uri = Credentials.withoutUserInfo(uri).replaceAll("/+$", "");
+    this.client = new MlflowClient(credentials.provider(this.uri));
+    this.retry = new Retry(this.uri, settings.retries(), settings.retryWaitMillis(),
+        Duration.ofSeconds(settings.timeoutSeconds()));
+    this.artifacts = new ProxiedArtifacts(this.uri, credentials, retry);
+    this.registry = new ServerRegistry(client, retry, artifacts);
+  }
+
+  /**
+   * Connects to the server in {@code settings.uri()} and checks that it answers, once, without
+   * retries: a server that is down at job start fails the job before any work.
+   *
+   * @throws CatalogException {@code tracking.unreachable} when the server does not answer
+   */
+  public static MlflowServerTracker connect(TrackingSettings settings, Credentials credentials) {
+    MlflowServerTracker tracker = new MlflowServerTracker(settings.uri(), credentials, settings);
+    String failure = tracker.retry.failureOf(
+        () -> tracker.client.searchExperiments(null, ViewType.ACTIVE_ONLY, 1, List.of()));
+    if (failure != null) {
+      tracker.close();
+      throw CatalogErrors.trackingUnreachable(tracker.uri, failure);
+    }
+    return tracker;
+  }
+
+  @Override
+  public TrackedRun startRun(String experiment, String runName) {
+    String experimentId = experimentId(experiment);
+    RunInfo info = retry.call("start a run in experiment " + experiment, () -> client.createRun(
+        CreateRun.newBuilder().setExperimentId(experimentId).setRunName(runName)
+            .setStartTime(System.currentTimeMillis()).setUserId(RunTags.user()).build()));
+    return new ServerRun(client, retry, artifacts, info);
+  }
+
+  private String experimentId(String name) {
+    Optional<String> existing = retry.call("find experiment " + name, () -> byName(name));
+    return existing.orElseGet(() -> retry.call("create experiment " + name, () -> {
+      try {
+        return client.createExperiment(name);
+      } catch (MlflowHttpException e) {
+        if (e.getStatusCode() == 400 && String.valueOf(e.getBodyMessage()).contains("RESOURCE_ALREADY_EXISTS")) {
+          return byName(name).orElseThrow(() -> e);
+        }
+        throw e;
+      }
+    }));
+  }
+
+  /** By search, not get-by-name: the client logs a missing experiment's 404 as a rate limit and retries it. */
+  private Optional<String> byName(String name) {
+    String filter = "name = '" + name.replace("'", "\\'") + "'";
+    return client.searchExperiments(filter, ViewType.ACTIVE_ONLY, 1, List.of()).getItems().stream()
+        .filter(e -> e.getName().equals(name)).map(Experiment::getExperimentId).findFirst();
+  }
+
+  @Override
+  public ModelRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public String uri() {
+    return uri;
+  }
+
+  /** Requests sent so far, retries included. */
+  long requests() {
+    return retry.attempts();
+  }
+
+  @Override
+  public void close() {
+    retry.close();
+    client.close();
+  }
+}

@@ -1,0 +1,85 @@
+package io.catalogml.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.catalogml.config.CatalogConfig.TrackingSettings;
+import io.catalogml.config.Settings.TrackingFallback;
+import io.catalogml.tracking.TrackedRun.RunStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local store writes MLflow's file-store layout: MLflow's Python client (what {@code mlflow ui}
+ * uses) reads back the same run and registry as from a server.
+ */
+class LocalMlflowStoreTest {
+  @TempDir
+  Path tmp;
+
+  @BeforeAll
+  static void needsPythonMlflow() {
+    MlflowServerExtension.requireMlflow();
+  }
+
+  private Tracker open(Path mlruns) {
+    return Trackers.open(new TrackingSettings("", mlruns.toString(), TrackingFallback.FAIL, 0, 1, 1), Map.of());
+  }
+
+  @Test
+  void runsArtifactsAndRegistryReadBackWithPythonClient() throws Exception {
+    Path mlruns = tmp.resolve("mlruns");
+    try (Tracker tracker = open(mlruns)) {
+      assertThat(tracker).isInstanceOf(LocalMlflowStore.class);
+      assertThat(tracker.uri()).isEqualTo("file://" + mlruns.toAbsolutePath());
+      TrackingScenario.Written w = TrackingScenario.write(tracker, tmp);
+      TrackingScenario.checkRegistry(tracker, w, tmp);
+      JsonNode back = PythonReadBack.read(tracker.uri(), w.runId(), TrackingScenario.MODEL);
+      TrackingScenario.checkReadBack(back, w);
+      assertThat(back.path("model").path("versions").get(1).path("source").asText())
+          .isEqualTo("runs:/" + w.runId() + "/model");
+    }
+    assertThat(mlruns.resolve("models/product-type/aliases/champion")).hasContent("1");
+    assertThat(mlruns.resolve("0/meta.yaml")).content().contains("name: 'Default'");
+  }
+
+  @Test
+  void runsOfOneExperimentShareItAndAreReopenedFromDisk() throws Exception {
+    Path mlruns = tmp.resolve("mlruns");
+    String first;
+    String second;
+    try (Tracker tracker = open(mlruns); TrackedRun run = tracker.startRun("catalog-ml/ingest", "a")) {
+      first = run.experimentId();
+      run.end(RunStatus.FINISHED, null);
+    }
+    try (Tracker tracker = open(mlruns); TrackedRun run = tracker.startRun("catalog-ml/ingest", "b")) {
+      second = run.experimentId();
+      run.logMetrics(Map.of("rows", 3.0), 0);
+    }
+    assertThat(second).isEqualTo(first);
+    try (var experiments = Files.list(mlruns)) {
+      assertThat(experiments.filter(p -> Files.exists(p.resolve("meta.yaml"))).count()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aRunLeftOpenIsFailedAndAParamKeepsItsFirstValue() throws Exception {
+    Path mlruns = tmp.resolve("mlruns");
+    String runId;
+    try (Tracker tracker = open(mlruns); TrackedRun run = tracker.startRun("catalog-ml/x", "left open")) {
+      runId = run.runId();
+      run.logParams(Map.of("a", "1"));
+      run.logParams(Map.of("a", "1"));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> run.logParams(Map.of("a", "2")))
+          .isInstanceOf(io.catalogml.core.CatalogException.class).hasMessageContaining("written once");
+    }
+    JsonNode back = PythonReadBack.read("file://" + mlruns.toAbsolutePath(), runId, null);
+    assertThat(back.path("status").asText()).isEqualTo("FAILED");
+    assertThat(back.path("params").path("a").asText()).isEqualTo("1");
+    assertThat(back.path("tags").path(Names.FAILURE_TAG).asText()).contains("did not finish");
+  }
+}
