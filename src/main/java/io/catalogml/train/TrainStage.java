@@ -249,7 +249,8 @@ public final class TrainStage implements Stage<TrainResult> {
       boolean train = k.startsWith("train.") && !k.equals("train.epochs") && !k.equals("train.patience")
           && !k.equals("train.checkpoint-dir") && !k.startsWith("train.workers") && !k.startsWith("train.sharing.");
       if (model || train) {
-        frozen.put(k, v);
+        // --set values are strings ("32"), file values may be numbers (32): compare them unquoted.
+        frozen.put(k, v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v);
       }
     });
     return frozen;

@@ -1,0 +1,202 @@
+package io.catalogml.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.catalogml.SparkTestBase;
+import io.catalogml.config.CatalogConfig;
+import io.catalogml.core.CatalogException;
+import io.catalogml.core.Json;
+import io.catalogml.evaluate.ClassificationReport;
+import io.catalogml.lake.Lake;
+import io.catalogml.tracking.ModelRegistry;
+import io.catalogml.tracking.TrackedRun;
+import io.catalogml.tracking.Tracker;
+import io.catalogml.tracking.Trackers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Function;
+import javax.imageio.ImageIO;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The train job's stage on the preprocessed fashion sample, local[2], with the local MLflow
+ * store: a DL4J run with both masters, the MLlib baseline, the champion rule, early stopping,
+ * and the errors a user meets. Runs share one lake and one registry, in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TrainStageTest extends SparkTestBase {
+  @TempDir
+  static Path dir;
+  static TrainResult first;
+
+  @BeforeAll
+  static void sample() {
+    TrainFixtures.preprocessedSample(spark, dir);
+  }
+
+  static CatalogConfig config(String... overrides) {
+    return TrainFixtures.config(dir, dir.resolve("drop"), overrides);
+  }
+
+  /** Runs a stage body in a fresh run of the local store, as the CLI does. */
+  static <R> R inRun(CatalogConfig config, Function<TrackedRun, R> body) {
+    try (Tracker tracker = Trackers.open(config.tracking());
+        TrackedRun run = tracker.startRun("catalog-ml/train", "test")) {
+      R result = body.apply(run);
+      run.end(TrackedRun.RunStatus.FINISHED, null);
+      return result;
+    }
+  }
+
+  static TrainResult train(CatalogConfig config) {
+    return inRun(config, run -> new TrainStage(spark, config, run, registry(config), false).execute());
+  }
+
+  static ModelRegistry registry(CatalogConfig config) {
+    return Trackers.open(config.tracking()).registry();
+  }
+
+  @Test
+  @Order(1)
+  void aTextNetworkIsTrainedEvaluatedPackagedAndBecomesChampion() throws IOException {
+    CatalogConfig config = config("model.mode=text", "train.epochs=3", "train.patience=0");
+    first = train(config);
+
+    assertThat(first.modelType()).isEqualTo("dl4j");
+    assertThat(first.master()).isEqualTo("averaging");
+    assertThat(first.epochs()).isEqualTo(3);
+    assertThat(first.resumedFromEpoch()).isZero();
+    assertThat(first.classes()).isGreaterThan(10);
+    assertThat(first.testWeightedF1()).isBetween(0.0, 1.0);
+    assertThat(first.testTop5Accuracy()).isGreaterThanOrEqualTo(first.testAccuracy());
+    assertThat(first.modelVersion()).isEqualTo("1");
+    assertThat(first.champion()).isTrue();
+    assertThat(first.promotion()).isEqualTo("no champion yet");
+
+    Path run = Path.of(config.train().checkpointDir()).resolve(first.runId());
+    for (int e = 1; e <= 3; e++) {
+      assertThat(run.resolve(String.format("epoch-%04d.zip", e))).isRegularFile();
+    }
+    TrainState state = Json.mapper().readValue(run.resolve("state.json").toFile(), TrainState.class);
+    assertThat(state.status()).isEqualTo("finished");
+    assertThat(state.history()).hasSize(3);
+    assertThat(state.bestEpoch()).isEqualTo(first.bestEpoch());
+    assertThat(ImageIO.read(run.resolve("evaluation/confusion-matrix.png").toFile()).getWidth()).isGreaterThan(200);
+    assertThat(ImageIO.read(run.resolve("evaluation/learning-curve.png").toFile()).getWidth()).isGreaterThan(200);
+    assertThat(run.resolve("evaluation/test.json")).isRegularFile();
+    assertThat(run.resolve("evaluation/test.md")).content().contains("weighted");
+
+    ModelRegistry registry = registry(config);
+    assertThat(registry.alias("product-type", "candidate").orElseThrow().version()).isEqualTo("1");
+    assertThat(registry.alias("product-type", "champion").orElseThrow().runId()).isEqualTo(first.trackingRunId());
+    Path metrics = Files.walk(Path.of(config.tracking().localDir()))
+        .filter(p -> p.endsWith("metrics/val_weighted_f1")).findFirst().orElseThrow();
+    assertThat(Files.readAllLines(metrics)).hasSize(3);
+  }
+
+  @Test
+  @Order(2)
+  void thePackageLoadsWithoutTheTrainingPathAndScoresTheSame() {
+    CatalogConfig config = config();
+    ModelPackage pkg = ModelPackage.read(Path.of(first.modelPath()));
+    assertThat(pkg.card().trainRunId()).isEqualTo(first.runId());
+    assertThat(pkg.card().seed()).isEqualTo(42);
+    assertThat(pkg.card().inputs()).containsKeys("features_version", "text_pipeline_id", "image_spec");
+    assertThat(pkg.card().libraries()).containsKeys("spark", "delta", "dl4j", "java");
+    assertThat(pkg.textPipeline().id()).isEqualTo(pkg.spec().textPipelineId());
+    Dataset<Row> test = spark.read().format("delta").load(Lake.of(config).features()).where("split = 'test'");
+    ClassificationReport again = Evaluator.evaluate(pkg.classifier(spark), test);
+    assertThat(again.weightedF1()).isEqualTo(first.testWeightedF1());
+  }
+
+  @Test
+  @Order(3)
+  void theBaselineIsAVersionAndChampionMovesOnlyWhenItWinsOnTheSameSplit() {
+    TrainResult baseline = train(config("model.type=mllib-logreg"));
+    assertThat(baseline.modelType()).isEqualTo("mllib-logreg");
+    assertThat(baseline.modelVersion()).isEqualTo("2");
+    assertThat(baseline.championTestWeightedF1()).isEqualTo(first.testWeightedF1());
+    assertThat(baseline.champion()).isEqualTo(baseline.testWeightedF1() > first.testWeightedF1());
+    ModelRegistry registry = registry(config());
+    assertThat(registry.alias("product-type", "candidate").orElseThrow().version()).isEqualTo("2");
+    assertThat(registry.alias("product-type", "champion").orElseThrow().version())
+        .isEqualTo(baseline.champion() ? "2" : "1");
+    assertThat(baseline.testWeightedF1()).isGreaterThan(0.3);
+  }
+
+  @Test
+  @Order(4)
+  void gradientSharingTrainsTheFusionNetwork() {
+    TrainResult sharing = train(config("train.master=sharing", "model.mode=fusion", "train.epochs=2",
+        "train.learning-rate=0.001", "model.class-weights=true"));
+    assertThat(sharing.master()).isEqualTo("sharing");
+    assertThat(sharing.mode()).isEqualTo("fusion");
+    assertThat(sharing.epochs()).isEqualTo(2);
+    assertThat(sharing.examplesPerSecond()).isPositive();
+  }
+
+  @Test
+  @Order(5)
+  void patienceStopsANetworkThatStopsImproving() {
+    TrainResult stuck = train(config("model.mode=text", "train.epochs=8", "train.patience=1",
+        "train.learning-rate=1e-7"));
+    assertThat(stuck.stoppedEarly()).isTrue();
+    assertThat(stuck.epochs()).isLessThan(8);
+    assertThat(stuck.epochs() - stuck.bestEpoch()).isEqualTo(1);
+  }
+
+  @Test
+  @Order(6)
+  void resumingWithNothingToResumeOrOtherSettingsSaysWhatToDo() {
+    CatalogConfig empty = config("train.checkpoint-dir=" + dir.resolve("no-runs"));
+    assertThatThrownBy(() -> inRun(empty, run -> new TrainStage(spark, empty, run, registry(empty), true).execute()))
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("no unfinished train run")
+        .hasMessageContaining("without --resume");
+
+    CatalogConfig config = config("model.mode=text", "train.epochs=1");
+    Path root = Path.of(config.train().checkpointDir());
+    Path killed = root.resolve(first.runId());
+    TrainState done = Json.mapper().convertValue(readState(killed), TrainState.class);
+    Checkpoints.create(root, done.runId()).writeState(done.withStatus(TrainState.RUNNING));
+    CatalogConfig other = config("model.mode=text", "train.epochs=1", "model.text.embedding-size=32");
+    assertThatThrownBy(() -> inRun(other, run -> new TrainStage(spark, other, run, registry(other), true).execute()))
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("model.text.embedding-size")
+        .hasMessageContaining("was 64 but is now 32");
+    Checkpoints.create(root, done.runId()).writeState(done);
+  }
+
+  @Test
+  @Order(7)
+  void evaluateReadsTheChampionFromTheRegistry() {
+    CatalogConfig config = config();
+    EvaluateResult result = inRun(config, run -> new EvaluateStage(spark, config, run, registry(config),
+        "models:/product-type/1", "test", dir.resolve("eval-v1")).execute());
+    assertThat(result.weightedF1()).isEqualTo(first.testWeightedF1());
+    assertThat(dir.resolve("eval-v1/test.json")).isRegularFile();
+    assertThat(dir.resolve("eval-v1/confusion-matrix-test.png")).isRegularFile();
+    assertThatThrownBy(() -> inRun(config, run -> new EvaluateStage(spark, config, run, registry(config),
+        dir.resolve("drop").toString(), "test", dir.resolve("eval-x")).execute()))
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("has no model-card.json");
+  }
+
+  static Object readState(Path run) {
+    try {
+      return Json.mapper().readValue(run.resolve("state.json").toFile(), Object.class);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+}
