@@ -28,7 +28,7 @@ final class ServerRun implements TrackedRun {
   private final Retry retry;
   private final ProxiedArtifacts artifacts;
   private final RunInfo info;
-  private volatile boolean ended;
+  private volatile boolean endTried;
   private volatile String trackingFailure;
 
   ServerRun(MlflowClient client, Retry retry, ProxiedArtifacts artifacts, RunInfo info) {
@@ -108,22 +108,23 @@ final class ServerRun implements TrackedRun {
 
   @Override
   public void end(RunStatus status, String reason) {
+    endTried = true;
     if (status != RunStatus.FINISHED && reason != null && !reason.isBlank()) {
       RunTag tag = RunTag.newBuilder().setKey(Names.FAILURE_TAG).setValue(Names.value(reason, Names.MAX_TAG_VALUE)).build();
       retry.run("record why the run failed", () -> client.logBatch(runId(), List.of(), List.of(), List.of(tag)));
     }
     retry.run("end the run as " + status, () -> client.setTerminated(runId(), toProto(status),
         System.currentTimeMillis()));
-    ended = true;
   }
 
   private static org.mlflow.api.proto.Service.RunStatus toProto(RunStatus status) {
     return org.mlflow.api.proto.Service.RunStatus.valueOf(status.name());
   }
 
+  /** Ends the run FAILED unless {@link #end} was called (even if that call failed: its retries are spent). */
   @Override
   public void close() {
-    if (ended) {
+    if (endTried) {
       return;
     }
     String reason = trackingFailure != null ? trackingFailure : "the job did not finish (no end status was recorded)";
