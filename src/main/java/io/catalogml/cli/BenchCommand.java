@@ -2,6 +2,7 @@ package io.catalogml.cli;
 
 import io.catalogml.bench.IngestBenchmark;
 import io.catalogml.bench.PreprocessBenchmark;
+import io.catalogml.bench.TrainBenchmark;
 import io.catalogml.config.CatalogConfig;
 import io.catalogml.core.CatalogException;
 import io.catalogml.core.Json;
@@ -22,10 +23,10 @@ import picocli.CommandLine.Parameters;
 /** {@code catalog-ml bench ingest}: times a stage on a real drop and prints a table. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmark a stage on real data in a fresh temporary lake and print a table.",
-        "Stages: ingest, preprocess. Example:",
+        "Stages: ingest, preprocess, train. Example:",
         "  bench ingest --conf conf/examples/fashion.conf --input ../shared/data/fashion-products"})
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "STAGE", description = "Stage to benchmark: ingest or preprocess.")
+  @Parameters(index = "0", paramLabel = "STAGE", description = "Stage to benchmark: ingest, preprocess or train.")
   String stage;
 
   @Mixin
@@ -38,10 +39,18 @@ final class BenchCommand implements Callable<Integer> {
       description = "preprocess: how many drop images to upscale to 500x500 for the large-image phase.")
   int large;
 
+  @Option(names = "--examples", paramLabel = "N", defaultValue = "2000",
+      description = "train: training rows in the timed epoch of each cell.")
+  int examples;
+
+  @Option(names = "--cores", paramLabel = "N", split = ",", defaultValue = "1,2",
+      description = "train: Spark local core counts to measure (default: ${DEFAULT-VALUE}).")
+  List<Integer> cores;
+
   @Override
   public Integer call() {
-    if (!stage.equals("ingest") && !stage.equals("preprocess")) {
-      System.err.println("catalog-ml bench: unknown stage '" + stage + "'; available: ingest, preprocess");
+    if (!List.of("ingest", "preprocess", "train").contains(stage)) {
+      System.err.println("catalog-ml bench: unknown stage '" + stage + "'; available: ingest, preprocess, train");
       return 2;
     }
     Path lake = tempLake();
@@ -52,9 +61,11 @@ final class BenchCommand implements Callable<Integer> {
         extra.add("source.input=" + input);
       }
       CatalogConfig config = options.load(extra.toArray(String[]::new));
-      Object result = stage.equals("ingest")
-          ? new IngestBenchmark(config, System.out).execute()
-          : new PreprocessBenchmark(config, lake, large, System.out).execute();
+      Object result = switch (stage) {
+        case "ingest" -> new IngestBenchmark(config, System.out).execute();
+        case "preprocess" -> new PreprocessBenchmark(config, lake, large, System.out).execute();
+        default -> new TrainBenchmark(config, examples, cores, System.out).execute();
+      };
       System.out.println(Json.line(result));
       return 0;
     } catch (CatalogException e) {

@@ -153,7 +153,8 @@ public record CatalogConfig(
     PreprocessSettings preprocess = new PreprocessSettings(text, image, train, validation, Settings.SPLIT_SALT.read(c));
     ModelSettings model = new ModelSettings(Settings.MODEL_NAME.read(c), Settings.MODEL_TYPE.read(c),
         Settings.MODEL_MODE.read(c), Settings.MODEL_TEXT_ENCODER.read(c), Settings.MODEL_EMBEDDING_SIZE.read(c),
-        Settings.MODEL_MAX_TOKENS.read(c), Settings.MODEL_IMAGE_FILTERS.read(c), Settings.MODEL_HIDDEN_SIZE.read(c),
+        Settings.MODEL_MAX_TOKENS.read(c), Settings.MODEL_IMAGE_FILTERS.read(c),
+        Settings.MODEL_IMAGE_STRIDE.read(c), Settings.MODEL_HIDDEN_SIZE.read(c),
         Settings.MODEL_DROPOUT.read(c), Settings.MODEL_CLASS_WEIGHTS.read(c));
     TrainSettings training = new TrainSettings(Settings.TRAIN_MASTER.read(c), Settings.TRAIN_EPOCHS.read(c),
         Settings.TRAIN_BATCH_SIZE.read(c), Settings.TRAIN_LEARNING_RATE.read(c), Settings.TRAIN_SEED.read(c),

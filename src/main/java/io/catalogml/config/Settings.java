@@ -147,6 +147,8 @@ public final class Settings {
       "Token ids the network reads per product: title ids, then description ids, truncated.");
   public static final Setting<List<Integer>> MODEL_IMAGE_FILTERS = Setting.intList("model.image.filters", 1, 1024, 6,
       "Output channels of the image branch's convolution blocks (each: 3x3 convolution, ReLU, 2x2 max pooling).");
+  public static final Setting<Integer> MODEL_IMAGE_STRIDE = Setting.intRange("model.image.stride", 1, 4,
+      "Stride of the first image convolution: 2 halves the image before any other work (about 3x faster).");
   public static final Setting<Integer> MODEL_HIDDEN_SIZE = Setting.intRange("model.hidden-size", 1, 8192,
       "Width of the dense layer before the softmax.");
   public static final Setting<Double> MODEL_DROPOUT = Setting.doubleRange("model.dropout", 0.0, 0.9,
@@ -205,7 +207,7 @@ public final class Settings {
       INGEST_ID_PATTERN, INGEST_LABELS, INGEST_MISSING_IMAGE,
       TEXT_FOLD_ACCENTS, TEXT_DIGITS, TEXT_STOP_WORDS, TEXT_BIGRAMS, TEXT_MIN_COUNT, TEXT_MAX_VOCABULARY,
       TEXT_TITLE_MAX, TEXT_DESCRIPTION_MAX, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_FIT, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_SALT,
-      MODEL_NAME, MODEL_TYPE, MODEL_MODE, MODEL_TEXT_ENCODER, MODEL_EMBEDDING_SIZE, MODEL_MAX_TOKENS, MODEL_IMAGE_FILTERS,
+      MODEL_NAME, MODEL_TYPE, MODEL_MODE, MODEL_TEXT_ENCODER, MODEL_EMBEDDING_SIZE, MODEL_MAX_TOKENS, MODEL_IMAGE_FILTERS, MODEL_IMAGE_STRIDE,
       MODEL_HIDDEN_SIZE, MODEL_DROPOUT, MODEL_CLASS_WEIGHTS,
       TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,
       TRAIN_WORKERS_PER_EXECUTOR,

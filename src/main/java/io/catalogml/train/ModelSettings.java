@@ -13,12 +13,13 @@ import java.util.List;
  * @param embeddingSize size of the token embeddings
  * @param maxTokens length of the token sequence the network reads (title ids, then description ids)
  * @param imageFilters output channels of the image branch's convolution blocks, in order
+ * @param imageStride stride of the first convolution (2 halves the image before any other work)
  * @param hiddenSize width of the dense layer before the softmax
  * @param dropout dropout probability on the dense layer's input (0 = none)
  * @param classWeights weight the loss by inverse class frequency in the training split
  */
 public record ModelSettings(String name, Type type, Mode mode, TextEncoder textEncoder, int embeddingSize,
-    int maxTokens, List<Integer> imageFilters, int hiddenSize, double dropout, boolean classWeights)
+    int maxTokens, List<Integer> imageFilters, int imageStride, int hiddenSize, double dropout, boolean classWeights)
     implements Serializable {
 
   /** Model family. */

@@ -20,6 +20,7 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
@@ -29,6 +30,7 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
  * <pre>
  * tokens ─ embedding ─ mean (pool) | conv1d+max (cnn) ───────────────┐
  * image ─ [conv3x3 ─ relu ─ maxpool2] × filters ─ dense ─────────────┼─ merge ─ dropout+dense ─ softmax
+ * (the first convolution with stride model.image.stride)
  * image_present ─────────────────────────────────────────────────────┘
  * </pre>
  * {@code text} mode keeps the first branch, {@code image} the last two, {@code fusion} all three.
@@ -77,7 +79,9 @@ public final class NetworkFactory {
       hidden.dropOut(new Dropout(1 - model.dropout()));
     }
     g.addLayer("hidden", hidden.build(), joined);
-    LossMCXENT loss = classWeights == null ? new LossMCXENT() : new LossMCXENT(Nd4j.create(classWeights));
+    // The weights must have the network's data type: a DOUBLE vector in a FLOAT network gives NaN losses.
+    LossMCXENT loss = classWeights == null ? new LossMCXENT()
+        : new LossMCXENT(Nd4j.create(classWeights).castTo(DataType.FLOAT).reshape(1, classWeights.length));
     g.addLayer("output", new OutputLayer.Builder(loss).nOut(classes).activation(Activation.SOFTMAX)
         .weightInit(WeightInit.XAVIER).build(), "hidden");
     g.setOutputs("output");
@@ -105,7 +109,8 @@ public final class NetworkFactory {
     String previous = InputSpec.IMAGE;
     List<Integer> filters = model.imageFilters();
     for (int i = 0; i < filters.size(); i++) {
-      g.addLayer("conv" + i, new ConvolutionLayer.Builder(3, 3).nOut(filters.get(i))
+      int stride = i == 0 ? model.imageStride() : 1;
+      g.addLayer("conv" + i, new ConvolutionLayer.Builder(3, 3).stride(stride, stride).nOut(filters.get(i))
           .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(), previous);
       g.addLayer("pool" + i, new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(2, 2).stride(2, 2)
           .convolutionMode(ConvolutionMode.Same).build(), "conv" + i);

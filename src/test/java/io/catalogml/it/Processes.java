@@ -36,6 +36,17 @@ final class Processes {
     }
   }
 
+  /** Starts a process from the project root, its output going to {@code out} and {@code err}. */
+  static Process start(Map<String, String> env, Path out, Path err, String... command) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(command)))
+        .directory(ROOT.toFile())
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile());
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
   static Run run(Map<String, String> env, String... command) throws IOException, InterruptedException {
     Path out = Files.createTempFile("catalog-ml-it", ".out");
     Path err = Files.createTempFile("catalog-ml-it", ".err");

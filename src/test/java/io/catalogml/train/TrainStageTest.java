@@ -58,7 +58,12 @@ class TrainStageTest extends SparkTestBase {
   }
 
   static TrainResult train(CatalogConfig config) {
-    return inRun(config, run -> new TrainStage(spark, config, run, registry(config), false).execute());
+    return trainIn(spark, config);
+  }
+
+  /** A train run of {@code config} in a fresh run of its local store. */
+  static TrainResult trainIn(org.apache.spark.sql.SparkSession session, CatalogConfig config) {
+    return inRun(config, run -> new TrainStage(session, config, run, registry(config), false).execute());
   }
 
   static ModelRegistry registry(CatalogConfig config) {
