@@ -132,7 +132,7 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
     TrainSettings t = config.train();
     TrainSettings settings = new TrainSettings(TrainSettings.Master.valueOf(master.toUpperCase(Locale.ROOT)),
         1, t.batchSize(), t.learningRate(), t.seed(), 0, n, n, t.averagingFrequency(), t.prefetchBatches(),
-        t.sharingThreshold(), freePort(), t.sharingController(), t.sharingNetworkMask(), t.checkpointDir(),
+        t.sharingThreshold(), io.catalogml.core.Ports.free(), t.sharingController(), t.sharingNetworkMask(), t.checkpointDir(),
         t.logregIterations(), t.logregRegularization());
     InputSpec spec = new InputSpec(model.mode(), model.maxTokens(), vocabulary, config.preprocess().image().width(),
         config.preprocess().image().height(), "bench", "bench");
@@ -153,13 +153,5 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
   private static double rate(List<Cell> cells, String[] run, int n) {
     return cells.stream().filter(c -> c.mode().equals(run[0]) && c.master().equals(run[1]) && c.cores() == n)
         .mapToDouble(Cell::examplesPerSecond).findFirst().orElse(0);
-  }
-
-  private static int freePort() {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

@@ -166,8 +166,8 @@ public final class CatalogErrors {
   }
 
   public static CatalogException nothingToResume(Path checkpoints) {
-    return usage("train.nothing-to-resume", "Cannot resume: no unfinished train run in '" + checkpoints
-        + "' (train.checkpoint-dir). Start a new run without --resume, or point train.checkpoint-dir at the "
+    return usage("train.nothing-to-resume", "Cannot resume: no unfinished train run with a checkpoint in '" + checkpoints
+        + "' (train.checkpoint-dir); a run killed before its first epoch ended has nothing to resume. Start a new run without --resume, or point train.checkpoint-dir at the "
         + "folder of the killed run.");
   }
 

@@ -1,6 +1,7 @@
 package io.catalogml.train;
 
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.TrainingMaster;
@@ -18,6 +19,13 @@ import org.nd4j.parameterserver.distributed.v2.enums.MeshBuildMode;
  * {@code [1]} array and fails the convolution layers. {@code exportDir} still receives what
  * DL4J writes as work files, so nothing lands in {@code /tmp/hadoop-*}.
  *
+ * <p>The minibatch RDD is cached deserialised ({@code MEMORY_ONLY}), not as DL4J's default
+ * {@code MEMORY_ONLY_SER}: the master cuts an epoch into one split per averaging round and each
+ * split filters the whole cached RDD, so a serialised cache deserialises every image minibatch
+ * once per split (28 times an epoch on the fashion catalogue). Measured on 2 cores, one fusion
+ * epoch of 8,950 products: 128 s with the default, 45 s with this. The cache holds the minibatches
+ * of one epoch off-heap (about 1.5 MB per 32 images of 64×64), which Spark does not count.
+ *
  * <p>Gradient sharing needs {@code -Daeron.publication.unblock.timeout=60000000000} on the driver
  * and the executors (set by {@code jobs/lib/env.sh}); without it Aeron refuses to start.
  */
@@ -33,6 +41,7 @@ public final class TrainingMasters {
           .averagingFrequency(train.averagingFrequency())
           .workerPrefetchNumBatches(train.prefetchBatches())
           .rddTrainingApproach(RDDTrainingApproach.Direct)
+          .storageLevel(StorageLevel.MEMORY_ONLY())
           .exportDirectory(exportDir)
           .saveUpdater(true)
           .rngSeed(train.seed())
@@ -52,6 +61,7 @@ public final class TrainingMasters {
             .workersPerNode(perExecutor)
             .workerPrefetchNumBatches(train.prefetchBatches())
             .rddTrainingApproach(RDDTrainingApproach.Direct)
+            .storageLevel(StorageLevel.MEMORY_ONLY())
             .exportDirectory(exportDir)
             .rngSeed(train.seed())
             .collectTrainingStats(false)

@@ -141,7 +141,7 @@ class JobTrackingTest {
   @Test
   void anUnreachableServerStopsTheJobBeforeAnyWork() throws Exception {
     AtomicBoolean worked = new AtomicBoolean();
-    CatalogConfig conf = config("tracking.uri=\"http://127.0.0.1:" + freePort() + "\"");
+    CatalogConfig conf = config("tracking.uri=\"http://127.0.0.1:" + io.catalogml.core.Ports.free() + "\"");
 
     Outcome out = run("ingest", conf, (spark, c) -> {
       worked.set(true);
@@ -176,12 +176,6 @@ class JobTrackingTest {
       assertThat(back.path("metrics").path("perReason.missing_id").get(0).get(1).asDouble()).isEqualTo(1.0);
       assertThat(back.toString()).doesNotContain("SECRET", "alice");
       assertThat(server.log()).doesNotContain("SECRET");
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (var s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 

@@ -51,13 +51,7 @@ final class Processes {
     Path out = Files.createTempFile("catalog-ml-it", ".out");
     Path err = Files.createTempFile("catalog-ml-it", ".err");
     try {
-      ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of(command)))
-          .directory(ROOT.toFile())
-          .redirectOutput(out.toFile())
-          .redirectError(err.toFile());
-      pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-      pb.environment().putAll(env);
-      Process p = pb.start();
+      Process p = start(env, out, err, command);
       if (!p.waitFor(10, TimeUnit.MINUTES)) {
         p.destroyForcibly();
         throw new AssertionError("timed out: " + String.join(" ", command));

@@ -31,16 +31,8 @@ final class TrainFixtures {
         "tracking.local-dir=" + dir.resolve("mlruns"),
         "train.checkpoint-dir=" + dir.resolve("checkpoints"),
         "train.workers=2",
-        "train.sharing.port=" + freePort()));
+        "train.sharing.port=" + io.catalogml.core.Ports.free()));
     all.addAll(List.of(overrides));
     return ConfigLoader.load(List.of(Path.of("conf/examples/fashion.conf")), all);
-  }
-
-  static int freePort() {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

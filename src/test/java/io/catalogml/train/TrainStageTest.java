@@ -73,12 +73,14 @@ class TrainStageTest extends SparkTestBase {
   @Test
   @Order(1)
   void aTextNetworkIsTrainedEvaluatedPackagedAndBecomesChampion() throws IOException {
-    CatalogConfig config = config("model.mode=text", "train.epochs=3", "train.patience=0");
+    CatalogConfig config = config("model.mode=text", "train.epochs=4", "train.patience=0", "train.learning-rate=0.01");
     first = train(config);
+    assertThat(first.testAccuracy()).as("a text network learns far beyond the majority class")
+        .isGreaterThan(3 * majorityShare(config, "test"));
 
     assertThat(first.modelType()).isEqualTo("dl4j");
     assertThat(first.master()).isEqualTo("averaging");
-    assertThat(first.epochs()).isEqualTo(3);
+    assertThat(first.epochs()).isEqualTo(4);
     assertThat(first.resumedFromEpoch()).isZero();
     assertThat(first.classes()).isGreaterThan(10);
     assertThat(first.testWeightedF1()).isBetween(0.0, 1.0);
@@ -88,12 +90,12 @@ class TrainStageTest extends SparkTestBase {
     assertThat(first.promotion()).isEqualTo("no champion yet");
 
     Path run = Path.of(config.train().checkpointDir()).resolve(first.runId());
-    for (int e = 1; e <= 3; e++) {
+    for (int e = 1; e <= 4; e++) {
       assertThat(run.resolve(String.format("epoch-%04d.zip", e))).isRegularFile();
     }
     TrainState state = Json.mapper().readValue(run.resolve("state.json").toFile(), TrainState.class);
     assertThat(state.status()).isEqualTo("finished");
-    assertThat(state.history()).hasSize(3);
+    assertThat(state.history()).hasSize(4);
     assertThat(state.bestEpoch()).isEqualTo(first.bestEpoch());
     assertThat(ImageIO.read(run.resolve("evaluation/confusion-matrix.png").toFile()).getWidth()).isGreaterThan(200);
     assertThat(ImageIO.read(run.resolve("evaluation/learning-curve.png").toFile()).getWidth()).isGreaterThan(200);
@@ -105,7 +107,7 @@ class TrainStageTest extends SparkTestBase {
     assertThat(registry.alias("product-type", "champion").orElseThrow().runId()).isEqualTo(first.trackingRunId());
     Path metrics = Files.walk(Path.of(config.tracking().localDir()))
         .filter(p -> p.endsWith("metrics/val_weighted_f1")).findFirst().orElseThrow();
-    assertThat(Files.readAllLines(metrics)).hasSize(3);
+    assertThat(Files.readAllLines(metrics)).hasSize(4);
   }
 
   @Test
@@ -147,6 +149,8 @@ class TrainStageTest extends SparkTestBase {
     assertThat(sharing.mode()).isEqualTo("fusion");
     assertThat(sharing.epochs()).isEqualTo(2);
     assertThat(sharing.examplesPerSecond()).isPositive();
+    assertThat(sharing.testAccuracy()).as("gradient sharing learns beyond the majority class")
+        .isGreaterThan(majorityShare(config(), "test"));
   }
 
   @Test
@@ -194,6 +198,13 @@ class TrainStageTest extends SparkTestBase {
         dir.resolve("drop").toString(), "test", dir.resolve("eval-x")).execute()))
         .isInstanceOf(CatalogException.class)
         .hasMessageContaining("has no model-card.json");
+  }
+
+  /** Share of the most frequent label in a split of the sample's features. */
+  static double majorityShare(CatalogConfig config, String split) {
+    Dataset<Row> rows = spark.read().format("delta").load(Lake.of(config).features()).where("split = '" + split + "'");
+    long top = rows.groupBy("label").count().orderBy(org.apache.spark.sql.functions.col("count").desc()).head().getLong(1);
+    return (double) top / rows.count();
   }
 
   static Object readState(Path run) {
