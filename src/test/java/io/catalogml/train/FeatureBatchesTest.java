@@ -1,0 +1,110 @@
+package io.catalogml.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.catalogml.preprocess.FeatureTables;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import scala.collection.JavaConverters;
+
+/** How a features row becomes network inputs, and what a product without an image reads. */
+class FeatureBatchesTest {
+  static final StructType SCHEMA = FeatureTables.FEATURES;
+  static final InputSpec FUSION = new InputSpec(ModelSettings.Mode.FUSION, 5, 50, 4, 2, "p", "4x2-pad");
+
+  static Row row(String id, String label, List<Integer> title, List<Integer> description, byte[] image) {
+    Object[] values = new Object[SCHEMA.size()];
+    values[SCHEMA.fieldIndex("product_id")] = id;
+    values[SCHEMA.fieldIndex("label")] = label;
+    values[SCHEMA.fieldIndex("title_ids")] = JavaConverters.asScalaBuffer(title).toList();
+    values[SCHEMA.fieldIndex("description_ids")] = JavaConverters.asScalaBuffer(description).toList();
+    values[SCHEMA.fieldIndex("image_ok")] = image != null;
+    values[SCHEMA.fieldIndex("image")] = image;
+    return new GenericRowWithSchema(values, SCHEMA);
+  }
+
+  /** A 4x2 RGB image whose pixel p has the values (p, 100 + p, 255). */
+  static byte[] image() {
+    byte[] rgb = new byte[4 * 2 * 3];
+    for (int p = 0; p < 8; p++) {
+      rgb[3 * p] = (byte) p;
+      rgb[3 * p + 1] = (byte) (100 + p);
+      rgb[3 * p + 2] = (byte) 255;
+    }
+    return rgb;
+  }
+
+  @Test
+  void tokensAreTitleThenDescriptionTruncatedAndMasked() {
+    FeatureBatches.Inputs in = FeatureBatches.inputs(List.of(
+        row("a", "x", List.of(7, 8), List.of(9, 10, 11, 12), image()),
+        row("b", "x", List.of(), List.of(), image())), FUSION);
+    assertThat(in.features()[0].getRow(0).toFloatVector()).containsExactly(7, 8, 9, 10, 11);
+    assertThat(in.masks()[0].getRow(0).toFloatVector()).containsExactly(1, 1, 1, 1, 1);
+    assertThat(in.features()[0].getRow(1).toFloatVector()).as("no token: one unknown word")
+        .containsExactly(1, 0, 0, 0, 0);
+    assertThat(in.masks()[0].getRow(1).toFloatVector()).containsExactly(1, 0, 0, 0, 0);
+    assertThat(in.masks()[1]).as("images have no mask").isNull();
+  }
+
+  @Test
+  void imagesBecomeCentredChannelsFirst() {
+    INDArray img = FeatureBatches.inputs(List.of(row("a", "x", List.of(2), List.of(), image())), FUSION)
+        .features()[1];
+    assertThat(img.shape()).containsExactly(1, 3, 2, 4);
+    assertThat(img.getFloat(0, 0, 1, 2)).isCloseTo(6 / 255f - 0.5f, within(1e-6f));
+    assertThat(img.getFloat(0, 1, 1, 2)).isCloseTo(106 / 255f - 0.5f, within(1e-6f));
+    assertThat(img.getFloat(0, 2, 0, 0)).isCloseTo(0.5f, within(1e-6f));
+  }
+
+  @Test
+  void aProductWithoutImageReadsZerosAndAFlagAndStillGetsAPrediction() {
+    Row without = row("a", "x", List.of(2, 3), List.of(), null);
+    Row with = row("a", "x", List.of(2, 3), List.of(), image());
+    FeatureBatches.Inputs in = FeatureBatches.inputs(List.of(without, with), FUSION);
+    assertThat(in.features()[1].slice(0).sumNumber().doubleValue()).isZero();
+    assertThat(in.features()[2].toFloatVector()).containsExactly(0, 1);
+
+    ModelSettings model = new ModelSettings("m", ModelSettings.Type.DL4J, ModelSettings.Mode.FUSION,
+        ModelSettings.TextEncoder.POOL, 8, 5, List.of(4), 1, 16, 0, false);
+    ComputationGraph net = NetworkFactory.build(model, FUSION, 3, 0.01, 1, null);
+    INDArray out = net.output(false, in.features(), in.masks())[0];
+    for (int r = 0; r < 2; r++) {
+      assertThat(out.getRow(r).sumNumber().doubleValue()).isCloseTo(1.0, within(1e-5));
+      for (float p : out.getRow(r).toFloatVector()) {
+        assertThat(p).isFinite();
+      }
+    }
+    assertThat(out.getRow(0).toFloatVector()).as("the image input matters").isNotEqualTo(out.getRow(1).toFloatVector());
+  }
+
+  @Test
+  void anImageOfAnotherSizeOrALabelOutsideTheMapSaysWhatIsWrong() {
+    Row wrongSize = row("p1", "x", List.of(2), List.of(), new byte[10]);
+    assertThatThrownBy(() -> FeatureBatches.inputs(List.of(wrongSize), FUSION))
+        .hasMessageContaining("product p1").hasMessageContaining("10 bytes, expected 24 for 4x2 RGB");
+    Row unknown = row("p2", "zebra", List.of(2), List.of(), image());
+    assertThatThrownBy(() -> FeatureBatches.dataSet(List.of(unknown), FUSION, LabelMap.of(List.of("x", "y"))))
+        .hasMessageContaining("label 'zebra' of product p2 is not in the label map");
+  }
+
+  @Test
+  void aMinibatchHasOneHotLabelsInLabelMapOrder() {
+    List<Row> rows = new ArrayList<>();
+    rows.add(row("a", "y", List.of(2), List.of(), image()));
+    rows.add(row("b", "x", List.of(3), List.of(), null));
+    MultiDataSet mds = FeatureBatches.dataSet(rows, FUSION, LabelMap.of(List.of("y", "x")));
+    assertThat(mds.getLabels(0).getRow(0).toFloatVector()).containsExactly(0, 1);
+    assertThat(mds.getLabels(0).getRow(1).toFloatVector()).containsExactly(1, 0);
+    assertThat(mds.getFeatures()).hasSize(3);
+  }
+}
