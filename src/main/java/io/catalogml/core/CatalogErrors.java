@@ -177,6 +177,13 @@ public final class CatalogErrors {
         + "checkpoint folder holds them in state.json), or start a new run without --resume.");
   }
 
+  public static CatalogException sharingAlreadyRan() {
+    return usage("train.jvm-after-sharing", "Cannot train another network in this JVM: a gradient-sharing "
+        + "training (train.master=sharing) already ran in it, and DL4J 1.0.0-M2 keeps gradient-sharing state "
+        + "that turns the next network NaN after one epoch. Run each training as its own job (jobs/catalog-ml, "
+        + "jobs/submit.sh), or restart the notebook's Spark interpreter.");
+  }
+
   public static CatalogException notAModelPackage(Path folder, String why) {
     return usage("model.not-a-package", "Cannot load a model from '" + folder + "': " + why
         + ". Pass the model folder a train run wrote (it holds model-card.json), or a models:/NAME@ALIAS URI.");

@@ -15,6 +15,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.parameterserver.distributed.v2.ModelParameterServer;
 
 /**
  * Data-parallel DL4J training of one network on Spark: the training rows are cached once, and
@@ -24,6 +25,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * configured training master.
  */
 public final class SparkTrainer implements AutoCloseable {
+  private static final java.util.concurrent.atomic.AtomicBoolean SHARING_USED =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final SparkComputationGraph sparkNet;
   private final Dataset<Row> rows;
   private final TrainSettings train;
@@ -41,6 +44,9 @@ public final class SparkTrainer implements AutoCloseable {
       Dataset<Row> trainRows, int workers, String workDir) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     this.sparkNet = new SparkComputationGraph(sc, net, TrainingMasters.create(train, sc, workers, workDir));
+    if (train.master() == TrainSettings.Master.SHARING) {
+      SHARING_USED.set(true);
+    }
     this.rows = trainRows.select(FeatureBatches.COLUMNS[0],
         Arrays.copyOfRange(FeatureBatches.COLUMNS, 1, FeatureBatches.COLUMNS.length))
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -62,6 +68,15 @@ public final class SparkTrainer implements AutoCloseable {
         .javaRDD()
         .mapPartitions(it -> dataSets(it, batchSize, s, l));
     return sparkNet.fitMultiDataSet(batches);
+  }
+
+  /**
+   * Whether a gradient-sharing training ran in this JVM. DL4J 1.0.0-M2 keeps parameter-server and
+   * gradient-sharing state JVM-wide after it; a network trained later in the same JVM turned NaN
+   * after one epoch (shutting the parameter server down did not help), so the train stage refuses.
+   */
+  public static boolean sharingUsedInThisJvm() {
+    return SHARING_USED.get();
   }
 
   /** Minibatches of a partition of rows; static so that the closure does not capture the trainer. */
@@ -94,5 +109,9 @@ public final class SparkTrainer implements AutoCloseable {
   public void close() {
     rows.unpersist();
     sparkNet.getTrainingMaster().deleteTempFiles(sparkNet.getSparkContext());
+    if (train.master() == TrainSettings.Master.SHARING) {
+      // The parameter server is a JVM-wide singleton that keeps its threads and port after training.
+      ModelParameterServer.getInstance().shutdown();
+    }
   }
 }

@@ -12,7 +12,7 @@ import java.io.Serializable;
  * @param seed seed of weight initialisation, shuffling and dropout
  * @param patience epochs without a better validation weighted F1 before training stops (0 = never stop early)
  * @param workers data partitions trained in parallel (0 = Spark's default parallelism)
- * @param workersPerExecutor training threads per executor with gradient sharing (0 = the executor's cores)
+ * @param workersPerExecutor model copies per executor JVM with gradient sharing
  * @param averagingFrequency minibatches between parameter averages (averaging master)
  * @param prefetchBatches minibatches each worker prepares ahead
  * @param sharingThreshold initial update threshold of the gradient-sharing master

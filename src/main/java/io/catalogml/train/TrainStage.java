@@ -139,6 +139,9 @@ public final class TrainStage implements Stage<TrainResult> {
 
   private Trained trainNetwork(TrainData data, Checkpoints checkpoints, TrainState state, Dataset<Row> train,
       Dataset<Row> validation) {
+    if (SparkTrainer.sharingUsedInThisJvm()) {
+      throw CatalogErrors.sharingAlreadyRan();
+    }
     ModelSettings model = config.model();
     TrainSettings settings = config.train();
     InputSpec spec = inputSpec(data);

@@ -34,7 +34,6 @@ public final class TrainingMasters {
 
   /** A training master for {@code workers} parallel workers. */
   public static TrainingMaster<?, ?> create(TrainSettings train, JavaSparkContext sc, int workers, String exportDir) {
-    int perExecutor = train.workersPerExecutor() > 0 ? train.workersPerExecutor() : executorCores(sc, workers);
     return switch (train.master()) {
       case AVERAGING -> new ParameterAveragingTrainingMaster.Builder(workers, train.batchSize())
           .batchSizePerWorker(train.batchSize())
@@ -58,7 +57,7 @@ public final class TrainingMasters {
         yield new SharedTrainingMaster.Builder(voidConf, workers,
             new AdaptiveThresholdAlgorithm(train.sharingThreshold()), train.batchSize())
             .batchSizePerWorker(train.batchSize())
-            .workersPerNode(perExecutor)
+            .workersPerNode(train.workersPerExecutor())
             .workerPrefetchNumBatches(train.prefetchBatches())
             .rddTrainingApproach(RDDTrainingApproach.Direct)
             .storageLevel(StorageLevel.MEMORY_ONLY())
@@ -68,15 +67,6 @@ public final class TrainingMasters {
             .build();
       }
     };
-  }
-
-  /** Cores of one executor: spark.executor.cores, or N of a local[N] master, else all workers. */
-  static int executorCores(JavaSparkContext sc, int workers) {
-    String master = sc.master();
-    if (master.startsWith("local")) {
-      return Math.max(1, Math.min(workers, sc.defaultParallelism()));
-    }
-    return Math.max(1, sc.getConf().getInt("spark.executor.cores", 1));
   }
 
   static String controller(TrainSettings train, JavaSparkContext sc) {
