@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The train job's stage on the preprocessed fashion sample, local[2], with the local MLflow
- * store: a DL4J run with both masters, the MLlib baseline, the champion rule, early stopping,
- * and the errors a user meets. Runs share one lake and one registry, in order.
+ * store: DL4J text and fusion networks, the MLlib baseline, the champion rule, early stopping,
+ * and the errors a user meets. Runs share one lake and one registry, in order. Gradient sharing
+ * has its own class and JVM ({@link GradientSharingTest}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TrainStageTest extends SparkTestBase {
@@ -220,24 +221,6 @@ class TrainStageTest extends SparkTestBase {
         dir.resolve("drop").toString(), "test", dir.resolve("eval-x")).execute()))
         .isInstanceOf(CatalogException.class)
         .hasMessageContaining("has no model-card.json");
-  }
-
-  @Test
-  @Order(8)
-  void gradientSharingTrainsANetworkToo() {
-    TrainResult sharing = train(config("train.master=sharing", "model.mode=text", "train.epochs=4",
-        "train.learning-rate=0.01"));
-    assertThat(sharing.master()).isEqualTo("sharing");
-    assertThat(sharing.epochs()).isEqualTo(4);
-    assertThat(sharing.examplesPerSecond()).isPositive();
-    assertThat(sharing.testAccuracy()).as("gradient sharing learns beyond the majority class")
-        .isGreaterThan(majorityShare(config(), "test"));
-
-    CatalogConfig after = config("model.mode=text", "train.epochs=1");
-    assertThatThrownBy(() -> train(after)).as("DL4J's leftover sharing state would corrupt the next network")
-        .isInstanceOf(CatalogException.class)
-        .hasMessageContaining("already ran in it")
-        .hasMessageContaining("Run each training as its own job");
   }
 
   /** The saved state of a finished run. */
