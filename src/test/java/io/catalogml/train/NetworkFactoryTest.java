@@ -1,0 +1,49 @@
+package io.catalogml.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Every mode and text encoder builds a network that reads its inputs and gives probabilities. */
+class NetworkFactoryTest {
+  @ParameterizedTest
+  @CsvSource({"text,pool,1", "text,cnn,1", "image,pool,1", "image,pool,2", "fusion,pool,2", "fusion,cnn,2"})
+  void buildsAndPredicts(String mode, String encoder, int stride) {
+    ModelSettings.Mode m = ModelSettings.Mode.valueOf(mode.toUpperCase());
+    ModelSettings model = new ModelSettings("m", ModelSettings.Type.DL4J, m,
+        ModelSettings.TextEncoder.valueOf(encoder.toUpperCase()), 8, 6, List.of(4, 8), stride, 16, 0.2, false);
+    InputSpec spec = new InputSpec(m, 6, 30, 16, 16, "p", "16x16-pad");
+    ComputationGraph net = NetworkFactory.build(model, spec, 5, 0.01, 3, null);
+    assertThat(net.getConfiguration().getNetworkInputs()).containsExactly(spec.inputs());
+
+    INDArray[] inputs = new INDArray[spec.inputs().length];
+    INDArray[] masks = new INDArray[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      switch (spec.inputs()[i]) {
+        case InputSpec.TOKENS -> {
+          inputs[i] = Nd4j.createFromArray(new float[][] {{2, 3, 4, 0, 0, 0}, {5, 0, 0, 0, 0, 0}});
+          masks[i] = Nd4j.createFromArray(new float[][] {{1, 1, 1, 0, 0, 0}, {1, 0, 0, 0, 0, 0}});
+        }
+        case InputSpec.IMAGE -> inputs[i] = Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 2, 3, 16, 16).subi(0.5);
+        default -> inputs[i] = Nd4j.createFromArray(new float[][] {{1}, {0}});
+      }
+    }
+    INDArray out = net.output(false, inputs, masks)[0];
+    assertThat(out.shape()).containsExactly(2, 5);
+    for (int r = 0; r < 2; r++) {
+      assertThat(out.getRow(r).sumNumber().doubleValue()).isCloseTo(1.0, within(1e-5));
+    }
+    if (stride == 2) {
+      ModelSettings full = new ModelSettings("m", ModelSettings.Type.DL4J, m, model.textEncoder(), 8, 6,
+          List.of(4, 8), 1, 16, 0.2, false);
+      assertThat(NetworkFactory.build(full, spec, 5, 0.01, 3, null).numParams())
+          .as("stride 2 leaves a quarter of the pixels for the dense layer").isGreaterThan(net.numParams());
+    }
+  }
+}
