@@ -67,7 +67,12 @@ public final class SparkTrainer implements AutoCloseable {
         .sortWithinPartitions(rand(train.seed() * 1_000_003L + epoch))
         .javaRDD()
         .mapPartitions(it -> dataSets(it, batchSize, s, l));
-    return sparkNet.fitMultiDataSet(batches);
+    try {
+      return sparkNet.fitMultiDataSet(batches);
+    } finally {
+      // The master persists the epoch's minibatches; their off-heap arrays are invisible to Spark's eviction.
+      batches.unpersist(false);
+    }
   }
 
   /**
