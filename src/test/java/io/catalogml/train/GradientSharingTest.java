@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The gradient-sharing master (SharedTrainingMaster over the Aeron parameter server) trains a
  * network on local[2] from the sample, and afterwards this JVM refuses another training: DL4J
  * 1.0.0-M2 leaves state that turns the next network NaN. Surefire runs this class in a JVM of its
- * own (pom.xml, execution {@code gradient-sharing}) so that no other test shares that state.
+ * own (pom.xml, execution {@code training-jvms}) so that no other test shares that state.
  */
 class GradientSharingTest extends SparkTestBase {
   @TempDir
