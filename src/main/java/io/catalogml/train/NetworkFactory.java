@@ -79,7 +79,7 @@ public final class NetworkFactory {
       hidden.dropOut(new Dropout(1 - model.dropout()));
     }
     g.addLayer("hidden", hidden.build(), joined);
-    // The weights must have the network's data type: a DOUBLE vector in a FLOAT network gives NaN losses.
+    // Weights in the network's data type (FLOAT), as a [1, classes] row, the shape LossMCXENT expects.
     LossMCXENT loss = classWeights == null ? new LossMCXENT()
         : new LossMCXENT(Nd4j.create(classWeights).castTo(DataType.FLOAT).reshape(1, classWeights.length));
     g.addLayer("output", new OutputLayer.Builder(loss).nOut(classes).activation(Activation.SOFTMAX)
