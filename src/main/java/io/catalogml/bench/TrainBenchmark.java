@@ -92,10 +92,8 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
   private List<Cell> phase(String[][] runs) {
     List<Cell> cells = new ArrayList<>();
     for (int n : cores) {
-      SparkSession spark = SparkSession.builder().master("local[" + n + "]").appName("catalog-ml-bench-train")
+      SparkSession spark = SparkSessions.withDelta("catalog-ml-bench-train").master("local[" + n + "]")
           .config("spark.ui.enabled", "false")
-          .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-          .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
           .config("spark.sql.shuffle.partitions", Integer.toString(Math.max(2, n)))
           .getOrCreate();
       try {

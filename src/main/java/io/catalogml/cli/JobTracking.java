@@ -62,21 +62,9 @@ final class JobTracking implements AutoCloseable {
 
   /** The configuration as params (strings unquoted), with any user info of the tracking URI removed. */
   static Map<String, String> params(CatalogConfig conf) {
-    Map<String, String> params = new TreeMap<>();
-    conf.flat().forEach((k, v) -> params.put(k, unquoted(v)));
+    Map<String, String> params = conf.plainValues();
     params.computeIfPresent(Settings.TRACKING_URI.path(), (k, v) -> Credentials.withoutUserInfo(v));
     return params;
-  }
-
-  private static String unquoted(String hocon) {
-    if (!hocon.startsWith("\"")) {
-      return hocon;
-    }
-    try {
-      return Json.mapper().readTree(hocon).asText();
-    } catch (IOException e) {
-      return hocon;
-    }
   }
 
   void sparkStarted(String master) {

@@ -173,6 +173,28 @@ public record CatalogConfig(
     return Map.copyOf(flat);
   }
 
+  /**
+   * Every effective key with its value as a person writes it: strings without their HOCON quotes
+   * ({@code text}, not {@code "text"}), so a value set by {@code --set} (always a string) and the
+   * same value from a file compare equal. Lists and objects stay in HOCON form.
+   */
+  public Map<String, String> plainValues() {
+    Map<String, String> plain = new TreeMap<>();
+    flat.forEach((k, v) -> plain.put(k, unquoted(v)));
+    return plain;
+  }
+
+  private static String unquoted(String hocon) {
+    if (!hocon.startsWith("\"")) {
+      return hocon;
+    }
+    try {
+      return io.catalogml.core.Json.mapper().readTree(hocon).asText();
+    } catch (java.io.IOException e) {
+      return hocon;
+    }
+  }
+
   /** Returns a copy whose source reads from another input folder. */
   public CatalogConfig withInput(String input) {
     return new CatalogConfig(spark, lake, tables, tracking, source.withInput(input), ingest, preprocess, model, train,

@@ -13,10 +13,7 @@ public final class SparkSessions {
    * ({@code spark.master} system property) wins over {@code spark.master} in configuration.
    */
   public static SparkSession create(SparkSettings settings, String jobName) {
-    SparkSession.Builder builder = SparkSession.builder()
-        .appName(settings.appName() + "-" + jobName)
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+    SparkSession.Builder builder = withDelta(settings.appName() + "-" + jobName);
     if (System.getProperty("spark.master") == null) {
       builder.master(settings.master());
     }
@@ -24,5 +21,13 @@ public final class SparkSessions {
       builder.config(e.getKey(), e.getValue());
     }
     return builder.getOrCreate();
+  }
+
+  /** A session builder with Delta Lake enabled and no master set (benchmarks set their own). */
+  public static SparkSession.Builder withDelta(String appName) {
+    return SparkSession.builder()
+        .appName(appName)
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
   }
 }

@@ -27,7 +27,6 @@ public final class Dl4jClassifier implements Classifier {
   @Override
   public JavaRDD<Predictor.Prediction> predict(Dataset<Row> features) {
     Predictor p = predictor;
-    return features.select(FeatureBatches.COLUMNS[0], java.util.Arrays.copyOfRange(FeatureBatches.COLUMNS, 1,
-        FeatureBatches.COLUMNS.length)).javaRDD().mapPartitions(p::predict);
+    return FeatureBatches.select(features).javaRDD().mapPartitions(p::predict);
   }
 }

@@ -54,14 +54,9 @@ public final class EvaluateStage implements Stage<EvaluateResult> {
         ? registry.download(model, out.resolve("model"))
         : Path.of(model));
     TrainData data = TrainData.load(spark, Lake.of(config), null);
-    InputSpec spec = pkg.spec();
-    if (!spec.textPipelineId().equals(data.textPipeline.id())) {
-      throw CatalogErrors.modelIncompatible(model, "token ids of text pipeline", spec.textPipelineId(),
-          "text pipeline " + data.textPipeline.id());
-    }
-    if (!spec.imageSpec().equals(data.imageSpec)) {
-      throw CatalogErrors.modelIncompatible(model, "images", spec.imageSpec(), "images " + data.imageSpec);
-    }
+    data.mismatch(pkg.spec()).ifPresent(m -> {
+      throw CatalogErrors.modelIncompatible(model, m.what(), m.model(), m.features());
+    });
     ClassificationReport report = Evaluator.evaluate(pkg.classifier(spark), data.labelled(split));
     report.write(out, split);
     ConfusionMatrixPlot.write(report, out.resolve("confusion-matrix-" + split + ".png"),

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -27,6 +28,11 @@ public final class FeatureBatches {
   public static final String[] COLUMNS = {"product_id", "label", "title_ids", "description_ids", "image_ok", "image"};
 
   private FeatureBatches() {}
+
+  /** The rows with only the {@link #COLUMNS} this class reads. */
+  public static Dataset<Row> select(Dataset<Row> rows) {
+    return rows.select(COLUMNS[0], java.util.Arrays.copyOfRange(COLUMNS, 1, COLUMNS.length));
+  }
 
   /** The inputs (and input masks) of a list of rows. */
   public record Inputs(INDArray[] features, INDArray[] masks) {}

@@ -33,10 +33,11 @@ record Promotion(boolean promoted, String previousChampion, Double championScore
     String version = current.get().version();
     ModelPackage champion = ModelPackage.read(registry.download("models:/" + name + "@" + CHAMPION,
         workDir.resolve("champion-v" + version)));
-    InputSpec spec = champion.spec();
-    if (!spec.textPipelineId().equals(data.textPipeline.id()) || !spec.imageSpec().equals(data.imageSpec)) {
-      return new Promotion(false, version, null, "champion v" + version + " reads other features (text pipeline "
-          + spec.textPipelineId() + ", images " + spec.imageSpec() + "), so it cannot be scored on this test split; "
+    Optional<TrainData.Mismatch> mismatch = data.mismatch(champion.spec());
+    if (mismatch.isPresent()) {
+      TrainData.Mismatch m = mismatch.get();
+      return new Promotion(false, version, null, "champion v" + version + " reads " + m.what() + " " + m.model()
+          + " but these features were made with " + m.features() + ", so it cannot be scored on this test split; "
           + "it stays champion: compare them with `evaluate`, then move the alias by hand");
     }
     ClassificationReport report = Evaluator.evaluate(champion.classifier(spark), test);

@@ -3,7 +3,6 @@ package io.catalogml.train;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.rand;
 
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -47,9 +46,7 @@ public final class SparkTrainer implements AutoCloseable {
     if (train.master() == TrainSettings.Master.SHARING) {
       SHARING_USED.set(true);
     }
-    this.rows = trainRows.select(FeatureBatches.COLUMNS[0],
-        Arrays.copyOfRange(FeatureBatches.COLUMNS, 1, FeatureBatches.COLUMNS.length))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    this.rows = FeatureBatches.select(trainRows).persist(StorageLevel.MEMORY_AND_DISK());
     this.train = train;
     this.spec = spec;
     this.labels = labels;

@@ -11,6 +11,7 @@ import io.catalogml.preprocess.text.TextPipeline;
 import io.delta.tables.DeltaTable;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -97,9 +98,35 @@ final class TrainData {
     return "all".equals(split) ? rows : rows.where(col("split").equalTo(split));
   }
 
+  /**
+   * Why a model with {@code spec} cannot read these features, if it cannot: its token ids come
+   * from another text pipeline, or its images have another size or fit.
+   *
+   * @param what what differs, e.g. {@code images}
+   * @param model the model's value
+   * @param features the features' value, phrased for "the features were made with ..."
+   */
+  record Mismatch(String what, String model, String features) {}
+
+  Optional<Mismatch> mismatch(InputSpec spec) {
+    if (!spec.textPipelineId().equals(textPipeline.id())) {
+      return Optional.of(new Mismatch("token ids of text pipeline", spec.textPipelineId(),
+          "text pipeline " + textPipeline.id()));
+    }
+    if (!spec.imageSpec().equals(imageSpec)) {
+      return Optional.of(new Mismatch("images", spec.imageSpec(), "images " + imageSpec));
+    }
+    return Optional.empty();
+  }
+
+  /** Labelled products in the training split. */
+  long trainExamples() {
+    return trainCounts.values().stream().mapToLong(Long::longValue).sum();
+  }
+
   /** Loss weights: total / (classes × count), in label order. */
   double[] classWeights() {
-    long total = trainCounts.values().stream().mapToLong(Long::longValue).sum();
+    long total = trainExamples();
     double[] w = new double[labels.size()];
     for (int i = 0; i < w.length; i++) {
       w[i] = (double) total / (labels.size() * trainCounts.get(labels.label(i)));

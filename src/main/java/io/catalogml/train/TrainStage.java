@@ -122,7 +122,7 @@ public final class TrainStage implements Stage<TrainResult> {
           testReport.weightedF1(), promotion.reason());
       return new TrainResult("train", state.runId(), run.runId(), Setting.configName(config.model().type()),
           mode(), trained.network == null ? "none" : Setting.configName(config.train().master()), trained.workers,
-          data.featuresVersion, data.trainCounts.values().stream().mapToLong(Long::longValue).sum(),
+          data.featuresVersion, data.trainExamples(),
           data.labels.size(), trained.state.epochsDone(), resumedFrom, trained.state.bestEpoch(),
           trained.stoppedEarly, trained.examplesPerSecond, trained.validation.weightedF1(), testReport.accuracy(),
           testReport.weightedF1(), testReport.macroF1(), testReport.top5Accuracy(), pkg.folder().toString(), name,
@@ -179,7 +179,7 @@ public final class TrainStage implements Stage<TrainResult> {
     Map<String, Double> metrics = new LinkedHashMap<>(report.toMetrics("val_"));
     metrics.put("fit_seconds", seconds);
     run.logMetrics(metrics, 1);
-    long examples = data.trainCounts.values().stream().mapToLong(Long::longValue).sum();
+    long examples = data.trainExamples();
     return new Trained(classifier, null, inputSpec(data).withMode(ModelSettings.Mode.TEXT), state.after(m), report,
         false, examples / seconds, spark.sparkContext().defaultParallelism());
   }
@@ -211,7 +211,7 @@ public final class TrainStage implements Stage<TrainResult> {
 
   private ModelCard card(TrainData data, Trained trained, ClassificationReport test) {
     Map<String, Object> training = new TreeMap<>();
-    training.put("train_examples", data.trainCounts.values().stream().mapToLong(Long::longValue).sum());
+    training.put("train_examples", data.trainExamples());
     training.put("classes", data.labels.size());
     training.put("epochs", trained.state.epochsDone());
     training.put("best_epoch", trained.state.bestEpoch());
@@ -247,13 +247,12 @@ public final class TrainStage implements Stage<TrainResult> {
    * except those that only say how long or where (epochs, patience, checkpoint folder, workers, ports). */
   static Map<String, String> frozenSettings(CatalogConfig config) {
     Map<String, String> frozen = new TreeMap<>();
-    config.flat().forEach((k, v) -> {
+    config.plainValues().forEach((k, v) -> {
       boolean model = k.startsWith("model.");
       boolean train = k.startsWith("train.") && !k.equals("train.epochs") && !k.equals("train.patience")
           && !k.equals("train.checkpoint-dir") && !k.startsWith("train.workers") && !k.startsWith("train.sharing.");
       if (model || train) {
-        // --set values are strings ("32"), file values may be numbers (32): compare them unquoted.
-        frozen.put(k, v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v);
+        frozen.put(k, v);
       }
     });
     return frozen;
