@@ -2,7 +2,7 @@ package io.catalogml.bench;
 
 import io.catalogml.preprocess.image.ImagePreprocessor;
 import io.catalogml.preprocess.image.ImageResult;
-import io.catalogml.preprocess.image.ImageSpec;
+import io.catalogml.config.ImageSpec;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;

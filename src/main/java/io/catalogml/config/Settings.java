@@ -1,9 +1,9 @@
 package io.catalogml.config;
 
-import io.catalogml.preprocess.image.ImageSpec;
-import io.catalogml.preprocess.text.TextSettings;
-import io.catalogml.train.ModelSettings;
-import io.catalogml.train.TrainSettings;
+import io.catalogml.config.ImageSpec;
+import io.catalogml.config.TextSettings;
+import io.catalogml.config.ModelSettings;
+import io.catalogml.config.TrainSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -8,7 +8,7 @@ public final class FeatureTables {
   private FeatureTables() {}
 
   /** How {@code image_spec} names an image size and fit, e.g. {@code 64x64-pad}. */
-  public static String imageSpec(io.catalogml.preprocess.image.ImageSpec spec) {
+  public static String imageSpec(io.catalogml.config.ImageSpec spec) {
     return spec.width() + "x" + spec.height() + "-" + spec.fit().name().toLowerCase(java.util.Locale.ROOT);
   }
 

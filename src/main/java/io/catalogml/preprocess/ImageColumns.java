@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.udf;
 
 import io.catalogml.preprocess.image.ImagePreprocessor;
 import io.catalogml.preprocess.image.ImageResult;
-import io.catalogml.preprocess.image.ImageSpec;
+import io.catalogml.config.ImageSpec;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;

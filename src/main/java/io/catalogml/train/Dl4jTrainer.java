@@ -1,5 +1,11 @@
 package io.catalogml.train;
 
+import io.catalogml.config.TrainSettings;
+import io.catalogml.model.Dl4jClassifier;
+import io.catalogml.model.InputSpec;
+import io.catalogml.model.LabelMap;
+import io.catalogml.evaluate.Evaluator;
+
 import io.catalogml.evaluate.ClassificationReport;
 import io.catalogml.evaluate.EpochMetrics;
 import org.apache.spark.sql.Dataset;

@@ -1,5 +1,8 @@
 package io.catalogml.train;
 
+import io.catalogml.model.ModelPackage;
+import io.catalogml.evaluate.Evaluator;
+
 import io.catalogml.config.CatalogConfig;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;

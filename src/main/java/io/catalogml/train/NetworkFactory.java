@@ -1,5 +1,8 @@
 package io.catalogml.train;
 
+import io.catalogml.config.ModelSettings;
+import io.catalogml.model.InputSpec;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;

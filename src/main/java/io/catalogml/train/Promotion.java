@@ -1,5 +1,8 @@
 package io.catalogml.train;
 
+import io.catalogml.model.ModelPackage;
+import io.catalogml.evaluate.Evaluator;
+
 import io.catalogml.evaluate.ClassificationReport;
 import io.catalogml.tracking.ModelRegistry;
 import java.nio.file.Path;

@@ -1,5 +1,10 @@
 package io.catalogml.train;
 
+import io.catalogml.config.TrainSettings;
+import io.catalogml.model.FeatureBatches;
+import io.catalogml.model.InputSpec;
+import io.catalogml.model.LabelMap;
+
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.rand;
 

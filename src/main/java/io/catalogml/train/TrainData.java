@@ -1,5 +1,8 @@
 package io.catalogml.train;
 
+import io.catalogml.model.InputSpec;
+import io.catalogml.model.LabelMap;
+
 import static org.apache.spark.sql.functions.col;
 
 import io.catalogml.core.CatalogErrors;

@@ -1,5 +1,15 @@
 package io.catalogml.train;
 
+import io.catalogml.config.ModelSettings;
+import io.catalogml.config.TrainSettings;
+import io.catalogml.model.Classifier;
+import io.catalogml.model.Dl4jClassifier;
+import io.catalogml.model.LogRegClassifier;
+import io.catalogml.model.InputSpec;
+import io.catalogml.model.ModelPackage;
+import io.catalogml.model.ModelCard;
+import io.catalogml.evaluate.Evaluator;
+
 import io.catalogml.config.CatalogConfig;
 import io.catalogml.config.Setting;
 import io.catalogml.core.CatalogErrors;

@@ -1,5 +1,7 @@
 package io.catalogml.train;
 
+import io.catalogml.config.TrainSettings;
+
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;

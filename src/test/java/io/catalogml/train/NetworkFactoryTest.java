@@ -1,5 +1,8 @@
 package io.catalogml.train;
 
+import io.catalogml.config.ModelSettings;
+import io.catalogml.model.InputSpec;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -1,5 +1,8 @@
 package io.catalogml.train;
 
+import io.catalogml.model.ModelPackage;
+import io.catalogml.evaluate.Evaluator;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package io.catalogml.preprocess.image;
 
+import io.catalogml.config.ImageSpec;
+
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.EOFException;

@@ -1,5 +1,7 @@
 package io.catalogml.preprocess.image;
 
+import io.catalogml.config.ImageSpec;
+
 import java.io.Serializable;
 
 /**

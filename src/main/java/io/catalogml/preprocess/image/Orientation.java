@@ -1,5 +1,7 @@
 package io.catalogml.preprocess.image;
 
+import io.catalogml.config.ImageSpec;
+
 /**
  * Applies an Exif orientation to a small resized image. Orientation is a rigid transform, so resizing the
  * stored pixels to the stored-orientation target and turning the result upright gives the same picture as

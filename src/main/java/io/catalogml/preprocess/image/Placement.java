@@ -1,6 +1,6 @@
 package io.catalogml.preprocess.image;
 
-import io.catalogml.preprocess.image.ImageSpec.Fit;
+import io.catalogml.config.ImageSpec.Fit;
 
 /**
  * Where a source of sw x sh lands in a target of tw x th: the source rectangle used (all of it for PAD,

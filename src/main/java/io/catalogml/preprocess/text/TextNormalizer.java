@@ -1,5 +1,7 @@
 package io.catalogml.preprocess.text;
 
+import io.catalogml.config.TextSettings;
+
 import java.io.Serializable;
 import java.text.Normalizer;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.catalogml.preprocess.text;
 
+import io.catalogml.config.TextSettings;
+
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;

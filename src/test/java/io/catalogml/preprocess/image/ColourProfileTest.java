@@ -1,5 +1,7 @@
 package io.catalogml.preprocess.image;
 
+import io.catalogml.config.ImageSpec;
+
 import static io.catalogml.preprocess.image.ImageFixtures.assertPixel;
 import static org.assertj.core.api.Assertions.assertThat;
 

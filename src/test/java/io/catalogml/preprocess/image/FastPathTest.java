@@ -1,8 +1,10 @@
 package io.catalogml.preprocess.image;
 
+import io.catalogml.config.ImageSpec;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.catalogml.preprocess.image.ImageSpec.Fit;
+import io.catalogml.config.ImageSpec.Fit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,11 +1,13 @@
 package io.catalogml.preprocess.image;
 
+import io.catalogml.config.ImageSpec;
+
 import static io.catalogml.preprocess.image.ImageFixtures.assertPixel;
 import static io.catalogml.preprocess.image.ImageFixtures.pixel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.catalogml.preprocess.image.ImageSpec.Fit;
+import io.catalogml.config.ImageSpec.Fit;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.Transparency;

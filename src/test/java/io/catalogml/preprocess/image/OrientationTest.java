@@ -1,9 +1,11 @@
 package io.catalogml.preprocess.image;
 
+import io.catalogml.config.ImageSpec;
+
 import static io.catalogml.preprocess.image.ImageFixtures.assertPixel;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.catalogml.preprocess.image.ImageSpec.Fit;
+import io.catalogml.config.ImageSpec.Fit;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;

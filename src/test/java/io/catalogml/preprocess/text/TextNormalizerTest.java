@@ -1,8 +1,10 @@
 package io.catalogml.preprocess.text;
 
+import io.catalogml.config.TextSettings;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.catalogml.preprocess.text.TextSettings.Digits;
+import io.catalogml.config.TextSettings.Digits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.catalogml.preprocess.image;
+package io.catalogml.config;
 
 import java.io.Serializable;
 

@@ -1,4 +1,4 @@
-package io.catalogml.train;
+package io.catalogml.model;
 
 import java.io.Serializable;
 import java.util.Collection;

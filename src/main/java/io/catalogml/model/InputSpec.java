@@ -1,4 +1,6 @@
-package io.catalogml.train;
+package io.catalogml.model;
+
+import io.catalogml.config.ModelSettings;
 
 import java.io.Serializable;
 

@@ -1,4 +1,7 @@
-package io.catalogml.train;
+package io.catalogml.evaluate;
+
+import io.catalogml.model.Classifier;
+import io.catalogml.model.LabelMap;
 
 import static org.apache.spark.sql.functions.col;
 

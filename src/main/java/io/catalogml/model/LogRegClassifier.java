@@ -1,4 +1,6 @@
-package io.catalogml.train;
+package io.catalogml.model;
+
+import io.catalogml.config.TrainSettings;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;

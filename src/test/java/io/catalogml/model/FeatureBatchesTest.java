@@ -1,4 +1,7 @@
-package io.catalogml.train;
+package io.catalogml.model;
+
+import io.catalogml.config.ModelSettings;
+import io.catalogml.train.NetworkFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

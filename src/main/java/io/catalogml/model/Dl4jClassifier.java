@@ -1,4 +1,4 @@
-package io.catalogml.train;
+package io.catalogml.model;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;

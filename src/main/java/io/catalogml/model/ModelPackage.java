@@ -1,4 +1,4 @@
-package io.catalogml.train;
+package io.catalogml.model;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.catalogml.core.CatalogErrors;

@@ -1,4 +1,4 @@
-package io.catalogml.train;
+package io.catalogml.model;
 
 import io.catalogml.preprocess.text.TextPipeline;
 import java.util.ArrayList;
