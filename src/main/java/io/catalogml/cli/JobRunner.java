@@ -5,6 +5,7 @@ import io.catalogml.core.CatalogException;
 import io.catalogml.core.Json;
 import io.catalogml.core.StageResult;
 import io.catalogml.spark.SparkSessions;
+import io.catalogml.tracking.JobTracking;
 import io.catalogml.tracking.ModelRegistry;
 import io.catalogml.tracking.TrackedRun;
 import java.io.PrintStream;

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  * @param preprocess text, image and split settings
  * @param model what the train job builds
  * @param train how the train job trains
+ * @param score how the score job scores
  * @param flat every effective key and value, for recording with a run
  */
 public record CatalogConfig(
@@ -43,6 +44,7 @@ public record CatalogConfig(
     PreprocessSettings preprocess,
     ModelSettings model,
     TrainSettings train,
+    ScoreSettings score,
     Map<String, String> flat) implements Serializable {
 
   /** Spark session settings. */
@@ -52,7 +54,20 @@ public record CatalogConfig(
   public record LakeSettings(String root) implements Serializable {}
 
   /** Logical names of the tables, e.g. {@code bronze.products}. */
-  public record TableNames(String products, String quarantine, String features) implements Serializable {}
+  public record TableNames(String products, String quarantine, String features, String predictions,
+      String scoreQuarantine) implements Serializable {}
+
+  /**
+   * How the score job scores.
+   *
+   * @param model models:/NAME@ALIAS, models:/NAME/VERSION or a package folder; empty = the champion of model.name
+   * @param batchSize products per inference minibatch
+   * @param topK most probable classes stored per product
+   * @param lowConfidence probability under which a prediction counts as low-confidence
+   * @param conflictRetries times a write is redone after a concurrent Delta commit
+   */
+  public record ScoreSettings(String model, int batchSize, int topK, double lowConfidence, int conflictRetries)
+      implements Serializable {}
 
   /**
    * MLflow tracking settings; an empty uri means the local store.
@@ -121,7 +136,7 @@ public record CatalogConfig(
         Settings.SPARK_MASTER.read(c), Settings.SPARK_APP_NAME.read(c), Settings.SPARK_CONF.read(c));
     LakeSettings lake = new LakeSettings(Settings.LAKE_ROOT.read(c));
     TableNames tables = new TableNames(Settings.TABLE_PRODUCTS.read(c), Settings.TABLE_QUARANTINE.read(c),
-        Settings.TABLE_FEATURES.read(c));
+        Settings.TABLE_FEATURES.read(c), Settings.TABLE_PREDICTIONS.read(c), Settings.TABLE_SCORE_QUARANTINE.read(c));
     TrackingSettings tracking = new TrackingSettings(
         Settings.TRACKING_URI.read(c), Settings.TRACKING_LOCAL_DIR.read(c), Settings.TRACKING_FALLBACK.read(c),
         Settings.TRACKING_RETRIES.read(c), Settings.TRACKING_RETRY_WAIT_MS.read(c),
@@ -164,7 +179,10 @@ public record CatalogConfig(
         Settings.TRAIN_SHARING_CONTROLLER.read(c), Settings.TRAIN_SHARING_NETWORK_MASK.read(c),
         Settings.TRAIN_CHECKPOINT_DIR.read(c), Settings.TRAIN_LOGREG_ITERATIONS.read(c),
         Settings.TRAIN_LOGREG_REGULARIZATION.read(c));
-    return new CatalogConfig(spark, lake, tables, tracking, source, ingest, preprocess, model, training, flatten(c));
+    ScoreSettings score = new ScoreSettings(Settings.SCORE_MODEL.read(c), Settings.SCORE_BATCH_SIZE.read(c),
+        Settings.SCORE_TOP_K.read(c), Settings.SCORE_LOW_CONFIDENCE.read(c), Settings.SCORE_CONFLICT_RETRIES.read(c));
+    return new CatalogConfig(spark, lake, tables, tracking, source, ingest, preprocess, model, training, score,
+        flatten(c));
   }
 
   private static Map<String, String> flatten(Config c) {
@@ -184,6 +202,31 @@ public record CatalogConfig(
     return plain;
   }
 
+  /**
+   * The configuration as it may be shown, logged or recorded (run params, model cards,
+   * notebooks): {@link #plainValues()} with the user info of {@code tracking.uri} removed. The
+   * one sanitised view; {@link #flat()} itself must never leave the process.
+   */
+  public Map<String, String> publicValues() {
+    Map<String, String> values = plainValues();
+    values.computeIfPresent(Settings.TRACKING_URI.path(), (k, v) -> withoutUserInfo(v));
+    return values;
+  }
+
+  /** {@code uri} without user info ({@code http://u:p@h:5000} gives {@code http://h:5000}). */
+  public static String withoutUserInfo(String uri) {
+    try {
+      java.net.URI u = new java.net.URI(uri);
+      if (u.getRawUserInfo() == null) {
+        return uri;
+      }
+      return new java.net.URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(),
+          u.getFragment()).toString();
+    } catch (java.net.URISyntaxException e) {
+      return uri.replaceFirst("//[^/@]*@", "//");
+    }
+  }
+
   private static String unquoted(String hocon) {
     if (!hocon.startsWith("\"")) {
       return hocon;
@@ -198,6 +241,6 @@ public record CatalogConfig(
   /** Returns a copy whose source reads from another input folder. */
   public CatalogConfig withInput(String input) {
     return new CatalogConfig(spark, lake, tables, tracking, source.withInput(input), ingest, preprocess, model, train,
-        flat);
+        score, flat);
   }
 }

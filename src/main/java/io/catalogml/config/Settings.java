@@ -36,6 +36,11 @@ public final class Settings {
   public static final Setting<String> TABLE_FEATURES = Setting.matching("tables.features", TABLE_NAME, TABLE_ALLOWED,
       "Table of model-ready features, one row per product, with its split.");
 
+  public static final Setting<String> TABLE_PREDICTIONS = Setting.matching("tables.predictions", TABLE_NAME,
+      TABLE_ALLOWED, "Table of the latest prediction of every product, written by the score job.");
+  public static final Setting<String> TABLE_SCORE_QUARANTINE = Setting.matching("tables.score-quarantine", TABLE_NAME,
+      TABLE_ALLOWED, "Table of products the score job could not score, with the reason.");
+
   public static final Setting<String> TRACKING_URI = Setting.matching("tracking.uri", "|https?://\\S+",
       "empty, or an http(s) URL of an MLflow tracking server",
       "MLflow tracking server every job records its run in; empty means the local store in tracking.local-dir.");
@@ -193,10 +198,21 @@ public final class Settings {
   public static final Setting<Double> TRAIN_LOGREG_REGULARIZATION = Setting.doubleRange("train.logreg.regularization",
       0.0, 1000.0, "L2 regularisation of the MLlib logistic regression baseline.");
 
+  public static final Setting<String> SCORE_MODEL = Setting.string("score.model",
+      "Model the score job uses: models:/NAME@ALIAS, models:/NAME/VERSION or a package folder ('' = models:/<model.name>@champion).");
+  public static final Setting<Integer> SCORE_BATCH_SIZE = Setting.intRange("score.batch-size", 1, 65536,
+      "Products per inference minibatch inside each partition.");
+  public static final Setting<Integer> SCORE_TOP_K = Setting.intRange("score.top-k", 1, 100,
+      "Most probable classes stored per product (top_labels, top_probabilities).");
+  public static final Setting<Double> SCORE_LOW_CONFIDENCE = Setting.doubleRange("score.low-confidence", 0.0, 1.0,
+      "Probability under which a prediction counts as low-confidence in the score run's metrics.");
+  public static final Setting<Integer> SCORE_CONFLICT_RETRIES = Setting.intRange("score.conflict-retries", 0, 100,
+      "Times the score job redoes its write after another writer committed to the same Delta table first.");
+
   /** All settings, in the order of the configuration reference. */
   public static final List<Setting<?>> ALL = List.of(
       SPARK_MASTER, SPARK_APP_NAME, SPARK_CONF,
-      LAKE_ROOT, TABLE_PRODUCTS, TABLE_QUARANTINE, TABLE_FEATURES,
+      LAKE_ROOT, TABLE_PRODUCTS, TABLE_QUARANTINE, TABLE_FEATURES, TABLE_PREDICTIONS, TABLE_SCORE_QUARANTINE,
       TRACKING_URI, TRACKING_LOCAL_DIR, TRACKING_FALLBACK, TRACKING_RETRIES, TRACKING_RETRY_WAIT_MS,
       TRACKING_TIMEOUT_SECONDS,
       SOURCE_FORMAT, SOURCE_INPUT, SOURCE_IMAGE_ROOT, SOURCE_IMAGE_TEMPLATE,
@@ -212,7 +228,8 @@ public final class Settings {
       TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,
       TRAIN_WORKERS_PER_EXECUTOR,
       TRAIN_AVERAGING_FREQUENCY, TRAIN_PREFETCH, TRAIN_SHARING_THRESHOLD, TRAIN_SHARING_PORT, TRAIN_SHARING_CONTROLLER,
-      TRAIN_SHARING_NETWORK_MASK, TRAIN_CHECKPOINT_DIR, TRAIN_LOGREG_ITERATIONS, TRAIN_LOGREG_REGULARIZATION);
+      TRAIN_SHARING_NETWORK_MASK, TRAIN_CHECKPOINT_DIR, TRAIN_LOGREG_ITERATIONS, TRAIN_LOGREG_REGULARIZATION,
+      SCORE_MODEL, SCORE_BATCH_SIZE, SCORE_TOP_K, SCORE_LOW_CONFIDENCE, SCORE_CONFLICT_RETRIES);
 
   /** Layout of a catalogue drop. */
   public enum SourceFormat { GENERIC, RAKUTEN }

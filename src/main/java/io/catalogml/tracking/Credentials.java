@@ -65,16 +65,7 @@ public final class Credentials {
 
   /** {@code uri} without user info ({@code http://u:p@h:5000} gives {@code http://h:5000}). */
   public static String withoutUserInfo(String uri) {
-    try {
-      URI u = new URI(uri);
-      if (u.getRawUserInfo() == null) {
-        return uri;
-      }
-      return new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(), u.getFragment())
-          .toString();
-    } catch (URISyntaxException e) {
-      return uri.replaceFirst("//[^/@]*@", "//");
-    }
+    return io.catalogml.config.CatalogConfig.withoutUserInfo(uri);
   }
 
   private static Optional<String> userInfo(String uri) {

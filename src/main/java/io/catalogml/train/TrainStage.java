@@ -234,7 +234,7 @@ public final class TrainStage implements Stage<TrainResult> {
     Map<String, String> libraries = new TreeMap<>(RunTags.libraryVersions());
     libraries.put("java", System.getProperty("java.version"));
     return new ModelCard(ModelPackage.FORMAT, config.model().name(), Setting.configName(config.model().type()),
-        mode(), trained.state.runId(), run.runId(), Instant.now().toString(), config.train().seed(), config.flat(),
+        mode(), trained.state.runId(), run.runId(), Instant.now().toString(), config.train().seed(), config.publicValues(),
         data.inputs(), libraries, training, metrics);
   }
 

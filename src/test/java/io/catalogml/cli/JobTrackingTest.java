@@ -1,5 +1,7 @@
 package io.catalogml.cli;
 
+import io.catalogml.tracking.JobTracking;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

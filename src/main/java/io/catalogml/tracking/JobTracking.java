@@ -1,17 +1,11 @@
-package io.catalogml.cli;
+package io.catalogml.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.catalogml.config.CatalogConfig;
-import io.catalogml.config.Settings;
 import io.catalogml.core.Json;
 import io.catalogml.core.StageResult;
-import io.catalogml.tracking.Credentials;
-import io.catalogml.tracking.RunTags;
-import io.catalogml.tracking.TrackedRun;
 import io.catalogml.tracking.TrackedRun.RunStatus;
-import io.catalogml.tracking.Tracker;
-import io.catalogml.tracking.Trackers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +22,17 @@ import org.slf4j.LoggerFactory;
  * The MLflow run of one job run: opened before any work (a tracker that cannot be reached stops
  * the job), params = the flattened configuration, the standard tags, the result's numbers as
  * metrics at step 0 and the result as {@code result.json}; FINISHED on success, FAILED with the
- * reason otherwise.
+ * reason otherwise. The one job run lifecycle: the CLI ({@code JobRunner}), notebooks and tests
+ * open their runs here.
+ *
+ * <pre>
+ * try (JobTracking tracking = JobTracking.start("score", config)) {
+ *   ScoreResult r = new ScoreStage(spark, config, tracking.run(), tracking.registry(), options).execute();
+ *   tracking.finished(r);
+ * } // a body that threw leaves the run FAILED
+ * </pre>
  */
-final class JobTracking implements AutoCloseable {
+public final class JobTracking implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobTracking.class);
 
   private final Tracker tracker;
@@ -41,11 +43,13 @@ final class JobTracking implements AutoCloseable {
     this.run = run;
   }
 
-  static JobTracking start(String job, CatalogConfig conf) {
+  /** Opens the run of {@code job}: params, standard tags; fails when the tracker cannot be reached. */
+  public static JobTracking start(String job, CatalogConfig conf) {
     return start(job, conf, System.getenv());
   }
 
-  static JobTracking start(String job, CatalogConfig conf, Map<String, String> env) {
+  /** Like {@link #start(String, CatalogConfig)} with the environment that credentials come from. */
+  public static JobTracking start(String job, CatalogConfig conf, Map<String, String> env) {
     Tracker tracker = Trackers.open(conf.tracking(), env);
     try {
       TrackedRun run = tracker.startRun("catalog-ml/" + job, job + " " + Instant.now());
@@ -61,18 +65,17 @@ final class JobTracking implements AutoCloseable {
   }
 
   /** The configuration as params (strings unquoted), with any user info of the tracking URI removed. */
-  static Map<String, String> params(CatalogConfig conf) {
-    Map<String, String> params = conf.plainValues();
-    params.computeIfPresent(Settings.TRACKING_URI.path(), (k, v) -> Credentials.withoutUserInfo(v));
-    return params;
+  public static Map<String, String> params(CatalogConfig conf) {
+    return conf.publicValues();
   }
 
-  void sparkStarted(String master) {
+  /** Tags the Spark master the job runs on. */
+  public void sparkStarted(String master) {
     run.setTags(Map.of("catalogml.spark.master", master));
   }
 
   /** Records the result and ends the run FINISHED; returns the result with the run's coordinates. */
-  ObjectNode finished(StageResult result) {
+  public ObjectNode finished(StageResult result) {
     ObjectNode json = Json.mapper().valueToTree(result);
     Map<String, Double> metrics = new TreeMap<>();
     numbers("", json, metrics);
@@ -94,7 +97,7 @@ final class JobTracking implements AutoCloseable {
   }
 
   /** Ends the run FAILED with the failure's message; a tracking failure here is only logged. */
-  void failed(Throwable failure) {
+  public void failed(Throwable failure) {
     try {
       run.end(RunStatus.FAILED, failure.getMessage() == null ? failure.toString() : failure.getMessage());
     } catch (RuntimeException e) {
@@ -113,15 +116,18 @@ final class JobTracking implements AutoCloseable {
     }
   }
 
-  String runId() {
+  /** The tracker's run id. */
+  public String runId() {
     return run.runId();
   }
 
-  TrackedRun run() {
+  /** The open run, for a job body that logs more (per-epoch metrics, artifacts). */
+  public TrackedRun run() {
     return run;
   }
 
-  io.catalogml.tracking.ModelRegistry registry() {
+  /** The registry of the run's tracker. */
+  public ModelRegistry registry() {
     return tracker.registry();
   }
 
