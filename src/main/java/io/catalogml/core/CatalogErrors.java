@@ -189,6 +189,12 @@ public final class CatalogErrors {
         + ". Pass the model folder a train run wrote (it holds model-card.json), or a models:/NAME@ALIAS URI.");
   }
 
+  public static CatalogException modelFormatUnsupported(Path folder, String format, String supported) {
+    return usage("model.format-unsupported", "Cannot load the model in '" + folder + "': it is a package of format '"
+        + format + "', made by a newer catalog-ml; this one reads '" + supported + "'. Run a catalog-ml at least as "
+        + "new as the one that trained the model, or score with a model this version trained.");
+  }
+
   public static CatalogException modelIncompatible(String model, String what, String modelValue,
       String featuresValue) {
     return usage("model.incompatible", "Cannot evaluate " + model + " on these features: the model reads "
@@ -253,6 +259,23 @@ public final class CatalogErrors {
     return runtime("ingest.rows-lost", "Ingest accounting failed: " + in + " rows read but " + accounted
         + " accounted for (" + detail + "). Nothing was hidden: this is a bug in catalog-ml; please report it "
         + "with the input drop.");
+  }
+
+  public static CatalogException rowsLost(String table, long expected, long written, String detail) {
+    return runtime("table.rows-lost", "Write accounting failed for " + table + ": " + expected
+        + " row changes meant but " + written + " committed (" + detail + "). Nothing was hidden: another "
+        + "writer changed the table between the read and the write, or this is a bug in catalog-ml; check the "
+        + "table's history (DESCRIBE HISTORY) and run the job again.");
+  }
+
+  /** Exit code of a Delta write conflict that outlived its retries (sysexits EX_TEMPFAIL: try again later). */
+  public static final int CONFLICT = 75;
+
+  public static CatalogException writeConflict(String table, int attempts, String conflict, Throwable cause) {
+    return new CatalogException("delta.conflict", "Cannot write " + table + ": another job committed to it first "
+        + attempts + " time(s) in a row (" + conflict + "). Nothing was written by this run and the table is "
+        + "consistent. Run one writer per table at a time (check the schedule for overlapping runs), or raise "
+        + "the job's conflict retries; running the job again is safe.", CONFLICT, cause);
   }
 
   private static String from(String origin) {

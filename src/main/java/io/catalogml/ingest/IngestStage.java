@@ -138,10 +138,6 @@ public final class IngestStage implements Stage<IngestResult> {
     try {
       Map<String, Long> expected = new TreeMap<>(Map.of("insert", 0L, "update", 0L));
       changed.groupBy("_change").count().collectAsList().forEach(r -> expected.put(r.getString(0), r.getLong(1)));
-      long before = DeltaTables.version(products);
-      if (expected.get("insert") + expected.get("update") == 0) {
-        return new MergeCounts(0, 0, before);
-      }
       DeltaMergeBuilder merge = products.as("t")
           .merge(changed.drop("_stored_id", "_stored_hash", "_change").as("s"), "t.product_id = s.product_id");
       if (expected.get("update") > 0) {
@@ -153,15 +149,10 @@ public final class IngestStage implements Stage<IngestResult> {
         }
         merge = merge.whenMatched().updateExpr(update);
       }
-      merge.whenNotMatched().insertAll().execute();
-      DeltaTables.Commit commit = DeltaTables.lastCommit(products);
-      long inserted = commit.metric("numTargetRowsInserted");
-      long updated = commit.metric("numTargetRowsUpdated");
-      if (inserted != expected.get("insert") || updated != expected.get("update")) {
-        throw CatalogErrors.rowsLost(expected.get("insert") + expected.get("update"), inserted + updated,
-            "expected " + expected + " but MERGE inserted " + inserted + " and updated " + updated
-                + "; was the table written concurrently?");
-      }
+      DeltaTables.Commit commit = DeltaTables.mergeAndVerify(products, "bronze.products",
+          merge.whenNotMatched().insertAll(), DeltaTables.Expected.exactly(expected.get("insert"), expected.get("update"), 0));
+      long inserted = expected.get("insert");
+      long updated = expected.get("update");
       return new MergeCounts(inserted, updated, commit.version());
     } finally {
       changed.unpersist();

@@ -1,12 +1,19 @@
 package io.catalogml.lake;
 
+import io.catalogml.core.CatalogErrors;
+import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
-/** Creation and version look-up of the project's Delta tables. */
+/**
+ * Creation, version look-up and verified MERGE of the project's Delta tables. Every job that
+ * MERGEs goes through {@link #mergeAndVerify}: it runs the MERGE, reads the commit's own
+ * metrics and fails when they differ from the rows the job meant to write, so a lost or
+ * doubled row never passes silently.
+ */
 public final class DeltaTables {
   private DeltaTables() {}
 
@@ -44,5 +51,83 @@ public final class DeltaTables {
   public static long version(DeltaTable table) {
     Row last = table.history(1).select("version").head();
     return last.getLong(0);
+  }
+
+  /** Session key of the text Delta stores in a commit's {@code userMetadata}. */
+  static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
+
+  /**
+   * Executes a MERGE with a unique marker in its commit's {@code userMetadata} and returns that
+   * commit, found by its marker: with another writer on the table, "the last commit" may be theirs.
+   */
+  private static Commit executeMarked(DeltaTable table, DeltaMergeBuilder merge) {
+    SparkSession spark = table.toDF().sparkSession();
+    long before = version(table);
+    String marker = "catalog-ml merge " + java.util.UUID.randomUUID();
+    String previous = spark.conf().getOption(USER_METADATA).getOrElse(() -> null);
+    spark.conf().set(USER_METADATA, marker);
+    try {
+      merge.execute();
+    } finally {
+      if (previous == null) {
+        spark.conf().unset(USER_METADATA);
+      } else {
+        spark.conf().set(USER_METADATA, previous);
+      }
+    }
+    java.util.List<Row> mine = table.history(100).where(org.apache.spark.sql.functions.col("version").gt(before)
+        .and(org.apache.spark.sql.functions.col("userMetadata").equalTo(marker)))
+        .select("version", "operationMetrics").collectAsList();
+    if (mine.isEmpty()) {
+      return lastCommit(table);
+    }
+    Row r = mine.get(0);
+    return new Commit(r.getLong(0), r.isNullAt(1) ? Map.of() : Map.copyOf(r.getJavaMap(1)));
+  }
+
+  /**
+   * The rows a MERGE must write: {@code written} inserted plus updated, {@code deleted} deleted,
+   * and where known exactly, {@code inserted} and {@code updated} (null = not checked apart).
+   */
+  public record Expected(Long inserted, Long updated, long written, long deleted) {
+    /** Exactly these inserts, updates and deletes. */
+    public static Expected exactly(long inserted, long updated, long deleted) {
+      return new Expected(inserted, updated, inserted + updated, deleted);
+    }
+
+    /** {@code written} inserts and updates together, and {@code deleted} deletes. */
+    public static Expected written(long written, long deleted) {
+      return new Expected(null, null, written, deleted);
+    }
+
+    /** Whether there is nothing to write. */
+    public boolean none() {
+      return written == 0 && deleted == 0;
+    }
+  }
+
+  /**
+   * Executes {@code merge} into {@code table} unless nothing is expected (then no commit and the
+   * current version), and checks the commit's metrics against {@code expected}.
+   *
+   * @param name the table's logical name, for the message
+   */
+  public static Commit mergeAndVerify(DeltaTable table, String name, DeltaMergeBuilder merge, Expected expected) {
+    if (expected.none()) {
+      return new Commit(version(table), Map.of());
+    }
+    Commit commit = executeMarked(table, merge);
+    long inserted = commit.metric("numTargetRowsInserted");
+    long updated = commit.metric("numTargetRowsUpdated");
+    long deleted = commit.metric("numTargetRowsDeleted");
+    boolean ok = inserted + updated == expected.written() && deleted == expected.deleted()
+        && (expected.inserted() == null || expected.inserted() == inserted)
+        && (expected.updated() == null || expected.updated() == updated);
+    if (!ok) {
+      throw CatalogErrors.rowsLost(name, expected.written() + expected.deleted(), inserted + updated + deleted,
+          "expected " + expected + " but the MERGE (version " + commit.version() + ") inserted " + inserted
+              + ", updated " + updated + " and deleted " + deleted);
+    }
+    return commit;
   }
 }

@@ -43,6 +43,16 @@ public final class Lake implements Serializable {
     return location(names.features());
   }
 
+  /** Location of the predictions table. */
+  public String predictions() {
+    return location(names.predictions());
+  }
+
+  /** Location of the score quarantine table. */
+  public String scoreQuarantine() {
+    return location(names.scoreQuarantine());
+  }
+
   /** Logical table names. */
   public CatalogConfig.TableNames names() {
     return names;

@@ -15,4 +15,11 @@ public interface Classifier {
 
   /** Predictions of every row, computed on the executors; rows need {@link FeatureBatches#COLUMNS}. */
   JavaRDD<Predictor.Prediction> predict(Dataset<Row> features);
+
+  /**
+   * The rows with {@link Predictor#PROBABILITIES} ({@code array<float>}, in label order) added,
+   * computed on the executors; rows need {@link FeatureBatches#COLUMNS}, other columns pass
+   * through.
+   */
+  Dataset<Row> withProbabilities(Dataset<Row> features);
 }

@@ -99,6 +99,13 @@ public final class LogRegClassifier implements Classifier {
         .map(r -> new Predictor.Prediction(r.getString(0), r.getString(1), floats(r.getAs(2))));
   }
 
+  @Override
+  public Dataset<Row> withProbabilities(Dataset<Row> features) {
+    return model.transform(termFrequencies(features, vocabularySize))
+        .withColumn(Predictor.PROBABILITIES, org.apache.spark.ml.functions.vector_to_array(col(PROBABILITY), "float32"))
+        .drop(TF, TFIDF, PROBABILITY, "_prediction", "_raw");
+  }
+
   private static float[] floats(Vector v) {
     double[] d = v.toArray();
     float[] f = new float[d.length];

@@ -31,6 +31,8 @@ import org.deeplearning4j.util.ModelSerializer;
 public final class ModelPackage {
   /** Format tag in every model card. */
   public static final String FORMAT = "catalog-ml/model/1";
+  private static final String FORMAT_PREFIX = "catalog-ml/model/";
+  private static final java.util.Set<String> TYPES = java.util.Set.of("dl4j", "mllib-logreg");
   static final String CARD = "model-card.json";
   static final String CARD_MD = "model-card.md";
   static final String LABELS = "labels.json";
@@ -95,8 +97,14 @@ public final class ModelPackage {
     try {
       ModelCard card = Json.mapper().readValue(cardFile.toFile(), ModelCard.class);
       if (!FORMAT.equals(card.format())) {
-        throw CatalogErrors.notAModelPackage(folder, "its format is '" + card.format() + "', this catalog-ml reads '"
-            + FORMAT + "'");
+        throw card.format() != null && card.format().startsWith(FORMAT_PREFIX)
+            ? CatalogErrors.modelFormatUnsupported(folder, card.format(), FORMAT)
+            : CatalogErrors.notAModelPackage(folder, "its format is '" + card.format() + "', this catalog-ml reads '"
+                + FORMAT + "'");
+      }
+      if (!TYPES.contains(card.type())) {
+        throw CatalogErrors.notAModelPackage(folder, "its type is '" + card.type() + "', this catalog-ml reads "
+            + TYPES);
       }
       List<String> labels = Json.mapper().readValue(folder.resolve(LABELS).toFile(), new TypeReference<>() {});
       InputSpec spec = Json.mapper().readValue(folder.resolve(SPEC).toFile(), InputSpec.class);
@@ -108,10 +116,15 @@ public final class ModelPackage {
 
   /** The model as a classifier on this Spark session. */
   public Classifier classifier(SparkSession spark) {
+    return classifier(spark, Dl4jClassifier.DEFAULT_BATCH);
+  }
+
+  /** The model as a classifier that infers {@code batchSize} rows at a time (DL4J). */
+  public Classifier classifier(SparkSession spark, int batchSize) {
     if ("mllib-logreg".equals(card.type())) {
       return LogRegClassifier.load(folder.resolve(MLLIB).toUri().toString(), labels, spec.vocabularySize());
     }
-    return new Dl4jClassifier(spark, network(), spec, labels);
+    return new Dl4jClassifier(spark, network(), spec, labels, batchSize);
   }
 
   /** The DL4J network of a dl4j package. */

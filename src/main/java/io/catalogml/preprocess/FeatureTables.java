@@ -12,6 +12,16 @@ public final class FeatureTables {
     return spec.width() + "x" + spec.height() + "-" + spec.fit().name().toLowerCase(java.util.Locale.ROOT);
   }
 
+  /** The image size and fit an {@code image_spec} such as {@code 64x64-pad} names. */
+  public static io.catalogml.config.ImageSpec parseImageSpec(String spec) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)x(\\d+)-(\\w+)").matcher(spec);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("image spec '" + spec + "' is not WIDTHxHEIGHT-FIT, e.g. 64x64-pad");
+    }
+    return new io.catalogml.config.ImageSpec(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+        io.catalogml.config.ImageSpec.Fit.valueOf(m.group(3).toUpperCase(java.util.Locale.ROOT)));
+  }
+
   /** One row per product of bronze.products: model inputs, label and split. */
   public static final StructType FEATURES = new StructType()
       .add("product_id", DataTypes.StringType, false)

@@ -67,10 +67,7 @@ public final class PreprocessStage implements Stage<PreprocessResult> {
     spark.sparkContext().setJobGroup("preprocess-" + runId, "catalog-ml preprocess" + (full ? " --full" : ""), false);
     try {
       long productsVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.products()));
-      Dataset<Row> bronze = TitleGroups.assign(spark.read().format("delta")
-          .option("versionAsOf", productsVersion).load(lake.products())
-          .select("product_id", "content_hash", "label", "title", "description", "image_uri", "image_status"),
-          config.preprocess());
+      Dataset<Row> bronze = FeatureRows.products(spark, lake, productsVersion, config.preprocess());
       DeltaTable features = DeltaTables.createIfNotExists(spark, lake.features(), FeatureTables.FEATURES, true);
 
       Pipeline pipeline = pipeline(features, bronze);
@@ -136,20 +133,7 @@ public final class PreprocessStage implements Stage<PreprocessResult> {
 
   private Dataset<Row> compute(Dataset<Row> rows, TextPipeline text, long productsVersion, String runId,
       Timestamp now) {
-    UserDefinedFunction title = udf((UDF1<String, int[]>) text::encodeTitle,
-        DataTypes.createArrayType(DataTypes.IntegerType, false));
-    UserDefinedFunction description = udf((UDF1<String, int[]>) text::encodeDescription,
-        DataTypes.createArrayType(DataTypes.IntegerType, false));
-    Dataset<Row> withText = rows
-        .withColumn("title_ids", title.apply(col("title")))
-        .withColumn("description_ids", description.apply(col("description")))
-        .withColumn("text_pipeline_id", lit(text.id()))
-        .withColumn("image_spec", lit(FeatureTables.imageSpec(config.preprocess().image())))
-        .withColumn("products_version", lit(productsVersion))
-        .withColumn("preprocess_run_id", lit(runId))
-        .withColumn("computed_at", lit(now));
-    return ImageColumns.add(withText, config.preprocess().image())
-        .select(Arrays.stream(FeatureTables.FEATURES.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
+    return FeatureRows.compute(rows, text, config.preprocess().image(), true, productsVersion, runId, now);
   }
 
   private record Merged(long relabelled, long removed, long version) {}
@@ -182,19 +166,13 @@ public final class PreprocessStage implements Stage<PreprocessResult> {
     for (String f : FeatureTables.FEATURES.fieldNames()) {
       all.put(f, "s." + f);
     }
-    features.as("t").merge(source.as("s"), "t.product_id = s.product_id")
-        .whenMatched("s._computed").updateExpr(all)
-        .whenMatched("NOT s._computed AND NOT (t.label <=> s.label)").updateExpr(Map.of("label", "s.label"))
-        .whenNotMatched("s._computed").insertExpr(all)
-        .whenNotMatchedBySource().delete()
-        .execute();
-    DeltaTables.Commit commit = DeltaTables.lastCommit(features);
-    long deleted = commit.metric("numTargetRowsDeleted");
-    long written = commit.metric("numTargetRowsInserted") + commit.metric("numTargetRowsUpdated");
-    if (deleted != removed || written != computedRows + relabelled) {
-      throw CatalogErrors.rowsLost(computedRows + relabelled + removed, written + deleted,
-          "the features MERGE wrote " + written + " and deleted " + deleted + "; was silver written concurrently?");
-    }
+    DeltaTables.Commit commit = DeltaTables.mergeAndVerify(features, lake.names().features(),
+        features.as("t").merge(source.as("s"), "t.product_id = s.product_id")
+            .whenMatched("s._computed").updateExpr(all)
+            .whenMatched("NOT s._computed AND NOT (t.label <=> s.label)").updateExpr(Map.of("label", "s.label"))
+            .whenNotMatched("s._computed").insertExpr(all)
+            .whenNotMatchedBySource().delete(),
+        DeltaTables.Expected.written(computedRows + relabelled, removed));
     return new Merged(relabelled, removed, commit.version());
   }
 

@@ -11,10 +11,11 @@ import java.util.regex.Pattern;
  * @param alias the alias, or null
  * @param version the version, or null
  */
-record ModelUri(String name, String alias, String version) {
+public record ModelUri(String name, String alias, String version) {
   private static final Pattern URI = Pattern.compile("models:/([^/@]+)(?:@([A-Za-z0-9_\\-]+)|/([0-9]+))");
 
-  static ModelUri parse(String uri) {
+  /** Parses a models:/ URI; fails with registry.bad-uri otherwise. */
+  public static ModelUri parse(String uri) {
     Matcher m = URI.matcher(uri == null ? "" : uri.strip());
     if (!m.matches()) {
       throw CatalogErrors.badModelUri(uri);

@@ -9,7 +9,8 @@ import io.catalogml.core.StageResult;
  * @param model the model evaluated, as given (folder or models:/ URI)
  * @param modelRunId the train run that made it
  * @param split the split evaluated
- * @param featuresVersion Delta version of the features read
+ * @param productsVersion Delta version of bronze.products read
+ * @param featuresVersion Delta version of silver.features read (null when there is none)
  * @param examples labelled rows evaluated
  * @param accuracy accuracy
  * @param weightedF1 weighted F1
@@ -18,6 +19,6 @@ import io.catalogml.core.StageResult;
  * @param output folder of the report and plots
  * @param seconds wall time
  */
-public record EvaluateResult(String job, String model, String modelRunId, String split, long featuresVersion,
+public record EvaluateResult(String job, String model, String modelRunId, String split, long productsVersion, Long featuresVersion,
     long examples, double accuracy, double weightedF1, double macroF1, double top5Accuracy, String output,
     double seconds) implements StageResult {}

@@ -1,5 +1,7 @@
 package io.catalogml.train;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.catalogml.model.ModelPackage;
 import io.catalogml.evaluate.Evaluator;
 
@@ -8,7 +10,16 @@ import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
 import io.catalogml.evaluate.ClassificationReport;
 import io.catalogml.evaluate.ConfusionMatrixPlot;
+import io.catalogml.lake.DeltaTables;
 import io.catalogml.lake.Lake;
+import io.catalogml.model.ModelFeatures;
+import io.catalogml.model.ModelLoader;
+import io.catalogml.preprocess.FeatureRows;
+import io.catalogml.tracking.RunTags;
+import io.delta.tables.DeltaTable;
+import java.sql.Timestamp;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import io.catalogml.tracking.ModelRegistry;
 import io.catalogml.tracking.TrackedRun;
 import java.nio.file.Path;
@@ -18,9 +29,11 @@ import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Re-evaluates a saved model on any split of the current features. The model is a package
- * folder or a registry URI ({@code models:/NAME@ALIAS}, {@code models:/NAME/VERSION}); it must
- * read the features' text pipeline and image size, else the message says so.
+ * Re-evaluates a saved model on the labelled products of any catalogue, by split. The model is a
+ * package folder or a registry URI ({@code models:/NAME@ALIAS}, {@code models:/NAME/VERSION});
+ * its features follow the rule of {@link ModelFeatures} (silver's rows where they match the
+ * model, else featurised from bronze with the model's own pipeline), so no training split, and
+ * no silver at all, is needed.
  */
 public final class EvaluateStage implements Stage<EvaluateResult> {
   private static final Set<String> SPLITS = Set.of("train", "validation", "test", "all");
@@ -53,14 +66,26 @@ public final class EvaluateStage implements Stage<EvaluateResult> {
     String id = UUID.randomUUID().toString();
     Path out = output != null ? output
         : Path.of(config.train().checkpointDir()).resolve("evaluations").resolve(id);
-    ModelPackage pkg = ModelPackage.read(model.startsWith("models:/")
-        ? registry.download(model, out.resolve("model"))
-        : Path.of(model));
-    TrainData data = TrainData.load(spark, Lake.of(config), null);
-    data.mismatch(pkg.spec()).ifPresent(m -> {
-      throw CatalogErrors.modelIncompatible(model, m.what(), m.model(), m.features());
-    });
-    ClassificationReport report = Evaluator.evaluate(pkg.classifier(spark), data.labelled(split));
+    ModelPackage pkg = ModelLoader.load(model, registry, out).pkg();
+    Lake lake = Lake.of(config);
+    if (!DeltaTable.isDeltaTable(spark, lake.products())) {
+      throw CatalogErrors.tableMissing(lake.names().products(), lake.products(), "run the ingest job first");
+    }
+    long productsVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.products()));
+    Long featuresVersion = null;
+    Dataset<Row> silver = null;
+    if (DeltaTable.isDeltaTable(spark, lake.features())) {
+      featuresVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.features()));
+      silver = spark.read().format("delta").option("versionAsOf", featuresVersion).load(lake.features());
+    }
+    Dataset<Row> products = FeatureRows.products(spark, lake, productsVersion, config.preprocess())
+        .where(col("label").isNotNull());
+    if (!"all".equals(split)) {
+      products = products.where(col("split").equalTo(split));
+    }
+    Dataset<Row> features = ModelFeatures.of(products, silver, pkg, productsVersion, id,
+        new Timestamp(System.currentTimeMillis()));
+    ClassificationReport report = Evaluator.evaluate(pkg.classifier(spark), features);
     report.write(out, split);
     ConfusionMatrixPlot.write(report, out.resolve("confusion-matrix-" + split + ".png"),
         pkg.card().name() + " (" + pkg.card().type() + ", " + pkg.card().mode() + "): " + split + " split");
@@ -70,7 +95,9 @@ public final class EvaluateStage implements Stage<EvaluateResult> {
     run.logArtifact(out.resolve(split + ".json"), "evaluation");
     run.logArtifact(out.resolve(split + ".md"), "evaluation");
     run.logArtifact(out.resolve("confusion-matrix-" + split + ".png"), "evaluation");
-    return new EvaluateResult("evaluate", model, pkg.card().trainRunId(), split, data.featuresVersion,
+    run.setTags(RunTags.inputVersions(featuresVersion == null ? Map.of(lake.names().products(), productsVersion)
+        : Map.of(lake.names().products(), productsVersion, lake.names().features(), featuresVersion)));
+    return new EvaluateResult("evaluate", model, pkg.card().trainRunId(), split, productsVersion, featuresVersion,
         report.examples(), report.accuracy(), report.weightedF1(), report.macroF1(), report.top5Accuracy(),
         out.toString(), (System.nanoTime() - started) / 1e9);
   }

@@ -1,0 +1,68 @@
+package io.catalogml.model;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.catalogml.preprocess.FeatureRows;
+import io.catalogml.preprocess.FeatureTables;
+import java.sql.Timestamp;
+import java.util.Arrays;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The features rule of every job that applies a saved model (score, evaluate): the model sees
+ * exactly the features it was trained with. A row of {@code silver.features} is used as it is
+ * when it was made from the product's current content with the package's text pipeline (and,
+ * for a model that reads images, its image size and fit); every other product (silver refitted
+ * since, another image size, not preprocessed yet) is featurised from {@code bronze.products}
+ * on the executors with the package's own pipeline and image settings ({@link FeatureRows}).
+ * Column {@link #SOURCE} says which path each row took.
+ */
+public final class ModelFeatures {
+  /** Column naming where a row's features came from: {@link #SILVER} or {@link #BRONZE}. */
+  public static final String SOURCE = "features_source";
+  public static final String SILVER = "silver";
+  public static final String BRONZE = "bronze";
+  /** Columns of the rows returned. */
+  public static final String[] COLUMNS = {"product_id", "content_hash", "label", "split", "title_ids",
+      "description_ids", "image_ok", "image_failure", "image_message", "image", SOURCE};
+
+  private ModelFeatures() {}
+
+  /**
+   * Feature rows of {@code products} (as {@link FeatureRows#products} gives them) for the model of
+   * {@code pkg}.
+   *
+   * @param silver rows of {@code silver.features}, or null when the table does not exist
+   */
+  public static Dataset<Row> of(Dataset<Row> products, Dataset<Row> silver, ModelPackage pkg, long productsVersion,
+      String runId, Timestamp now) {
+    InputSpec spec = pkg.spec();
+    boolean images = spec.mode().usesImage();
+    Dataset<Row> fromSilver = null;
+    Dataset<Row> rest = products;
+    if (silver != null) {
+      Column usable = col("text_pipeline_id").equalTo(spec.textPipelineId());
+      if (images) {
+        usable = usable.and(col("image_spec").equalTo(spec.imageSpec()));
+      }
+      Dataset<Row> matching = silver.where(usable).select(col("product_id").as("_sid"),
+          col("content_hash").as("_shash"), col("title_ids"), col("description_ids"), col("image_ok"),
+          col("image_failure"), col("image_message"), col("image"));
+      Dataset<Row> joined = products.select("product_id", "content_hash", "label", "split")
+          .join(matching, col("product_id").equalTo(col("_sid")).and(col("content_hash").equalTo(col("_shash"))));
+      fromSilver = joined.withColumn(SOURCE, lit(SILVER)).select(columns());
+      rest = products.join(joined.select(col("_sid")), col("product_id").equalTo(col("_sid")), "left_anti");
+    }
+    Dataset<Row> fromBronze = FeatureRows.compute(rest, pkg.textPipeline(),
+        FeatureTables.parseImageSpec(spec.imageSpec()), images, productsVersion, runId, now)
+        .withColumn(SOURCE, lit(BRONZE)).select(columns());
+    return fromSilver == null ? fromBronze : fromSilver.unionByName(fromBronze);
+  }
+
+  private static Column[] columns() {
+    return Arrays.stream(COLUMNS).map(c -> col(c)).toArray(Column[]::new);
+  }
+}
