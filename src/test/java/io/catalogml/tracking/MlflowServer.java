@@ -21,7 +21,7 @@ public final class MlflowServer implements AutoCloseable {
   /** Root of the checkout: surefire and failsafe set {@code catalogml.root}. */
   public static final Path ROOT = Path.of(System.getProperty("catalogml.root", ".")).toAbsolutePath().normalize();
   static final Path MLFLOW = ROOT.resolve(".venv/bin/mlflow");
-  static final Path PYTHON = ROOT.resolve(".venv/bin/python");
+  public static final Path PYTHON = ROOT.resolve(".venv/bin/python");
 
   private final Path dir;
   private final int port;

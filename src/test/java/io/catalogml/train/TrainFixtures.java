@@ -11,11 +11,11 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /** The bundled fashion sample ingested and preprocessed into a test's own lake. */
-final class TrainFixtures {
+public final class TrainFixtures {
   private TrainFixtures() {}
 
   /** Configuration of a lake under {@code dir} holding the preprocessed fashion sample. */
-  static CatalogConfig preprocessedSample(SparkSession spark, Path dir, String... overrides) {
+  public static CatalogConfig preprocessedSample(SparkSession spark, Path dir, String... overrides) {
     Path drop = Fixtures.copyTree(Path.of("data/sample/fashion"), dir.resolve("drop"));
     CatalogConfig config = config(dir, drop, overrides);
     new IngestStage(spark, config).execute();
@@ -24,7 +24,7 @@ final class TrainFixtures {
   }
 
   /** Configuration of the lake under {@code dir}, with test-sized training defaults and overrides. */
-  static CatalogConfig config(Path dir, Path drop, String... overrides) {
+  public static CatalogConfig config(Path dir, Path drop, String... overrides) {
     List<String> all = new ArrayList<>(List.of(
         "lake.root=" + dir.resolve("lake"),
         "source.input=" + drop,
