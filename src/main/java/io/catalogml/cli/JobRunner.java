@@ -62,7 +62,7 @@ final class JobRunner {
           } finally {
             spark.stop();
           }
-        } catch (RuntimeException | Error e) {
+        } catch (Exception | Error e) {
           tracking.failed(e);
           throw e;
         }
@@ -71,7 +71,9 @@ final class JobRunner {
       System.err.println("catalog-ml " + job + ": " + e.getMessage());
       out.println(Json.line(failure(job, e.code(), e.getMessage())));
       return e.exitCode();
-    } catch (RuntimeException e) {
+    } catch (Exception | Error e) {
+      // Spark's AnalysisException is checked in Java's eyes but thrown all the same; an Error
+      // (OutOfMemoryError) still gets its JSON line before the JVM goes down.
       LOG.error("catalog-ml {} failed", job, e);
       out.println(Json.line(failure(job, "internal", String.valueOf(e))));
       return 1;

@@ -15,16 +15,39 @@ import org.apache.spark.sql.types.StructType;
  * doubled row never passes silently.
  */
 public final class DeltaTables {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeltaTables.class);
   private DeltaTables() {}
 
-  /** Creates the Delta table at {@code location} unless it exists; returns it. */
+  /**
+   * Creates the Delta table at {@code location} unless it exists; returns it. Two jobs creating
+   * the same new table at once both succeed: the one that lost the race (its create sees the
+   * other's half-made log, or conflicts with its first commit) waits for the other's table.
+   */
   public static DeltaTable createIfNotExists(SparkSession spark, String location, StructType schema,
       boolean changeDataFeed) {
-    return DeltaTable.createIfNotExists(spark)
-        .location(location)
-        .addColumns(schema)
-        .property("delta.enableChangeDataFeed", Boolean.toString(changeDataFeed))
-        .execute();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return DeltaTable.createIfNotExists(spark)
+            .location(location)
+            .addColumns(schema)
+            .property("delta.enableChangeDataFeed", Boolean.toString(changeDataFeed))
+            .execute();
+      } catch (Exception e) {
+        if (attempt >= 10) {
+          throw e;
+        }
+        LOG.warn("{}: another job is creating the table ({}); waiting for it", location, e.getClass().getSimpleName());
+        try {
+          Thread.sleep(300L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        if (DeltaTable.isDeltaTable(spark, location)) {
+          return DeltaTable.forPath(spark, location);
+        }
+      }
+    }
   }
 
   /**
