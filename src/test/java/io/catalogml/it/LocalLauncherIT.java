@@ -53,7 +53,10 @@ class LocalLauncherIT {
   void helpListsTheJobsAndEachJobHasHelp() throws Exception {
     Processes.Run top = Processes.run(Map.of(), "jobs/catalog-ml", "--help");
     assertThat(top.exitCode()).as(top.toString()).isZero();
-    assertThat(top.stdout()).contains("ingest", "config", "bench");
+    assertThat(top.stdout()).contains("ingest", "preprocess", "train", "score", "evaluate", "config", "bench");
+    Processes.Run score = Processes.run(Map.of(), "jobs/catalog-ml", "score", "--help");
+    assertThat(score.exitCode()).isZero();
+    assertThat(score.stdout()).contains("--model=URI|FOLDER", "--full", "gold.predictions");
     Processes.Run ingest = Processes.run(Map.of(), "jobs/catalog-ml", "ingest", "--help");
     assertThat(ingest.exitCode()).isZero();
     assertThat(ingest.stdout()).contains("--conf=FILE", "--set=KEY=VALUE", "--input=DIR");

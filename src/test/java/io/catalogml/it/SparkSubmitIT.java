@@ -49,4 +49,28 @@ class SparkSubmitIT {
     assertThat(r2.get("unchanged").asLong()).isEqualTo(499);
     assertThat(r2.get("productsVersion").asLong()).isEqualTo(r1.get("productsVersion").asLong());
   }
+
+  @Test
+  void theFashionSampleIsScoredThroughSparkSubmitWithTheCommittedFusionPackage() throws Exception {
+    Map<String, String> env = Map.of("CATALOG_ML_JAR", System.getProperty("catalogml.fatJar"));
+    String[] common = {"--conf", "conf/examples/fashion.conf", "--set", "lake.root=" + dir.resolve("lake"),
+        "--set", "tracking.local-dir=" + dir.resolve("mlruns")};
+    Processes.Run ingest = Processes.run(env, concat(new String[] {"jobs/submit.sh", "--master", "local[2]", "--",
+        "ingest", "--input", "data/sample/fashion"}, common));
+    assertThat(ingest.exitCode()).as(ingest.toString()).isZero();
+    Processes.Run score = Processes.run(env, concat(new String[] {"jobs/submit.sh", "--master", "local[2]", "--",
+        "score", "--model", Processes.ROOT.resolve("src/test/resources/models/fusion-sample").toString()}, common));
+    assertThat(score.exitCode()).as(score.toString()).isZero();
+    JsonNode r = score.lastJson();
+    assertThat(r.get("scored").asLong()).isEqualTo(1000);
+    assertThat(r.get("featurisedFromBronze").asLong()).isEqualTo(1000);
+    assertThat(r.get("networkLoads").asLong()).isEqualTo(1);
+    assertThat(r.get("tracking").get("runId").asText()).isNotBlank();
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
 }

@@ -35,7 +35,7 @@ class TrainOnMlflowServerTest extends SparkTestBase {
     try (Tracker tracker = Trackers.open(new TrackingSettings(server.uri(), "unused", TrackingFallback.FAIL, 2, 100,
         60), Map.of());
         TrackedRun run = tracker.startRun("catalog-ml/train", "server test")) {
-      run.logParams(config.flat());
+      run.logParams(config.publicValues());
       TrainResult result = new TrainStage(spark, config, run, tracker.registry(), false).execute();
       run.end(TrackedRun.RunStatus.FINISHED, null);
       return result;
