@@ -2,6 +2,7 @@ package io.catalogml.cli;
 
 import io.catalogml.bench.IngestBenchmark;
 import io.catalogml.bench.PreprocessBenchmark;
+import io.catalogml.bench.ScoreBenchmark;
 import io.catalogml.bench.TrainBenchmark;
 import io.catalogml.config.CatalogConfig;
 import io.catalogml.core.CatalogException;
@@ -23,10 +24,10 @@ import picocli.CommandLine.Parameters;
 /** {@code catalog-ml bench ingest}: times a stage on a real drop and prints a table. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmark a stage on real data in a fresh temporary lake and print a table.",
-        "Stages: ingest, preprocess, train. Example:",
+        "Stages: ingest, preprocess, train, score. Example:",
         "  bench ingest --conf conf/examples/fashion.conf --input ../shared/data/fashion-products"})
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "STAGE", description = "Stage to benchmark: ingest, preprocess or train.")
+  @Parameters(index = "0", paramLabel = "STAGE", description = "Stage to benchmark: ingest, preprocess, train or score.")
   String stage;
 
   @Mixin
@@ -47,10 +48,18 @@ final class BenchCommand implements Callable<Integer> {
       description = "train: Spark local core counts to measure (default: ${DEFAULT-VALUE}).")
   List<Integer> cores;
 
+  @Option(names = "--rows", paramLabel = "N", defaultValue = "1000000",
+      description = "score: products of the catalogue scored with the MLlib baseline (default: ${DEFAULT-VALUE}).")
+  long rows;
+
+  @Option(names = "--fusion-rows", paramLabel = "N", defaultValue = "20000",
+      description = "score: products of the catalogue scored with the fusion network (default: ${DEFAULT-VALUE}).")
+  long fusionRows;
+
   @Override
   public Integer call() {
-    if (!List.of("ingest", "preprocess", "train").contains(stage)) {
-      System.err.println("catalog-ml bench: unknown stage '" + stage + "'; available: ingest, preprocess, train");
+    if (!List.of("ingest", "preprocess", "train", "score").contains(stage)) {
+      System.err.println("catalog-ml bench: unknown stage '" + stage + "'; available: ingest, preprocess, train, score");
       return 2;
     }
     Path lake = tempLake();
@@ -64,6 +73,7 @@ final class BenchCommand implements Callable<Integer> {
       Object result = switch (stage) {
         case "ingest" -> new IngestBenchmark(config, System.out).execute();
         case "preprocess" -> new PreprocessBenchmark(config, lake, large, System.out).execute();
+        case "score" -> new ScoreBenchmark(config, lake, rows, fusionRows, System.out).execute();
         default -> new TrainBenchmark(config, examples, cores, System.out).execute();
       };
       System.out.println(Json.line(result));
