@@ -32,7 +32,6 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -223,9 +222,5 @@ public final class ScoreBenchmark implements Stage<ScoreBenchmark.Result> {
           m.fullSeconds(), m.fullRowsPerSecond(), m.inferenceRowsPerSecond(), m.changed(), m.incrementalSeconds(),
           m.speedup(), m.rerunSeconds(), m.networkLoads());
     }
-  }
-
-  static boolean exists(Path p) {
-    return Files.exists(p);
   }
 }
