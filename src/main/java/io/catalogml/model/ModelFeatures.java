@@ -3,13 +3,19 @@ package io.catalogml.model;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.catalogml.config.CatalogConfig.PreprocessSettings;
+import io.catalogml.core.CatalogErrors;
+import io.catalogml.lake.DeltaTables;
+import io.catalogml.lake.Lake;
 import io.catalogml.preprocess.FeatureRows;
+import io.delta.tables.DeltaTable;
 import io.catalogml.preprocess.FeatureTables;
 import java.sql.Timestamp;
 import java.util.Arrays;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The features rule of every job that applies a saved model (score, evaluate): the model sees
@@ -30,6 +36,32 @@ public final class ModelFeatures {
       "description_ids", "image_ok", "image_failure", "image_message", "image", SOURCE};
 
   private ModelFeatures() {}
+
+  /**
+   * What a job that applies a model reads, each table at one Delta version.
+   *
+   * @param products {@code bronze.products} at {@code productsVersion}, as {@link FeatureRows#products} gives it
+   * @param productsVersion its version
+   * @param silver {@code silver.features} at {@code featuresVersion}, or null when there is no such table
+   * @param featuresVersion its version, or null
+   */
+  public record Inputs(Dataset<Row> products, long productsVersion, Dataset<Row> silver, Long featuresVersion) {}
+
+  /** The current versions of bronze and (if it exists) silver; fails with what to do when bronze is missing. */
+  public static Inputs read(SparkSession spark, Lake lake, PreprocessSettings settings) {
+    if (!DeltaTable.isDeltaTable(spark, lake.products())) {
+      throw CatalogErrors.tableMissing(lake.names().products(), lake.products(), "run the ingest job first");
+    }
+    long productsVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.products()));
+    Long featuresVersion = null;
+    Dataset<Row> silver = null;
+    if (DeltaTable.isDeltaTable(spark, lake.features())) {
+      featuresVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.features()));
+      silver = spark.read().format("delta").option("versionAsOf", featuresVersion).load(lake.features());
+    }
+    return new Inputs(FeatureRows.products(spark, lake, productsVersion, settings), productsVersion, silver,
+        featuresVersion);
+  }
 
   /**
    * Feature rows of {@code products} (as {@link FeatureRows#products} gives them) for the model of

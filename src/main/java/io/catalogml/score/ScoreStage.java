@@ -24,7 +24,6 @@ import io.catalogml.model.ModelFeatures;
 import io.catalogml.model.ModelLoader;
 import io.catalogml.model.ModelLoader.LoadedModel;
 import io.catalogml.model.Predictor;
-import io.catalogml.preprocess.FeatureRows;
 import io.catalogml.tracking.ModelRegistry;
 import io.catalogml.tracking.RunTags;
 import io.catalogml.tracking.TrackedRun;
@@ -150,14 +149,11 @@ public final class ScoreStage implements Stage<ScoreResult> {
   private Outcome attempt(LoadedModel loaded, Classifier classifier, String runId) {
     attempts.incrementAndGet();
     Timestamp now = new Timestamp(System.currentTimeMillis());
-    long productsVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.products()));
-    Long featuresVersion = null;
-    Dataset<Row> silver = null;
-    if (DeltaTable.isDeltaTable(spark, lake.features())) {
-      featuresVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.features()));
-      silver = spark.read().format("delta").option("versionAsOf", featuresVersion).load(lake.features());
-    }
-    Dataset<Row> products = FeatureRows.products(spark, lake, productsVersion, config.preprocess());
+    ModelFeatures.Inputs inputs = ModelFeatures.read(spark, lake, config.preprocess());
+    long productsVersion = inputs.productsVersion();
+    Long featuresVersion = inputs.featuresVersion();
+    Dataset<Row> silver = inputs.silver();
+    Dataset<Row> products = inputs.products();
     DeltaTable predictions = DeltaTables.createIfNotExists(spark, lake.predictions(), ScoreTables.PREDICTIONS, true);
     DeltaTable quarantine = DeltaTables.createIfNotExists(spark, lake.scoreQuarantine(), ScoreTables.QUARANTINE, true);
     Dataset<Row> current = predictions.toDF();

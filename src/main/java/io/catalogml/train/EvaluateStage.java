@@ -10,13 +10,10 @@ import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
 import io.catalogml.evaluate.ClassificationReport;
 import io.catalogml.evaluate.ConfusionMatrixPlot;
-import io.catalogml.lake.DeltaTables;
 import io.catalogml.lake.Lake;
 import io.catalogml.model.ModelFeatures;
 import io.catalogml.model.ModelLoader;
-import io.catalogml.preprocess.FeatureRows;
 import io.catalogml.tracking.RunTags;
-import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -68,18 +65,11 @@ public final class EvaluateStage implements Stage<EvaluateResult> {
         : Path.of(config.train().checkpointDir()).resolve("evaluations").resolve(id);
     ModelPackage pkg = ModelLoader.load(model, registry, out).pkg();
     Lake lake = Lake.of(config);
-    if (!DeltaTable.isDeltaTable(spark, lake.products())) {
-      throw CatalogErrors.tableMissing(lake.names().products(), lake.products(), "run the ingest job first");
-    }
-    long productsVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.products()));
-    Long featuresVersion = null;
-    Dataset<Row> silver = null;
-    if (DeltaTable.isDeltaTable(spark, lake.features())) {
-      featuresVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.features()));
-      silver = spark.read().format("delta").option("versionAsOf", featuresVersion).load(lake.features());
-    }
-    Dataset<Row> products = FeatureRows.products(spark, lake, productsVersion, config.preprocess())
-        .where(col("label").isNotNull());
+    ModelFeatures.Inputs inputs = ModelFeatures.read(spark, lake, config.preprocess());
+    long productsVersion = inputs.productsVersion();
+    Long featuresVersion = inputs.featuresVersion();
+    Dataset<Row> silver = inputs.silver();
+    Dataset<Row> products = inputs.products().where(col("label").isNotNull());
     if (!"all".equals(split)) {
       products = products.where(col("split").equalTo(split));
     }
