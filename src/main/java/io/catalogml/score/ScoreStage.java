@@ -113,8 +113,9 @@ public final class ScoreStage implements Stage<ScoreResult> {
       if (!DeltaTable.isDeltaTable(spark, lake.products())) {
         throw CatalogErrors.tableMissing(lake.names().products(), lake.products(), "run the ingest job first");
       }
-      LOG.info("score {}: model {} ({} v{}, {} {}), {}", runId, model, loaded.name(), loaded.version(),
-          loaded.pkg().card().type(), loaded.pkg().card().mode(), full ? "full" : "incremental");
+      LOG.info("score {}: model {} ({} {}, {} {}), {}", runId, model, loaded.name(),
+          loaded.version() == null ? "package folder" : "v" + loaded.version(), loaded.pkg().card().type(),
+          loaded.pkg().card().mode(), full ? "full" : "incremental");
       Classifier classifier = loaded.pkg().classifier(spark, config.score().batchSize());
       spark.sparkContext().setJobGroup("score-" + runId, "catalog-ml score " + model + (full ? " --full" : ""), false);
       try {
