@@ -25,13 +25,21 @@ public final class DeltaTables {
    */
   public static DeltaTable createIfNotExists(SparkSession spark, String location, StructType schema,
       boolean changeDataFeed) {
+    return createIfNotExists(spark, location, schema, Map.of("delta.enableChangeDataFeed",
+        Boolean.toString(changeDataFeed)));
+  }
+
+  /** Like {@link #createIfNotExists(SparkSession, String, StructType, boolean)} with these table properties. */
+  public static DeltaTable createIfNotExists(SparkSession spark, String location, StructType schema,
+      Map<String, String> properties) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return DeltaTable.createIfNotExists(spark)
-            .location(location)
-            .addColumns(schema)
-            .property("delta.enableChangeDataFeed", Boolean.toString(changeDataFeed))
-            .execute();
+        io.delta.tables.DeltaTableBuilder builder = DeltaTable.createIfNotExists(spark).location(location)
+            .addColumns(schema);
+        for (Map.Entry<String, String> p : new java.util.TreeMap<>(properties).entrySet()) {
+          builder = builder.property(p.getKey(), p.getValue());
+        }
+        return builder.execute();
       } catch (Exception e) {
         if (attempt >= 10) {
           throw e;

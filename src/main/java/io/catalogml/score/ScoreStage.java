@@ -155,8 +155,10 @@ public final class ScoreStage implements Stage<ScoreResult> {
     Long featuresVersion = inputs.featuresVersion();
     Dataset<Row> silver = inputs.silver();
     Dataset<Row> products = inputs.products();
-    DeltaTable predictions = DeltaTables.createIfNotExists(spark, lake.predictions(), ScoreTables.PREDICTIONS, true);
-    DeltaTable quarantine = DeltaTables.createIfNotExists(spark, lake.scoreQuarantine(), ScoreTables.QUARANTINE, true);
+    DeltaTable predictions = DeltaTables.createIfNotExists(spark, lake.predictions(), ScoreTables.PREDICTIONS,
+        ScoreTables.PROPERTIES);
+    DeltaTable quarantine = DeltaTables.createIfNotExists(spark, lake.scoreQuarantine(), ScoreTables.QUARANTINE,
+        ScoreTables.PROPERTIES);
     Dataset<Row> current = predictions.toDF();
     Dataset<Row> currentQ = quarantine.toDF();
 
@@ -165,8 +167,8 @@ public final class ScoreStage implements Stage<ScoreResult> {
       todo = done(todo, current.where(sameModel(loaded)));
       todo = done(todo, currentQ.where(sameModel(loaded)));
     }
-    Dataset<Row> outcomes = outcomes(loaded, classifier, ModelFeatures.of(todo, silver, loaded.pkg(), productsVersion,
-        runId, now)).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> outcomes = outcomes(loaded, classifier, ModelFeatures.of(spread(todo), silver, loaded.pkg(),
+        productsVersion, runId, now)).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long t0 = System.nanoTime();
       Counts counts = Counts.of(outcomes);
@@ -208,6 +210,15 @@ public final class ScoreStage implements Stage<ScoreResult> {
     } finally {
       outcomes.unpersist();
     }
+  }
+
+  /**
+   * The products to score over at least as many partitions as the cluster has cores: a bronze of
+   * few large files would otherwise featurise and infer in few tasks, leaving cores idle.
+   */
+  private Dataset<Row> spread(Dataset<Row> todo) {
+    int cores = spark.sparkContext().defaultParallelism();
+    return todo.rdd().getNumPartitions() < cores ? todo.repartition(cores) : todo;
   }
 
   /** Products of {@code todo} without a row in {@code done} for the same content. */

@@ -7,6 +7,15 @@ import org.apache.spark.sql.types.StructType;
 public final class ScoreTables {
   private ScoreTables() {}
 
+  /**
+   * Table properties of both: the change data feed. Not deletion vectors, although they would let
+   * an incremental MERGE mark replaced rows instead of rewriting every file holding one: delta-rs
+   * 1.6 refuses to read a table with them ({@code DeltaProtocolError: ... reader features:
+   * {'deletionVectors'}}), and gold tables must stay readable by any Delta reader.
+   */
+  public static final java.util.Map<String, String> PROPERTIES = java.util.Map.of(
+      "delta.enableChangeDataFeed", "true");
+
   /** One row per scored product of {@code bronze.products}: the latest prediction and what made it. */
   public static final StructType PREDICTIONS = new StructType()
       .add("product_id", DataTypes.StringType, false)
