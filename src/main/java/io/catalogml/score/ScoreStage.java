@@ -183,7 +183,9 @@ public final class ScoreStage implements Stage<ScoreResult> {
       Dataset<Row> nowQuarantined = outcomes.where(not(col("_scoreable"))).select("product_id");
       Dataset<Row> staleByQuarantine = current.select("product_id").join(
           nowQuarantined.select(col("product_id").as("_pid")), col("product_id").equalTo(col("_pid")), "left_semi");
-      Dataset<Row> predictionDeletes = gone.unionByName(staleByQuarantine).distinct();
+      // Usually empty, always small: computed once (a join of the whole table with bronze), used by the MERGE.
+      Dataset<Row> predictionDeletes = gone.unionByName(staleByQuarantine).distinct()
+          .persist(StorageLevel.MEMORY_AND_DISK());
       long removed = predictionDeletes.count();
 
       Dataset<Row> scoredRows = predictionRows(loaded, outcomes.where(col("_scoreable")), productsVersion,
@@ -198,12 +200,14 @@ public final class ScoreStage implements Stage<ScoreResult> {
       Dataset<Row> nowScored = outcomes.where(col("_scoreable")).select(col("product_id").as("_pid"));
       Dataset<Row> resolved = currentQ.select("product_id").join(nowScored, col("product_id").equalTo(col("_pid")),
           "left_semi");
-      Dataset<Row> quarantineDeletes = goneQ.unionByName(resolved).distinct();
+      Dataset<Row> quarantineDeletes = goneQ.unionByName(resolved).distinct().persist(StorageLevel.MEMORY_AND_DISK());
       long unquarantined = quarantineDeletes.count();
       DeltaTables.Commit q = DeltaTables.mergeAndVerify(quarantine, lake.names().scoreQuarantine(),
           upsertAndDelete(quarantine, quarantineRows(loaded, outcomes.where(not(col("_scoreable"))), productsVersion,
               runId, now), quarantineDeletes, ScoreTables.QUARANTINE),
           DeltaTables.Expected.written(counts.quarantined, unquarantined));
+      predictionDeletes.unpersist();
+      quarantineDeletes.unpersist();
       return new Outcome(productCount, counts.todo, counts.scored, removed, counts.quarantined, counts.reasons,
           counts.textOnly, counts.fromBronze, counts.fromSilver, productsVersion, featuresVersion, p.version(),
           q.version(), inferenceSeconds);
