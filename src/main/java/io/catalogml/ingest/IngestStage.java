@@ -1,11 +1,7 @@
 package io.catalogml.ingest;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sha2;
-import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import io.catalogml.config.CatalogConfig;
@@ -37,8 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestStage implements Stage<IngestResult> {
   private static final Logger LOG = LoggerFactory.getLogger(IngestStage.class);
-  private static final String SEP = "\u001f";
-  private static final String NULL = "\u0000";
 
   private final SparkSession spark;
   private final CatalogConfig config;
@@ -94,10 +88,6 @@ public final class IngestStage implements Stage<IngestResult> {
 
   private static Dataset<Row> productRows(Dataset<Row> valid, String sourceName, String runId, Timestamp now) {
     Column imageOk = col("image.status").equalTo("ok");
-    Column contentHash = sha2(concat_ws(SEP, orNull(col(SourceColumns.TITLE)),
-        orNull(col(SourceColumns.DESCRIPTION)), orNull(col("image_sha256"))), 256);
-    Column recordHash = sha2(concat_ws(SEP, col("content_hash"), orNull(col(SourceColumns.LABEL)),
-        orNull(col("image_uri")), orNull(to_json(col(SourceColumns.ATTRIBUTES)))), 256);
     return valid
         .withColumn("image_uri", when(imageOk, col("image.uri")))
         .withColumn("image_status", when(imageOk, lit("ok")).otherwise(lit("missing")))
@@ -106,17 +96,13 @@ public final class IngestStage implements Stage<IngestResult> {
         .withColumn("image_width", when(imageOk, col("image.width")))
         .withColumn("image_height", when(imageOk, col("image.height")))
         .withColumn("image_format", when(imageOk, col("image.format")))
-        .withColumn("content_hash", contentHash)
-        .withColumn("record_hash", recordHash)
+        .withColumn("content_hash", ProductTables.contentHash())
+        .withColumn("record_hash", ProductTables.recordHash())
         .withColumn("source_format", lit(sourceName))
         .withColumn("ingest_run_id", lit(runId))
         .withColumn("created_at", lit(now))
         .withColumn("updated_at", lit(now))
         .select(Arrays.stream(ProductTables.PRODUCTS.fieldNames()).map(c -> col(c)).toArray(Column[]::new));
-  }
-
-  private static Column orNull(Column c) {
-    return coalesce(c, lit(NULL));
   }
 
   private record MergeCounts(long inserted, long updated, long version) {}

@@ -1,11 +1,37 @@
 package io.catalogml.ingest;
 
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.to_json;
+
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /** Schemas of the bronze tables and their creation. Documented in the README. */
 public final class ProductTables {
+  private static final String SEP = "\u001f";
+  private static final String NULL = "\u0000";
+
   private ProductTables() {}
+
+  /** {@code content_hash} of a row with bronze's columns: sha256 of title, description and image sha256. */
+  public static Column contentHash() {
+    return sha2(concat_ws(SEP, orNull(col("title")), orNull(col("description")), orNull(col("image_sha256"))), 256);
+  }
+
+  /** {@code record_hash} of a row with bronze's columns: sha256 of content hash, label, image location and attributes. */
+  public static Column recordHash() {
+    return sha2(concat_ws(SEP, col("content_hash"), orNull(col("label")), orNull(col("image_uri")),
+        orNull(to_json(col("attributes")))), 256);
+  }
+
+  private static Column orNull(Column c) {
+    return coalesce(c, lit(NULL));
+  }
 
   /** {@code bronze.products}: one row per product id, the latest ingested state. */
   public static final StructType PRODUCTS = new StructType()
