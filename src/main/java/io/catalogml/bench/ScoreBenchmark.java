@@ -6,15 +6,14 @@ import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.catalogml.config.CatalogConfig;
-import io.catalogml.config.ConfigLoader;
 import io.catalogml.core.Stage;
 import io.catalogml.core.StageResult;
 import io.catalogml.ingest.IngestStage;
+import io.catalogml.ingest.ProductTables;
 import io.catalogml.lake.Lake;
 import io.catalogml.model.FeatureBatches;
 import io.catalogml.model.ModelFeatures;
@@ -38,7 +37,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -90,17 +89,21 @@ public final class ScoreBenchmark implements Stage<ScoreBenchmark.Result> {
       double forwardRowsPerSecond, long peakHeapMiB, long maxHeapMiB) implements StageResult {}
 
   private final CatalogConfig config;
+  private final Function<List<String>, CatalogConfig> configs;
   private final Path scratch;
   private final long rows;
   private final long fusionRows;
   private final PrintStream table;
 
   /**
+   * @param configs the user's configuration with further overrides applied last
    * @param rows catalogue size for the MLlib baseline
    * @param fusionRows catalogue size for the fusion network
    */
-  public ScoreBenchmark(CatalogConfig config, Path scratch, long rows, long fusionRows, PrintStream table) {
-    this.config = config;
+  public ScoreBenchmark(Function<List<String>, CatalogConfig> configs, Path scratch, long rows, long fusionRows,
+      PrintStream table) {
+    this.configs = configs;
+    this.config = configs.apply(List.of());
     this.scratch = scratch;
     this.rows = rows;
     this.fusionRows = fusionRows;
@@ -111,11 +114,11 @@ public final class ScoreBenchmark implements Stage<ScoreBenchmark.Result> {
   public Result execute() {
     SparkSession spark = SparkSessions.create(config.spark(), "bench-score");
     try {
-      CatalogConfig base = with(config, "sample");
+      CatalogConfig base = with("sample");
       new IngestStage(spark, base).execute();
       new PreprocessStage(spark, base, false).execute();
-      String logreg = train(spark, with(base, null, "model.type=mllib-logreg")).modelPath();
-      String fusion = train(spark, with(base, null, "model.type=dl4j", "model.mode=fusion", "train.epochs=1",
+      String logreg = train(spark, with("sample", "model.type=mllib-logreg")).modelPath();
+      String fusion = train(spark, with("sample", "model.type=dl4j", "model.mode=fusion", "train.epochs=1",
           "train.patience=0", "train.workers=1")).modelPath();
       List<ModelRun> runs = new ArrayList<>();
       runs.add(run(spark, base, "mllib-logreg", logreg, rows));
@@ -137,25 +140,14 @@ public final class ScoreBenchmark implements Stage<ScoreBenchmark.Result> {
     }
   }
 
-  /** The configuration with its lake (and local store and checkpoints) under {@code scratch/name}. */
-  private CatalogConfig with(CatalogConfig c, String name, String... overrides) {
-    List<String> all = new ArrayList<>();
-    if (name != null) {
-      Path dir = scratch.resolve(name);
-      all.add("lake.root=" + dir.resolve("lake"));
-      all.add("tracking.local-dir=" + scratch.resolve("mlruns"));
-      all.add("train.checkpoint-dir=" + scratch.resolve("checkpoints"));
-    }
+  /** The user's configuration with its lake (and local store and checkpoints) under {@code scratch/name}. */
+  private CatalogConfig with(String name, String... overrides) {
+    List<String> all = new ArrayList<>(List.of(
+        "lake.root=" + scratch.resolve(name).resolve("lake"),
+        "tracking.local-dir=" + scratch.resolve("mlruns"),
+        "train.checkpoint-dir=" + scratch.resolve("checkpoints")));
     all.addAll(List.of(overrides));
-    Map<String, String> values = c.plainValues();
-    List<String> merged = new ArrayList<>();
-    values.forEach((k, v) -> {
-      if (!k.startsWith("spark.conf.")) {
-        merged.add(k + "=" + v);
-      }
-    });
-    merged.addAll(all);
-    return ConfigLoader.load(List.of(), merged);
+    return configs.apply(all);
   }
 
   private TrainResult train(SparkSession spark, CatalogConfig c) {
@@ -167,7 +159,7 @@ public final class ScoreBenchmark implements Stage<ScoreBenchmark.Result> {
   }
 
   private ModelRun run(SparkSession spark, CatalogConfig base, String name, String model, long n) {
-    CatalogConfig big = with(base, name.replace(' ', '-'));
+    CatalogConfig big = with(name.replace(' ', '-'));
     Lake lake = Lake.of(big);
     Dataset<Row> sample = spark.read().format("delta").load(Lake.of(base).products());
     long copies = (n + sample.count() - 1) / sample.count();
@@ -179,9 +171,12 @@ public final class ScoreBenchmark implements Stage<ScoreBenchmark.Result> {
     catalogue = rehash(catalogue);
     catalogue.write().format("delta").mode("overwrite").save(lake.products());
     ScoreResult full = score(spark, big, model, false);
-    DeltaTable.forPath(spark, lake.products()).updateExpr("pmod(xxhash64(product_id), 100) = 0",
-        Map.of("title", "concat(title, ' Edition')",
-            "content_hash", "sha2(concat_ws('|', concat(title, ' Edition'), coalesce(description, ''), coalesce(image_sha256, '')), 256)"));
+    // 1% of the titles change, then their hashes follow as ingest computes them (two Delta UPDATEs).
+    DeltaTable products = DeltaTable.forPath(spark, lake.products());
+    org.apache.spark.sql.Column onePercent = pmod(xxhash64(col("product_id")), lit(100)).equalTo(0);
+    products.update(onePercent, java.util.Map.of("title", concat(col("title"), lit(" Edition"))));
+    products.update(onePercent, java.util.Map.of("content_hash", ProductTables.contentHash()));
+    products.update(onePercent, java.util.Map.of("record_hash", ProductTables.recordHash()));
     ScoreResult changed = score(spark, big, model, false);
     ScoreResult rerun = score(spark, big, model, false);
     return new ModelRun(name, full.products(), full.seconds(), full.products() / full.seconds(), full.rowsPerSecond(),
@@ -190,12 +185,8 @@ public final class ScoreBenchmark implements Stage<ScoreBenchmark.Result> {
   }
 
   private static Dataset<Row> rehash(Dataset<Row> rows) {
-    return rows.withColumn("content_hash", sha2(concat_ws("|", col("title"),
-            org.apache.spark.sql.functions.coalesce(col("description"), lit("")),
-            org.apache.spark.sql.functions.coalesce(col("image_sha256"), lit(""))), 256))
-        .withColumn("record_hash", sha2(concat_ws("|", col("content_hash"), col("product_id"),
-            org.apache.spark.sql.functions.coalesce(col("label"), lit("")), xxhash64(col("title")).cast("string")),
-            256));
+    return rows.withColumn("content_hash", ProductTables.contentHash())
+        .withColumn("record_hash", ProductTables.recordHash());
   }
 
   private static ScoreResult score(SparkSession spark, CatalogConfig c, String model, boolean full) {

@@ -73,7 +73,11 @@ final class BenchCommand implements Callable<Integer> {
       Object result = switch (stage) {
         case "ingest" -> new IngestBenchmark(config, System.out).execute();
         case "preprocess" -> new PreprocessBenchmark(config, lake, large, System.out).execute();
-        case "score" -> new ScoreBenchmark(config, lake, rows, fusionRows, System.out).execute();
+        case "score" -> new ScoreBenchmark(more -> {
+          List<String> all = new ArrayList<>(extra);
+          all.addAll(more);
+          return options.load(all.toArray(String[]::new));
+        }, lake, rows, fusionRows, System.out).execute();
         default -> new TrainBenchmark(config, examples, cores, System.out).execute();
       };
       System.out.println(Json.line(result));

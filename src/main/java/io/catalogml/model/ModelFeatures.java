@@ -47,11 +47,16 @@ public final class ModelFeatures {
    */
   public record Inputs(Dataset<Row> products, long productsVersion, Dataset<Row> silver, Long featuresVersion) {}
 
-  /** The current versions of bronze and (if it exists) silver; fails with what to do when bronze is missing. */
-  public static Inputs read(SparkSession spark, Lake lake, PreprocessSettings settings) {
+  /** Fails with what to do when the lake has no {@code bronze.products}. */
+  public static void requireProducts(SparkSession spark, Lake lake) {
     if (!DeltaTable.isDeltaTable(spark, lake.products())) {
       throw CatalogErrors.tableMissing(lake.names().products(), lake.products(), "run the ingest job first");
     }
+  }
+
+  /** The current versions of bronze and (if it exists) silver; fails with what to do when bronze is missing. */
+  public static Inputs read(SparkSession spark, Lake lake, PreprocessSettings settings) {
+    requireProducts(spark, lake);
     long productsVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.products()));
     Long featuresVersion = null;
     Dataset<Row> silver = null;

@@ -12,7 +12,6 @@ import static org.apache.spark.sql.functions.when;
 
 import io.catalogml.config.CatalogConfig;
 import io.catalogml.config.ModelSettings;
-import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
 import io.catalogml.lake.DeltaConflicts;
 import io.catalogml.lake.DeltaTables;
@@ -110,9 +109,7 @@ public final class ScoreStage implements Stage<ScoreResult> {
     Path work = tempDir();
     try {
       LoadedModel loaded = ModelLoader.load(model, registry, work);
-      if (!DeltaTable.isDeltaTable(spark, lake.products())) {
-        throw CatalogErrors.tableMissing(lake.names().products(), lake.products(), "run the ingest job first");
-      }
+      ModelFeatures.requireProducts(spark, lake);
       LOG.info("score {}: model {} ({} {}, {} {}), {}", runId, model, loaded.name(),
           loaded.version() == null ? "package folder" : "v" + loaded.version(), loaded.pkg().card().type(),
           loaded.pkg().card().mode(), full ? "full" : "incremental");
@@ -121,7 +118,7 @@ public final class ScoreStage implements Stage<ScoreResult> {
       try {
         Outcome outcome = DeltaConflicts.retry(lake.names().predictions(), config.score().conflictRetries(),
             () -> attempt(loaded, classifier, runId));
-        Summary summary = summary(loaded);
+        Summary summary = summary();
         long loads = classifier instanceof Dl4jClassifier d ? d.networkLoads() : 0;
         ScoreResult result = new ScoreResult("score", runId, full, model, loaded.name(), loaded.version(),
             loaded.alias(), loaded.runId(), loaded.pkg().card().type(), loaded.pkg().card().mode(),
@@ -384,7 +381,7 @@ public final class ScoreStage implements Stage<ScoreResult> {
   private record Summary(long rows, Map<String, Long> classMix, double meanProbability, double lowConfidenceShare,
       Double labelAgreement) {}
 
-  private Summary summary(LoadedModel loaded) {
+  private Summary summary() {
     Dataset<Row> table = spark.read().format("delta").load(lake.predictions());
     Row overall = table.agg(count(lit(1)), avg(col("probability")),
         avg(when(col("probability").lt(config.score().lowConfidence()), 1.0).otherwise(0.0)),
