@@ -1,6 +1,7 @@
 package io.catalogml.cli;
 
 import io.catalogml.config.CatalogConfig;
+import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.CatalogException;
 import io.catalogml.core.Json;
 import io.catalogml.core.StageResult;
@@ -11,6 +12,8 @@ import io.catalogml.tracking.TrackedRun;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
@@ -48,16 +51,37 @@ final class JobRunner {
    */
   static int runTracked(String job, Supplier<CatalogConfig> config, TrackedJob body) {
     PrintStream out = System.out;
+    AtomicBoolean reported = new AtomicBoolean();
+    AtomicReference<JobTracking> open = new AtomicReference<>();
+    Thread hook = new Thread(() -> diedBeforeReporting(job, out, reported, open.get()), "catalog-ml-exit-report");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return report(job, config, body, out, reported, open);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs, and finds the job reported
+      }
+    }
+  }
+
+  private static int report(String job, Supplier<CatalogConfig> config, TrackedJob body, PrintStream out,
+      AtomicBoolean reported, AtomicReference<JobTracking> open) {
     try {
       CatalogConfig conf = config.get();
       try (JobTracking tracking = JobTracking.start(job, conf)) {
+        open.set(tracking);
         try {
           SparkSession spark = SparkSessions.create(conf.spark(), job);
           LOG.info("catalog-ml {} on Spark {}, master {}", job, spark.version(), spark.sparkContext().master());
           try {
             tracking.sparkStarted(spark.sparkContext().master());
             StageResult result = body.run(spark, conf, tracking.run(), tracking.registry());
-            out.println(tracking.finished(result));
+            String line = tracking.finished(result).toString();
+            if (reported.compareAndSet(false, true)) {
+              out.println(line);
+            }
             return 0;
           } finally {
             spark.stop();
@@ -65,18 +89,53 @@ final class JobRunner {
         } catch (Exception | Error e) {
           tracking.failed(e);
           throw e;
+        } finally {
+          open.set(null);
         }
       }
     } catch (CatalogException e) {
       System.err.println("catalog-ml " + job + ": " + e.getMessage());
-      out.println(Json.line(failure(job, e.code(), e.getMessage())));
+      Map<String, Object> failure = failure(job, e.code(), e.getMessage());
+      failure.putAll(e.details());
+      print(out, reported, failure);
       return e.exitCode();
     } catch (Exception | Error e) {
       // Spark's AnalysisException is checked in Java's eyes but thrown all the same; an Error
       // (OutOfMemoryError) still gets its JSON line before the JVM goes down.
       LOG.error("catalog-ml {} failed", job, e);
-      out.println(Json.line(failure(job, "internal", String.valueOf(e))));
-      return 1;
+      CatalogException inTask = CatalogErrors.find(e);
+      if (inTask != null) {
+        print(out, reported, failure(job, inTask.code(), inTask.getMessage()));
+        return inTask.exitCode();
+      }
+      print(out, reported, failure(job, "internal", String.valueOf(e)));
+      return CatalogErrors.INTERNAL;
+    }
+  }
+
+  /**
+   * The shutdown hook's report: the JVM is exiting while the job still runs. Spark exits the JVM
+   * itself after a fatal error in a task (52 after an {@code OutOfMemoryError}, 50 after another),
+   * and a scheduler's SIGTERM ends here too; the JSON line and the FAILED run still say so.
+   */
+  private static void diedBeforeReporting(String job, PrintStream out, AtomicBoolean reported, JobTracking open) {
+    if (reported.get()) {
+      return;
+    }
+    String message = "The JVM is exiting before " + job + " finished: Spark ends the JVM after a fatal error in a "
+        + "task (exit 52 after an OutOfMemoryError, 50 after another fatal error; the log has it), and a SIGTERM "
+        + "from a scheduler ends it too. Nothing half-written stays in Delta (a commit is all or nothing): give the "
+        + "job more memory (CATALOG_ML_JAVA_OPTS=-Xmx..., spark.executor.memory) or smaller batches, then run it again.";
+    if (open != null) {
+      open.failed(new IllegalStateException(message));
+    }
+    print(out, reported, failure(job, "internal.jvm-exit", message));
+  }
+
+  private static void print(PrintStream out, AtomicBoolean reported, Map<String, Object> failure) {
+    if (reported.compareAndSet(false, true)) {
+      out.println(Json.line(failure));
+      out.flush();
     }
   }
 

@@ -2,6 +2,8 @@ package io.catalogml.core;
 
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The one place that builds user-facing errors. Every message says what went wrong, why, and
@@ -10,15 +12,33 @@ import java.util.Collection;
 public final class CatalogErrors {
   private CatalogErrors() {}
 
-  private static final int USAGE = 2;
-  private static final int RUNTIME = 1;
+  // ---- exit codes: what a scheduler can act on ------------------------------------------
+
+  /** Exit code of any failure not listed below, a bug or an accounting check (do not retry blindly). */
+  public static final int INTERNAL = 1;
+  /** Exit code of bad configuration or input: fix it, then run again (retrying as is cannot help). */
+  public static final int USAGE = 2;
+  /** Exit code of an MLflow tracking server that cannot be reached or keeps failing: try again later. */
+  public static final int TRACKER = 3;
+  /** Exit code of a model that cannot be resolved or loaded (no champion, a broken or foreign package). */
+  public static final int MODEL = 4;
+  /** Exit code of a Delta write conflict that outlived its retries (sysexits EX_TEMPFAIL: try again later). */
+  public static final int CONFLICT = 75;
 
   private static CatalogException usage(String code, String message) {
     return new CatalogException(code, message, USAGE, null);
   }
 
   private static CatalogException runtime(String code, String message) {
-    return new CatalogException(code, message, RUNTIME, null);
+    return new CatalogException(code, message, INTERNAL, null);
+  }
+
+  private static CatalogException tracker(String code, String message) {
+    return new CatalogException(code, message, TRACKER, null);
+  }
+
+  private static CatalogException model(String code, String message) {
+    return new CatalogException(code, message, MODEL, null);
   }
 
   // ---- configuration --------------------------------------------------------------------
@@ -143,7 +163,7 @@ public final class CatalogErrors {
 
   public static CatalogException cannotWriteOutput(Path file, Exception cause) {
     return new CatalogException("output.not-written", "Cannot write '" + file + "': " + cause.getMessage()
-        + ". Check that the folder is writable and the disk is not full.", RUNTIME, cause);
+        + ". Check that the folder is writable and the disk is not full.", INTERNAL, cause);
   }
 
   // ---- training -----------------------------------------------------------------------
@@ -185,19 +205,19 @@ public final class CatalogErrors {
   }
 
   public static CatalogException notAModelPackage(Path folder, String why) {
-    return usage("model.not-a-package", "Cannot load a model from '" + folder + "': " + why
+    return model("model.not-a-package", "Cannot load a model from '" + folder + "': " + why
         + ". Pass the model folder a train run wrote (it holds model-card.json), or a models:/NAME@ALIAS URI.");
   }
 
   public static CatalogException modelFormatUnsupported(Path folder, String format, String supported) {
-    return usage("model.format-unsupported", "Cannot load the model in '" + folder + "': it is a package of format '"
+    return model("model.format-unsupported", "Cannot load the model in '" + folder + "': it is a package of format '"
         + format + "', made by a newer catalog-ml; this one reads '" + supported + "'. Run a catalog-ml at least as "
         + "new as the one that trained the model, or score with a model this version trained.");
   }
 
   public static CatalogException modelIncompatible(String model, String what, String modelValue,
       String featuresValue) {
-    return usage("model.incompatible", "Cannot evaluate " + model + " on these features: the model reads "
+    return model("model.incompatible", "Cannot evaluate " + model + " on these features: the model reads "
         + what + " " + modelValue + " but the features were made with " + featuresValue + ". Evaluate it on "
         + "features made with its settings, or train a new model on the current features.");
   }
@@ -205,14 +225,14 @@ public final class CatalogErrors {
   // ---- tracking ---------------------------------------------------------------------------
 
   public static CatalogException trackingUnreachable(String uri, String detail) {
-    return usage("tracking.unreachable", "Cannot start the run: the MLflow tracking server " + uri
+    return tracker("tracking.unreachable", "Cannot start the run: the MLflow tracking server " + uri
         + " cannot be reached (" + detail + "). Nothing was done. Start the server or fix tracking.uri; "
         + "set tracking.uri=\"\" to record runs in the local store (tracking.local-dir), or "
         + "tracking.fallback=local to fall back to it with a warning when the server is down.");
   }
 
   public static CatalogException trackingGaveUp(String what, String uri, int attempts, String detail) {
-    return runtime("tracking.unavailable", "Cannot " + what + " on the MLflow tracking server " + uri + ": "
+    return tracker("tracking.unavailable", "Cannot " + what + " on the MLflow tracking server " + uri + ": "
         + attempts + " attempt(s) failed, the last with " + detail + ". The server is down, overloaded or "
         + "unreachable. Check the server; raise tracking.retries, tracking.retry-wait-ms or "
         + "tracking.timeout-seconds if it is only slow.");
@@ -242,7 +262,7 @@ public final class CatalogErrors {
   }
 
   public static CatalogException modelNotFound(String uri, String detail) {
-    return usage("registry.not-found", "Cannot resolve model " + uri + ": " + detail
+    return model("registry.not-found", "Cannot resolve model " + uri + ": " + detail
         + ". Register a model version with the train job first, or check the name, version and alias "
         + "(aliases in use: candidate, champion).");
   }
@@ -251,6 +271,42 @@ public final class CatalogErrors {
     return usage("tracking.artifact-not-found", "Cannot download artifact '" + artifactPath + "' of run "
         + runId + ": the run has no such file or folder. Check the artifact path (list the run's artifacts "
         + "in the MLflow UI).");
+  }
+
+  // ---- job chains -------------------------------------------------------------------------
+
+  /**
+   * A stage of a chain (the nightly job) failed: the failure keeps the stage's own code and exit
+   * code, and carries the results of the stages that completed before it.
+   */
+  public static CatalogException stageFailed(String chain, String stage, Throwable cause,
+      Map<String, Object> completed) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("failedStage", stage);
+    details.put("stages", completed);
+    String done = completed.isEmpty() ? "No stage before it completed"
+        : "The stages before it (" + String.join(", ", completed.keySet()) + ") completed and their tables are kept";
+    String then = ". Fix the cause and run " + chain + " again: every stage is incremental, so it redoes only what is left.";
+    CatalogException ce = find(cause);
+    if (ce != null) {
+      return new CatalogException(ce.code(), chain + " stopped at " + stage + ": " + ce.getMessage() + " " + done
+          + then, ce.exitCode(), cause, details);
+    }
+    return new CatalogException("internal", chain + " stopped at " + stage + ": " + cause + ". " + done + then
+        + " The stage's log has the stack trace.", INTERNAL, cause, details);
+  }
+
+  /**
+   * The user-facing failure in the cause chain of {@code failure}, or null: a CatalogException
+   * thrown inside a Spark task reaches the driver wrapped in a SparkException.
+   */
+  public static CatalogException find(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof CatalogException ce) {
+        return ce;
+      }
+    }
+    return null;
   }
 
   // ---- internal invariants ----------------------------------------------------------------
@@ -267,9 +323,6 @@ public final class CatalogErrors {
         + "writer changed the table between the read and the write, or this is a bug in catalog-ml; check the "
         + "table's history (DESCRIBE HISTORY) and run the job again.");
   }
-
-  /** Exit code of a Delta write conflict that outlived its retries (sysexits EX_TEMPFAIL: try again later). */
-  public static final int CONFLICT = 75;
 
   public static CatalogException writeConflict(String table, int attempts, String conflict, Throwable cause) {
     return new CatalogException("delta.conflict", "Cannot write " + table + ": another job committed to it first "

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.catalogml.config.CatalogConfig;
+import io.catalogml.core.CatalogErrors;
 import io.catalogml.config.ConfigLoader;
 import io.catalogml.core.Json;
 import io.catalogml.core.StageResult;
@@ -150,7 +151,7 @@ class JobTrackingTest {
       return new FakeResult("ingest", 0, Map.of(), "");
     });
 
-    assertThat(out.exit()).isEqualTo(2);
+    assertThat(out.exit()).as("a tracker that cannot be reached has its own exit code").isEqualTo(CatalogErrors.TRACKER);
     assertThat(out.json().path("error").asText()).isEqualTo("tracking.unreachable");
     assertThat(out.json().path("message").asText()).contains("cannot be reached", "Nothing was done");
     assertThat(worked).isFalse();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.catalogml.Fixtures;
 import io.catalogml.SparkTestBase;
 import io.catalogml.config.CatalogConfig;
+import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.CatalogException;
 import io.catalogml.core.Json;
 import io.catalogml.ingest.IngestStage;
@@ -241,6 +242,7 @@ class ScoreStageTest extends SparkTestBase {
     assertThatThrownBy(() -> ScoreFixtures.score(spark, config, "models:/product-type@nightly", false))
         .isInstanceOf(CatalogException.class)
         .hasMessageContaining("has no alias 'nightly'")
+        .satisfies(e -> assertThat(((CatalogException) e).exitCode()).isEqualTo(CatalogErrors.MODEL))
         .extracting(e -> ((CatalogException) e).code()).isEqualTo("registry.not-found");
     CatalogConfig noLake = TrainFixtures.config(empty, empty.resolve("drop"), "tracking.local-dir="
         + config.tracking().localDir());

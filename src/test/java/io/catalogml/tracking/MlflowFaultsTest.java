@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.catalogml.config.CatalogConfig.TrackingSettings;
 import io.catalogml.config.Settings.TrackingFallback;
+import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.CatalogException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,7 +29,7 @@ class MlflowFaultsTest {
     assertThatThrownBy(() -> Trackers.open(settings(uri, tmp.resolve("mlruns"), TrackingFallback.FAIL, 5, 1000), Map.of()))
         .isInstanceOfSatisfying(CatalogException.class, e -> {
           assertThat(e.code()).isEqualTo("tracking.unreachable");
-          assertThat(e.exitCode()).isEqualTo(2);
+          assertThat(e.exitCode()).isEqualTo(CatalogErrors.TRACKER);
         })
         .hasMessageContaining("MLflow tracking server " + uri + " cannot be reached")
         .hasMessageContaining("ConnectException")
@@ -64,7 +65,10 @@ class MlflowFaultsTest {
       server.kill();
       long start = System.nanoTime();
       assertThatThrownBy(() -> run.logMetrics(Map.of("loss", 0.8), 1))
-          .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.code()).isEqualTo("tracking.unavailable"))
+          .isInstanceOfSatisfying(CatalogException.class, e -> {
+            assertThat(e.code()).isEqualTo("tracking.unavailable");
+            assertThat(e.exitCode()).isEqualTo(CatalogErrors.TRACKER);
+          })
           .hasMessageContaining("Cannot log metrics at step 1 on the MLflow tracking server " + server.uri())
           .hasMessageContaining("4 attempt(s) failed");
       long waitedMs = (System.nanoTime() - start) / 1_000_000;
