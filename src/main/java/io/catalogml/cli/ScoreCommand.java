@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         "Score bronze.products with a trained model into gold.predictions (MERGE on product_id, change data feed on):",
         "incrementally (new, changed or scored by another model) unless --full; products the model cannot score go to",
         "gold.score_quarantine with the reason. Exit 75 when another writer won the table more times than",
-        "score.conflict-retries. Prints the result as JSON (last line)."})
+        "lake.conflict-retries. Prints the result as JSON (last line)."})
 final class ScoreCommand implements Callable<Integer> {
   @Mixin
   JobOptions options;

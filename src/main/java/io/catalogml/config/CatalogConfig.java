@@ -50,8 +50,13 @@ public record CatalogConfig(
   /** Spark session settings. */
   public record SparkSettings(String master, String appName, Map<String, String> conf) implements Serializable {}
 
-  /** Root of the Delta lake. */
-  public record LakeSettings(String root) implements Serializable {}
+  /**
+   * The Delta lake.
+   *
+   * @param root folder or URI of the tables
+   * @param conflictRetries times a job redoes its write after another writer committed to the table first
+   */
+  public record LakeSettings(String root, int conflictRetries) implements Serializable {}
 
   /** Logical names of the tables, e.g. {@code bronze.products}. */
   public record TableNames(String products, String quarantine, String features, String predictions,
@@ -64,9 +69,8 @@ public record CatalogConfig(
    * @param batchSize products per inference minibatch
    * @param topK most probable classes stored per product
    * @param lowConfidence probability under which a prediction counts as low-confidence
-   * @param conflictRetries times a write is redone after a concurrent Delta commit
    */
-  public record ScoreSettings(String model, int batchSize, int topK, double lowConfidence, int conflictRetries)
+  public record ScoreSettings(String model, int batchSize, int topK, double lowConfidence)
       implements Serializable {}
 
   /**
@@ -134,7 +138,7 @@ public record CatalogConfig(
   static CatalogConfig from(Config c) {
     SparkSettings spark = new SparkSettings(
         Settings.SPARK_MASTER.read(c), Settings.SPARK_APP_NAME.read(c), Settings.SPARK_CONF.read(c));
-    LakeSettings lake = new LakeSettings(Settings.LAKE_ROOT.read(c));
+    LakeSettings lake = new LakeSettings(Settings.LAKE_ROOT.read(c), Settings.LAKE_CONFLICT_RETRIES.read(c));
     TableNames tables = new TableNames(Settings.TABLE_PRODUCTS.read(c), Settings.TABLE_QUARANTINE.read(c),
         Settings.TABLE_FEATURES.read(c), Settings.TABLE_PREDICTIONS.read(c), Settings.TABLE_SCORE_QUARANTINE.read(c));
     TrackingSettings tracking = new TrackingSettings(
@@ -180,7 +184,7 @@ public record CatalogConfig(
         Settings.TRAIN_CHECKPOINT_DIR.read(c), Settings.TRAIN_LOGREG_ITERATIONS.read(c),
         Settings.TRAIN_LOGREG_REGULARIZATION.read(c));
     ScoreSettings score = new ScoreSettings(Settings.SCORE_MODEL.read(c), Settings.SCORE_BATCH_SIZE.read(c),
-        Settings.SCORE_TOP_K.read(c), Settings.SCORE_LOW_CONFIDENCE.read(c), Settings.SCORE_CONFLICT_RETRIES.read(c));
+        Settings.SCORE_TOP_K.read(c), Settings.SCORE_LOW_CONFIDENCE.read(c));
     return new CatalogConfig(spark, lake, tables, tracking, source, ingest, preprocess, model, training, score,
         flatten(c));
   }

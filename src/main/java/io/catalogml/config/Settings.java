@@ -28,6 +28,9 @@ public final class Settings {
 
   public static final Setting<String> LAKE_ROOT = Setting.nonEmpty("lake.root",
       "Folder or URI under which every Delta table lives (<root>/<layer>/<table>).");
+  public static final Setting<Integer> LAKE_CONFLICT_RETRIES = Setting.intRange("lake.conflict-retries", 0, 100,
+      "Times a job (ingest, preprocess, score) redoes its write, re-reading the table, after another writer "
+          + "committed to the same Delta table first; then it exits 75.");
   public static final Setting<String> TABLE_PRODUCTS = Setting.matching("tables.products", TABLE_NAME, TABLE_ALLOWED,
       "Table of ingested products, one row per product id.");
   public static final Setting<String> TABLE_QUARANTINE = Setting.matching("tables.quarantine", TABLE_NAME, TABLE_ALLOWED,
@@ -206,13 +209,11 @@ public final class Settings {
       "Most probable classes stored per product (top_labels, top_probabilities).");
   public static final Setting<Double> SCORE_LOW_CONFIDENCE = Setting.doubleRange("score.low-confidence", 0.0, 1.0,
       "Probability under which a prediction counts as low-confidence in the score run's metrics.");
-  public static final Setting<Integer> SCORE_CONFLICT_RETRIES = Setting.intRange("score.conflict-retries", 0, 100,
-      "Times the score job redoes its write after another writer committed to the same Delta table first.");
 
   /** All settings, in the order of the configuration reference. */
   public static final List<Setting<?>> ALL = List.of(
       SPARK_MASTER, SPARK_APP_NAME, SPARK_CONF,
-      LAKE_ROOT, TABLE_PRODUCTS, TABLE_QUARANTINE, TABLE_FEATURES, TABLE_PREDICTIONS, TABLE_SCORE_QUARANTINE,
+      LAKE_ROOT, LAKE_CONFLICT_RETRIES, TABLE_PRODUCTS, TABLE_QUARANTINE, TABLE_FEATURES, TABLE_PREDICTIONS, TABLE_SCORE_QUARANTINE,
       TRACKING_URI, TRACKING_LOCAL_DIR, TRACKING_FALLBACK, TRACKING_RETRIES, TRACKING_RETRY_WAIT_MS,
       TRACKING_TIMEOUT_SECONDS,
       SOURCE_FORMAT, SOURCE_INPUT, SOURCE_IMAGE_ROOT, SOURCE_IMAGE_TEMPLATE,
@@ -229,7 +230,7 @@ public final class Settings {
       TRAIN_WORKERS_PER_EXECUTOR,
       TRAIN_AVERAGING_FREQUENCY, TRAIN_PREFETCH, TRAIN_SHARING_THRESHOLD, TRAIN_SHARING_PORT, TRAIN_SHARING_CONTROLLER,
       TRAIN_SHARING_NETWORK_MASK, TRAIN_CHECKPOINT_DIR, TRAIN_LOGREG_ITERATIONS, TRAIN_LOGREG_REGULARIZATION,
-      SCORE_MODEL, SCORE_BATCH_SIZE, SCORE_TOP_K, SCORE_LOW_CONFIDENCE, SCORE_CONFLICT_RETRIES);
+      SCORE_MODEL, SCORE_BATCH_SIZE, SCORE_TOP_K, SCORE_LOW_CONFIDENCE);
 
   /** Layout of a catalogue drop. */
   public enum SourceFormat { GENERIC, RAKUTEN }

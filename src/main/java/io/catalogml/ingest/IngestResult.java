@@ -23,6 +23,7 @@ import java.util.Map;
  * @param productsVersion Delta version of the products table after the run
  * @param quarantineTable logical name of the quarantine table
  * @param quarantineVersion Delta version of the quarantine table after the run
+ * @param conflictRetries times the products MERGE lost a race with another writer and was redone
  * @param seconds wall time of the stage
  */
 public record IngestResult(
@@ -42,4 +43,5 @@ public record IngestResult(
     long productsVersion,
     String quarantineTable,
     long quarantineVersion,
+    int conflictRetries,
     double seconds) implements StageResult {}

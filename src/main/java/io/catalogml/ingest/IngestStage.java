@@ -8,6 +8,7 @@ import io.catalogml.config.CatalogConfig;
 import io.catalogml.config.Settings.MissingImagePolicy;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
+import io.catalogml.lake.DeltaConflicts;
 import io.catalogml.lake.DeltaTables;
 import io.catalogml.lake.Lake;
 import io.delta.tables.DeltaMergeBuilder;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Ingests one catalogue drop: reads it, validates every row, MERGEs valid products into
  * {@code bronze.products} by product id (a row changes only when its record hash changes) and
- * appends rejected rows to {@code bronze.quarantine} with a reason and a message.
+ * appends rejected rows to {@code bronze.quarantine} with a reason and a message. A MERGE that
+ * loses a race with another writer is redone on the table's new state ({@code lake.conflict-retries});
+ * the quarantine append is a blind append, which Delta never refuses for a concurrent commit.
  */
 public final class IngestStage implements Stage<IngestResult> {
   private static final Logger LOG = LoggerFactory.getLogger(IngestStage.class);
@@ -56,7 +60,7 @@ public final class IngestStage implements Stage<IngestResult> {
     spark.sparkContext().setJobGroup("ingest-" + runId, "catalog-ml ingest " + source.name()
         + " from " + config.source().input(), false);
     try {
-      DeltaTable products = DeltaTables.createIfNotExists(spark, lake.products(), ProductTables.PRODUCTS, true);
+      DeltaTables.createIfNotExists(spark, lake.products(), ProductTables.PRODUCTS, true);
       DeltaTable quarantine = DeltaTables.createIfNotExists(spark, lake.quarantine(), ProductTables.QUARANTINE, false);
       LOG.info("ingest {}: tables ready at {} s", runId, String.format("%.1f", (System.nanoTime() - started) / 1e9));
 
@@ -68,7 +72,11 @@ public final class IngestStage implements Stage<IngestResult> {
             String.format("%.1f", (System.nanoTime() - started) / 1e9));
         Dataset<Row> valid = productRows(checked.where(col(IngestValidation.REASON).isNull()),
             source.name(), runId, now);
-        MergeCounts merged = merge(products, valid);
+        AtomicInteger attempts = new AtomicInteger();
+        MergeCounts merged = DeltaConflicts.retry(lake.names().products(), config.lake().conflictRetries(), () -> {
+          attempts.incrementAndGet();
+          return merge(DeltaTable.forPath(spark, lake.products()), valid);
+        });
         LOG.info("ingest {}: merged into {} (version {}) at {} s", runId, lake.names().products(), merged.version,
             String.format("%.1f", (System.nanoTime() - started) / 1e9));
         long quarantineVersion = appendQuarantine(quarantine, lake.quarantine(), checked, runId, now, counts.quarantined());
@@ -77,7 +85,7 @@ public final class IngestStage implements Stage<IngestResult> {
             counts.rowsIn, merged.inserted + merged.updated, merged.inserted, merged.updated, unchanged,
             counts.quarantined(), counts.byReason, counts.keptWithoutImage,
             lake.names().products(), merged.version, lake.names().quarantine(), quarantineVersion,
-            (System.nanoTime() - started) / 1e9);
+            attempts.get() - 1, (System.nanoTime() - started) / 1e9);
       } finally {
         checked.unpersist();
       }

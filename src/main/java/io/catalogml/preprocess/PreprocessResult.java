@@ -23,6 +23,7 @@ import java.util.Map;
  * @param vocabularySize ids in the text pipeline (padding and unknown included)
  * @param featuresTable logical name of the features table
  * @param featuresVersion its Delta version after the run
+ * @param conflictRetries times the run lost a race with another writer of the features table and was redone
  * @param seconds wall time of the stage
  */
 public record PreprocessResult(
@@ -42,4 +43,5 @@ public record PreprocessResult(
     int vocabularySize,
     String featuresTable,
     long featuresVersion,
+    int conflictRetries,
     double seconds) implements StageResult {}

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.not;
 import io.catalogml.config.CatalogConfig;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
+import io.catalogml.lake.DeltaConflicts;
 import io.catalogml.lake.DeltaTables;
 import io.catalogml.lake.Lake;
 import io.catalogml.preprocess.text.TextPipeline;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -62,42 +64,53 @@ public final class PreprocessStage implements Stage<PreprocessResult> {
     }
     spark.sparkContext().setJobGroup("preprocess-" + runId, "catalog-ml preprocess" + (full ? " --full" : ""), false);
     try {
-      long productsVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.products()));
-      Dataset<Row> bronze = FeatureRows.products(spark, lake, productsVersion, config.preprocess());
-      DeltaTable features = DeltaTables.createIfNotExists(spark, lake.features(), FeatureTables.FEATURES, true);
-
-      Pipeline pipeline = pipeline(features, bronze);
-      Dataset<Row> stored = features.toDF();
-      Dataset<Row> toCompute = full ? bronze : bronze.join(stored,
-          bronze.col("product_id").equalTo(stored.col("product_id"))
-              .and(bronze.col("content_hash").equalTo(stored.col("content_hash")))
-              .and(stored.col("text_pipeline_id").equalTo(pipeline.text.id()))
-              .and(stored.col("image_spec").equalTo(FeatureTables.imageSpec(config.preprocess().image()))),
-          "left_anti");
-      Dataset<Row> computed = compute(toCompute, pipeline.text, productsVersion, runId, now)
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        Map<String, Long> imageFailures = new TreeMap<>();
-        long computedRows = 0;
-        for (Row r : computed.groupBy("image_failure").count().collectAsList()) {
-          computedRows += r.getLong(1);
-          if (!r.isNullAt(0)) {
-            imageFailures.put(r.getString(0), r.getLong(1));
-          }
-        }
-        LOG.info("preprocess {}: {} rows computed at {} s", runId, computedRows, String.format("%.1f", seconds(started)));
-        long products = bronze.count();
-        Merged merged = merge(features, bronze, computed, computedRows);
-        Map<String, Long> splits = new TreeMap<>();
-        features.toDF().groupBy("split").count().collectAsList().forEach(r -> splits.put(r.getString(0), r.getLong(1)));
-        return new PreprocessResult("preprocess", runId, full, productsVersion, products, computedRows,
-            products - computedRows, merged.relabelled, merged.removed, imageFailures, splits, pipeline.text.id(),
-            pipeline.fitted, pipeline.text.size(), lake.names().features(), merged.version, seconds(started));
-      } finally {
-        computed.unpersist();
-      }
+      AtomicInteger attempts = new AtomicInteger();
+      return DeltaConflicts.retry(lake.names().features(), config.lake().conflictRetries(),
+          () -> attempt(runId, now, started, attempts.getAndIncrement()));
     } finally {
       spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  /**
+   * Reads bronze and the features table afresh, computes what is missing and MERGEs it; redone
+   * whole when another writer committed to the features table first.
+   */
+  private PreprocessResult attempt(String runId, Timestamp now, long started, int retries) {
+    long productsVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.products()));
+    Dataset<Row> bronze = FeatureRows.products(spark, lake, productsVersion, config.preprocess());
+    DeltaTable features = DeltaTables.createIfNotExists(spark, lake.features(), FeatureTables.FEATURES, true);
+
+    Pipeline pipeline = pipeline(features, bronze);
+    Dataset<Row> stored = features.toDF();
+    Dataset<Row> toCompute = full ? bronze : bronze.join(stored,
+        bronze.col("product_id").equalTo(stored.col("product_id"))
+            .and(bronze.col("content_hash").equalTo(stored.col("content_hash")))
+            .and(stored.col("text_pipeline_id").equalTo(pipeline.text.id()))
+            .and(stored.col("image_spec").equalTo(FeatureTables.imageSpec(config.preprocess().image()))),
+        "left_anti");
+    Dataset<Row> computed = compute(toCompute, pipeline.text, productsVersion, runId, now)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<String, Long> imageFailures = new TreeMap<>();
+      long computedRows = 0;
+      for (Row r : computed.groupBy("image_failure").count().collectAsList()) {
+        computedRows += r.getLong(1);
+        if (!r.isNullAt(0)) {
+          imageFailures.put(r.getString(0), r.getLong(1));
+        }
+      }
+      LOG.info("preprocess {}: {} rows computed at {} s", runId, computedRows, String.format("%.1f", seconds(started)));
+      long products = bronze.count();
+      Merged merged = merge(features, bronze, computed, computedRows);
+      Map<String, Long> splits = new TreeMap<>();
+      features.toDF().groupBy("split").count().collectAsList().forEach(r -> splits.put(r.getString(0), r.getLong(1)));
+      return new PreprocessResult("preprocess", runId, full, productsVersion, products, computedRows,
+          products - computedRows, merged.relabelled, merged.removed, imageFailures, splits, pipeline.text.id(),
+          pipeline.fitted, pipeline.text.size(), lake.names().features(), merged.version, retries,
+          seconds(started));
+    } finally {
+      computed.unpersist();
     }
   }
 

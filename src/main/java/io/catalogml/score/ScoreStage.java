@@ -116,7 +116,7 @@ public final class ScoreStage implements Stage<ScoreResult> {
       Classifier classifier = loaded.pkg().classifier(spark, config.score().batchSize());
       spark.sparkContext().setJobGroup("score-" + runId, "catalog-ml score " + model + (full ? " --full" : ""), false);
       try {
-        Outcome outcome = DeltaConflicts.retry(lake.names().predictions(), config.score().conflictRetries(),
+        Outcome outcome = DeltaConflicts.retry(lake.names().predictions(), config.lake().conflictRetries(),
             () -> attempt(loaded, classifier, runId));
         Summary summary = summary();
         long loads = classifier instanceof Dl4jClassifier d ? d.networkLoads() : 0;
