@@ -64,6 +64,25 @@ public final class JobTracking implements AutoCloseable {
     }
   }
 
+  /**
+   * Opens the run of {@code job} as one stage of a chain (the nightly job): recorded exactly as
+   * the job alone records it, in the job's own experiment, and tagged with the chain's run id
+   * ({@code catalogml.chain}, {@code catalogml.chain.run_id}); the chain's run is tagged back with
+   * {@code catalogml.stage.<job>.run_id}.
+   */
+  public static JobTracking startStage(String job, CatalogConfig conf, String chain, TrackedRun chainRun) {
+    JobTracking tracking = start(job, conf);
+    try {
+      tracking.run.setTags(Map.of("catalogml.chain", chain, "catalogml.chain.run_id", chainRun.runId()));
+      chainRun.setTags(Map.of("catalogml.stage." + job + ".run_id", tracking.run.runId()));
+      return tracking;
+    } catch (RuntimeException e) {
+      tracking.failed(e);
+      tracking.close();
+      throw e;
+    }
+  }
+
   /** The configuration as params (strings unquoted), with any user info of the tracking URI removed. */
   public static Map<String, String> params(CatalogConfig conf) {
     return conf.publicValues();

@@ -1,0 +1,29 @@
+package io.catalogml.cli;
+
+import io.catalogml.nightly.NightlyStage;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code catalog-ml nightly}: ingest → preprocess → (train) → score in one Spark application. */
+@Command(name = "nightly", mixinStandardHelpOptions = true,
+    description = {
+        "The nightly chain in one Spark application: ingest the drop (when --input or source.input is set),",
+        "preprocess incrementally, train first when the registry has no champion yet, then score incrementally",
+        "into gold.predictions. Each stage is recorded in MLflow as its own job records it. Prints one JSON line",
+        "with each stage's result; on failure the line names the failed stage and the exit code is that stage's."})
+final class NightlyCommand implements Callable<Integer> {
+  @Mixin
+  JobOptions options;
+
+  @Option(names = "--input", paramLabel = "DIR", description = "Folder of tonight's drop (sets source.input).")
+  String input;
+
+  @Override
+  public Integer call() {
+    return JobRunner.runTracked(NightlyStage.JOB,
+        () -> input == null ? options.load() : options.load("source.input=" + input),
+        (spark, config, run, registry) -> new NightlyStage(spark, config, run, registry, false).execute());
+  }
+}

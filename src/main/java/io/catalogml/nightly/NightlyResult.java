@@ -1,0 +1,23 @@
+package io.catalogml.nightly;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.catalogml.core.StageResult;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one nightly chain run did: each stage's own result (as its job prints it, with its
+ * tracking run), in the order they ran.
+ *
+ * @param job always {@code nightly}
+ * @param runId id of this chain run
+ * @param dryRun whether the stages only said what they would do
+ * @param stagesRun the stages that ran, in order
+ * @param stages each stage's result by stage name
+ * @param skipped stages that did not run, with the reason
+ * @param trained whether the chain trained a model (the registry had no champion)
+ * @param seconds wall time of the chain
+ */
+public record NightlyResult(String job, String runId, boolean dryRun, List<String> stagesRun,
+    Map<String, ObjectNode> stages,
+    Map<String, String> skipped, boolean trained, double seconds) implements StageResult {}

@@ -1,0 +1,129 @@
+package io.catalogml.nightly;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.catalogml.config.CatalogConfig;
+import io.catalogml.core.CatalogErrors;
+import io.catalogml.core.CatalogException;
+import io.catalogml.core.Stage;
+import io.catalogml.core.StageResult;
+import io.catalogml.ingest.IngestStage;
+import io.catalogml.preprocess.PreprocessStage;
+import io.catalogml.score.ScoreStage;
+import io.catalogml.tracking.JobTracking;
+import io.catalogml.tracking.ModelRegistry;
+import io.catalogml.tracking.TrackedRun;
+import io.catalogml.train.TrainStage;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nightly chain in one Spark application: ingest (when {@code source.input} is set, e.g. by
+ * {@code --input}) → preprocess (incremental) → train (only when scoring the champion and the
+ * registry has none yet) → score (incremental). Each stage runs as its own job would, with its own
+ * MLflow run tagged with this chain's run; the first stage that fails stops the chain with its own
+ * error code and exit code, and the failure carries the results of the stages before it.
+ *
+ * <pre>
+ * NightlyResult r = new NightlyStage(spark, config, run, registry, false).execute();
+ * r.stages().get("score").path("scored");
+ * </pre>
+ */
+public final class NightlyStage implements Stage<NightlyResult> {
+  private static final Logger LOG = LoggerFactory.getLogger(NightlyStage.class);
+  /** Name of the chain, its experiment ({@code catalog-ml/nightly}) and its CLI job. */
+  public static final String JOB = "nightly";
+
+  private final SparkSession spark;
+  private final CatalogConfig config;
+  private final TrackedRun run;
+  private final ModelRegistry registry;
+  private final boolean dryRun;
+  private final Map<String, ObjectNode> stages = new LinkedHashMap<>();
+  private final Map<String, String> skipped = new LinkedHashMap<>();
+
+  /**
+   * @param run the chain's own run (each stage opens one of its own)
+   * @param registry the registry of the chain's tracker, asked whether a champion exists
+   * @param dryRun say what each stage would do, write nothing
+   */
+  public NightlyStage(SparkSession spark, CatalogConfig config, TrackedRun run, ModelRegistry registry,
+      boolean dryRun) {
+    this.spark = spark;
+    this.config = config;
+    this.run = run;
+    this.registry = registry;
+    this.dryRun = dryRun;
+  }
+
+  /** A stage's body, given the stage's own run and registry. */
+  @FunctionalInterface
+  private interface Body {
+    StageResult run(TrackedRun stageRun, ModelRegistry stageRegistry);
+  }
+
+  @Override
+  public NightlyResult execute() {
+    long started = System.nanoTime();
+    String runId = UUID.randomUUID().toString();
+    boolean ingest = !config.source().input().isEmpty();
+    boolean train = needsTraining();
+    int total = (ingest ? 1 : 0) + 1 + (train ? 1 : 0) + 1;
+    LOG.info("nightly {}: {} stages: {}preprocess, {}score", runId, total, ingest ? "ingest, " : "",
+        train ? "train, " : "");
+    int n = 0;
+    if (ingest) {
+      step(runId, ++n, total, "ingest", (r, reg) -> new IngestStage(spark, config).execute());
+    } else {
+      skipped.put("ingest", "no drop to ingest: pass --input DIR or set source.input");
+    }
+    step(runId, ++n, total, "preprocess", (r, reg) -> new PreprocessStage(spark, config, false).execute());
+    if (train) {
+      step(runId, ++n, total, "train", (r, reg) -> new TrainStage(spark, config, r, reg, false).execute());
+    } else {
+      skipped.put("train", config.score().model().isEmpty()
+          ? "models:/" + config.model().name() + "@champion exists"
+          : "score.model is set to " + config.score().model());
+    }
+    step(runId, ++n, total, "score", (r, reg) -> new ScoreStage(spark, config, r, reg, null, false).execute());
+    double seconds = (System.nanoTime() - started) / 1e9;
+    LOG.info("nightly {}: done in {} s", runId, String.format("%.1f", seconds));
+    return new NightlyResult(JOB, runId, dryRun, List.copyOf(stages.keySet()), Collections.unmodifiableMap(new LinkedHashMap<>(stages)),
+        Collections.unmodifiableMap(new LinkedHashMap<>(skipped)), train, seconds);
+  }
+
+  /** Whether the chain trains first: it scores the champion (score.model unset) and there is none yet. */
+  private boolean needsTraining() {
+    return config.score().model().isEmpty() && registry.alias(config.model().name(), "champion").isEmpty();
+  }
+
+  private void step(String runId, int n, int total, String name, Body body) {
+    long t0 = System.nanoTime();
+    LOG.info("nightly {}: stage {}/{} {} started", runId, n, total, name);
+    try (JobTracking tracking = JobTracking.startStage(name, config, JOB, run)) {
+      tracking.sparkStarted(spark.sparkContext().master());
+      try {
+        stages.put(name, tracking.finished(body.run(tracking.run(), tracking.registry())));
+      } catch (Exception e) {
+        // Spark's exceptions (SparkException of a failed task) are checked in Java's eyes but thrown all the same.
+        tracking.failed(e);
+        throw e;
+      }
+    } catch (Exception e) {
+      String after = String.format("%.1f", (System.nanoTime() - t0) / 1e9);
+      if (e instanceof CatalogException) {
+        LOG.error("nightly {}: stage {}/{} {} failed after {} s: {}", runId, n, total, name, after, e.getMessage());
+      } else {
+        LOG.error("nightly {}: stage {}/{} {} failed after {} s", runId, n, total, name, after, e);
+      }
+      throw CatalogErrors.stageFailed(JOB, name, e, new LinkedHashMap<String, Object>(stages));
+    }
+    LOG.info("nightly {}: stage {}/{} {} done in {} s", runId, n, total, name,
+        String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+  }
+}
