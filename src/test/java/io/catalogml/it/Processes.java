@@ -47,6 +47,25 @@ final class Processes {
     return pb.start();
   }
 
+  /**
+   * A Delta table as delta-rs reads it ({@code src/test/resources/score/read_table.py}): version,
+   * rows, distinct keys, columns, digest.
+   */
+  static JsonNode readTable(Path location, String key) throws IOException, InterruptedException {
+    Run read = run(Map.of(), ROOT.resolve(".venv/bin/python").toString(), "src/test/resources/score/read_table.py",
+        location.toString(), key);
+    if (read.exitCode() != 0) {
+      throw new AssertionError("delta-rs could not read " + location + ":\n" + read);
+    }
+    return read.lastJson().get("deltalake");
+  }
+
+  /** The last stdout line of a started process once it ended, parsed as JSON. */
+  static JsonNode lastJson(Path out) throws IOException {
+    String text = Files.readString(out, StandardCharsets.UTF_8).strip();
+    return Json.mapper().readTree(text.substring(text.lastIndexOf('\n') + 1));
+  }
+
   static Run run(Map<String, String> env, String... command) throws IOException, InterruptedException {
     Path out = Files.createTempFile("catalog-ml-it", ".out");
     Path err = Files.createTempFile("catalog-ml-it", ".err");

@@ -55,10 +55,7 @@ class ScoreIT {
 
   /** The predictions table as delta-rs reads it: version, rows, distinct ids. */
   static JsonNode readPredictions() throws IOException, InterruptedException {
-    Processes.Run read = Processes.run(Map.of(), Processes.ROOT.resolve(".venv/bin/python").toString(),
-        "src/test/resources/score/read_table.py", dir.resolve("lake/gold/predictions").toString(), "product_id");
-    assertThat(read.exitCode()).as(read.toString()).isZero();
-    return read.lastJson().get("deltalake");
+    return Processes.readTable(dir.resolve("lake/gold/predictions"), "product_id");
   }
 
   @Test
@@ -71,8 +68,7 @@ class ScoreIT {
       assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
     }
     for (String name : List.of("a", "b")) {
-      String out = Files.readString(dir.resolve(name + ".out"), StandardCharsets.UTF_8).strip();
-      JsonNode r = Json.mapper().readTree(out.substring(out.lastIndexOf('\n') + 1));
+      JsonNode r = Processes.lastJson(dir.resolve(name + ".out"));
       results.add(r);
       System.out.println("scorer " + name + ": " + r);
     }

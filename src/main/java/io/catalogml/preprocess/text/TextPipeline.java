@@ -144,8 +144,23 @@ public final class TextPipeline implements Serializable {
   /** Saves as {@code <folder>/<id>.json}; returns that location. */
   public String save(String folder, Configuration hadoop) {
     Path path = new Path(folder, id + ".json");
-    try (OutputStream out = path.getFileSystem(hadoop).create(path, true)) {
-      out.write(toJson().getBytes(StandardCharsets.UTF_8));
+    // The id is a hash of the content, so an existing file already holds this pipeline. A new one
+    // is written aside and renamed into place: a concurrent reader never sees a half-written file.
+    Path aside = new Path(folder, "." + id + ".json." + java.util.UUID.randomUUID() + ".tmp");
+    try {
+      FileSystem fs = path.getFileSystem(hadoop);
+      if (fs.exists(path)) {
+        return path.toString();
+      }
+      try (OutputStream out = fs.create(aside, false)) {
+        out.write(toJson().getBytes(StandardCharsets.UTF_8));
+      }
+      if (!fs.rename(aside, path)) {
+        fs.delete(aside, false);
+        if (!fs.exists(path)) {
+          throw new IOException("cannot rename " + aside + " to " + path);
+        }
+      }
       return path.toString();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
