@@ -20,10 +20,14 @@ final class NightlyCommand implements Callable<Integer> {
   @Option(names = "--input", paramLabel = "DIR", description = "Folder of tonight's drop (sets source.input).")
   String input;
 
+  @Option(names = "--dry-run", description = "Print what each stage would do (rows to ingest, compute, score), "
+      + "from the tables as they are now; write nothing.")
+  boolean dryRun;
+
   @Override
   public Integer call() {
     return JobRunner.runTracked(NightlyStage.JOB,
         () -> input == null ? options.load() : options.load("source.input=" + input),
-        (spark, config, run, registry) -> new NightlyStage(spark, config, run, registry, false).execute());
+        (spark, config, run, registry) -> new NightlyStage(spark, config, run, registry, dryRun).execute());
   }
 }

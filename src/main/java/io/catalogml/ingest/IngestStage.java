@@ -94,6 +94,33 @@ public final class IngestStage implements Stage<IngestResult> {
     }
   }
 
+  /** What {@link #execute} would do with the drop now: read and validated, compared with bronze, nothing written. */
+  public IngestPlan plan() {
+    CatalogueSource source = Sources.of(config.source(), spark.sparkContext().hadoopConfiguration());
+    if (!source.hasImageSource() && config.ingest().missingImage() == MissingImagePolicy.QUARANTINE) {
+      throw CatalogErrors.noImageSource();
+    }
+    Dataset<Row> checked = IngestValidation.check(source.read(spark), source.imageRoot(), config.ingest())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Counts counts = Counts.of(checked);
+      Long version = null;
+      Map<String, Long> changes = new TreeMap<>(Map.of("insert", counts.valid, "update", 0L));
+      if (DeltaTable.isDeltaTable(spark, lake.products())) {
+        DeltaTable products = DeltaTable.forPath(spark, lake.products());
+        version = DeltaTables.version(products);
+        Dataset<Row> valid = productRows(checked.where(col(IngestValidation.REASON).isNull()), source.name(), "plan",
+            new Timestamp(System.currentTimeMillis()));
+        changes = changeCounts(changes(products, valid));
+      }
+      long unchanged = counts.valid - changes.get("insert") - changes.get("update");
+      return new IngestPlan("ingest", true, config.source().input(), counts.rowsIn, changes.get("insert"),
+          changes.get("update"), unchanged, counts.quarantined(), counts.byReason, version);
+    } finally {
+      checked.unpersist();
+    }
+  }
+
   private static Dataset<Row> productRows(Dataset<Row> valid, String sourceName, String runId, Timestamp now) {
     Column imageOk = col("image.status").equalTo("ok");
     return valid
@@ -121,17 +148,9 @@ public final class IngestStage implements Stage<IngestResult> {
    * which Delta executes in one pass.
    */
   private static MergeCounts merge(DeltaTable products, Dataset<Row> valid) {
-    Dataset<Row> stored = products.toDF().select(col("product_id").as("_stored_id"),
-        col("record_hash").as("_stored_hash"));
-    Dataset<Row> changed = valid
-        .join(stored, valid.col("product_id").equalTo(stored.col("_stored_id")), "left")
-        .withColumn("_change", when(col("_stored_id").isNull(), lit("insert"))
-            .when(col("_stored_hash").notEqual(col("record_hash")), lit("update")))
-        .where(col("_change").isNotNull())
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> changed = changes(products, valid).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Map<String, Long> expected = new TreeMap<>(Map.of("insert", 0L, "update", 0L));
-      changed.groupBy("_change").count().collectAsList().forEach(r -> expected.put(r.getString(0), r.getLong(1)));
+      Map<String, Long> expected = changeCounts(changed);
       DeltaMergeBuilder merge = products.as("t")
           .merge(changed.drop("_stored_id", "_stored_hash", "_change").as("s"), "t.product_id = s.product_id");
       if (expected.get("update") > 0) {
@@ -151,6 +170,23 @@ public final class IngestStage implements Stage<IngestResult> {
     } finally {
       changed.unpersist();
     }
+  }
+
+  /** Valid rows that are new ({@code _change = insert}) or whose record hash changed ({@code update}). */
+  private static Dataset<Row> changes(DeltaTable products, Dataset<Row> valid) {
+    Dataset<Row> stored = products.toDF().select(col("product_id").as("_stored_id"),
+        col("record_hash").as("_stored_hash"));
+    return valid
+        .join(stored, valid.col("product_id").equalTo(stored.col("_stored_id")), "left")
+        .withColumn("_change", when(col("_stored_id").isNull(), lit("insert"))
+            .when(col("_stored_hash").notEqual(col("record_hash")), lit("update")))
+        .where(col("_change").isNotNull());
+  }
+
+  private static Map<String, Long> changeCounts(Dataset<Row> changed) {
+    Map<String, Long> counts = new TreeMap<>(Map.of("insert", 0L, "update", 0L));
+    changed.groupBy("_change").count().collectAsList().forEach(r -> counts.put(r.getString(0), r.getLong(1)));
+    return counts;
   }
 
   private static long appendQuarantine(DeltaTable quarantine, String location, Dataset<Row> checked, String runId,

@@ -5,9 +5,12 @@ import io.catalogml.config.CatalogConfig;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.CatalogException;
 import io.catalogml.core.Stage;
+import io.catalogml.core.Json;
 import io.catalogml.core.StageResult;
 import io.catalogml.ingest.IngestStage;
+import io.catalogml.preprocess.PreprocessPlan;
 import io.catalogml.preprocess.PreprocessStage;
+import io.catalogml.score.ScorePlan;
 import io.catalogml.score.ScoreStage;
 import io.catalogml.tracking.JobTracking;
 import io.catalogml.tracking.ModelRegistry;
@@ -76,6 +79,9 @@ public final class NightlyStage implements Stage<NightlyResult> {
     int total = (ingest ? 1 : 0) + 1 + (train ? 1 : 0) + 1;
     LOG.info("nightly {}: {} stages: {}preprocess, {}score", runId, total, ingest ? "ingest, " : "",
         train ? "train, " : "");
+    if (dryRun) {
+      return plan(runId, ingest, train, started);
+    }
     int n = 0;
     if (ingest) {
       step(runId, ++n, total, "ingest", (r, reg) -> new IngestStage(spark, config).execute());
@@ -86,15 +92,46 @@ public final class NightlyStage implements Stage<NightlyResult> {
     if (train) {
       step(runId, ++n, total, "train", (r, reg) -> new TrainStage(spark, config, r, reg, false).execute());
     } else {
-      skipped.put("train", config.score().model().isEmpty()
-          ? "models:/" + config.model().name() + "@champion exists"
-          : "score.model is set to " + config.score().model());
+      skipped.put("train", trainSkipped());
     }
     step(runId, ++n, total, "score", (r, reg) -> new ScoreStage(spark, config, r, reg, null, false).execute());
     double seconds = (System.nanoTime() - started) / 1e9;
     LOG.info("nightly {}: done in {} s", runId, String.format("%.1f", seconds));
     return new NightlyResult(JOB, runId, dryRun, List.copyOf(stages.keySet()), Collections.unmodifiableMap(new LinkedHashMap<>(stages)),
         Collections.unmodifiableMap(new LinkedHashMap<>(skipped)), train, seconds);
+  }
+
+  /**
+   * The dry run: each stage's plan, from the tables as they are now (a later stage's plan does not
+   * see what the stages before it would write), nothing written and no stage run opened.
+   */
+  private NightlyResult plan(String runId, boolean ingest, boolean train, long started) {
+    if (ingest) {
+      stages.put("ingest", Json.mapper().valueToTree(new IngestStage(spark, config).plan()));
+    } else {
+      skipped.put("ingest", "no drop to ingest: pass --input DIR or set source.input");
+    }
+    PreprocessPlan preprocess = new PreprocessStage(spark, config, false).plan();
+    stages.put("preprocess", Json.mapper().valueToTree(preprocess));
+    if (train) {
+      stages.put("train", Json.mapper().createObjectNode().put("job", "train").put("dryRun", true)
+          .put("reason", "models:/" + config.model().name() + "@champion does not exist yet"));
+      stages.put("score", Json.mapper().valueToTree(new ScorePlan("score", true, null, config.model().name(), null,
+          false, preprocess.productsVersion(), preprocess.products(), preprocess.products())));
+    } else {
+      skipped.put("train", trainSkipped());
+      stages.put("score", Json.mapper().valueToTree(new ScoreStage(spark, config, run, registry, null, false).plan()));
+    }
+    stages.values().forEach(plan -> LOG.info("nightly {}: dry run: {}", runId, plan));
+    return new NightlyResult(JOB, runId, true, List.copyOf(stages.keySet()),
+        Collections.unmodifiableMap(new LinkedHashMap<>(stages)), Collections.unmodifiableMap(new LinkedHashMap<>(skipped)),
+        false, (System.nanoTime() - started) / 1e9);
+  }
+
+  private String trainSkipped() {
+    return config.score().model().isEmpty()
+        ? "models:/" + config.model().name() + "@champion exists"
+        : "score.model is set to " + config.score().model();
   }
 
   /** Whether the chain trains first: it scores the champion (score.model unset) and there is none yet. */

@@ -82,13 +82,7 @@ public final class PreprocessStage implements Stage<PreprocessResult> {
     DeltaTable features = DeltaTables.createIfNotExists(spark, lake.features(), FeatureTables.FEATURES, true);
 
     Pipeline pipeline = pipeline(features, bronze);
-    Dataset<Row> stored = features.toDF();
-    Dataset<Row> toCompute = full ? bronze : bronze.join(stored,
-        bronze.col("product_id").equalTo(stored.col("product_id"))
-            .and(bronze.col("content_hash").equalTo(stored.col("content_hash")))
-            .and(stored.col("text_pipeline_id").equalTo(pipeline.text.id()))
-            .and(stored.col("image_spec").equalTo(FeatureTables.imageSpec(config.preprocess().image()))),
-        "left_anti");
+    Dataset<Row> toCompute = toCompute(bronze, features.toDF(), pipeline.text.id());
     Dataset<Row> computed = compute(toCompute, pipeline.text, productsVersion, runId, now)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -112,6 +106,41 @@ public final class PreprocessStage implements Stage<PreprocessResult> {
     } finally {
       computed.unpersist();
     }
+  }
+
+  /**
+   * What {@link #execute} would do now, nothing written: a missing bronze counts as empty (the
+   * ingest before it has not run), a missing features table as one to create.
+   */
+  public PreprocessPlan plan() {
+    if (!DeltaTable.isDeltaTable(spark, lake.products())) {
+      return new PreprocessPlan("preprocess", true, null, 0, 0, 0, true);
+    }
+    long productsVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.products()));
+    Dataset<Row> bronze = FeatureRows.products(spark, lake, productsVersion, config.preprocess());
+    long products = bronze.count();
+    if (!DeltaTable.isDeltaTable(spark, lake.features())) {
+      return new PreprocessPlan("preprocess", true, productsVersion, products, products, 0, true);
+    }
+    DeltaTable features = DeltaTable.forPath(spark, lake.features());
+    List<String> ids = features.toDF().select("text_pipeline_id").distinct().collectAsList().stream()
+        .map(r -> r.getString(0)).toList();
+    boolean fits = full || ids.size() != 1;
+    if (!fits) {
+      pipeline(features, bronze); // loads the stored pipeline: fails as execute would when preprocess.text changed
+    }
+    long compute = fits ? products : toCompute(bronze, features.toDF(), ids.get(0)).count();
+    return new PreprocessPlan("preprocess", true, productsVersion, products, compute, products - compute, fits);
+  }
+
+  /** Products of bronze without a stored feature row of the same content, text pipeline and image spec. */
+  private Dataset<Row> toCompute(Dataset<Row> bronze, Dataset<Row> stored, String textPipelineId) {
+    return full ? bronze : bronze.join(stored,
+        bronze.col("product_id").equalTo(stored.col("product_id"))
+            .and(bronze.col("content_hash").equalTo(stored.col("content_hash")))
+            .and(stored.col("text_pipeline_id").equalTo(textPipelineId))
+            .and(stored.col("image_spec").equalTo(FeatureTables.imageSpec(config.preprocess().image()))),
+        "left_anti");
   }
 
   private record Pipeline(TextPipeline text, boolean fitted) {}

@@ -158,12 +158,7 @@ public final class ScoreStage implements Stage<ScoreResult> {
         ScoreTables.PROPERTIES);
     Dataset<Row> current = predictions.toDF();
     Dataset<Row> currentQ = quarantine.toDF();
-
-    Dataset<Row> todo = products;
-    if (!full) {
-      todo = done(todo, current.where(sameModel(loaded)));
-      todo = done(todo, currentQ.where(sameModel(loaded)));
-    }
+    Dataset<Row> todo = toScore(products, current, currentQ, loaded);
     Dataset<Row> outcomes = outcomes(loaded, classifier, ModelFeatures.of(spread(todo), silver, loaded.pkg(),
         productsVersion, runId, now)).persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -220,6 +215,47 @@ public final class ScoreStage implements Stage<ScoreResult> {
   private Dataset<Row> spread(Dataset<Row> todo) {
     int cores = spark.sparkContext().defaultParallelism();
     return todo.rdd().getNumPartitions() < cores ? todo.repartition(cores) : todo;
+  }
+
+  /** Products not scored (or quarantined) by this model for their current content; all with --full. */
+  private Dataset<Row> toScore(Dataset<Row> products, Dataset<Row> predictions, Dataset<Row> quarantined,
+      LoadedModel loaded) {
+    if (full) {
+      return products;
+    }
+    Dataset<Row> todo = products;
+    if (predictions != null) {
+      todo = done(todo, predictions.where(sameModel(loaded)));
+    }
+    if (quarantined != null) {
+      todo = done(todo, quarantined.where(sameModel(loaded)));
+    }
+    return todo;
+  }
+
+  /**
+   * What {@link #execute} would do now, nothing written: the model is resolved and loaded (so a
+   * model that cannot be loaded fails here as it would there) and the products to score counted.
+   */
+  public ScorePlan plan() {
+    Path work = tempDir();
+    try {
+      LoadedModel loaded = ModelLoader.load(model, registry, work);
+      if (!DeltaTable.isDeltaTable(spark, lake.products())) {
+        return new ScorePlan("score", true, model, loaded.name(), loaded.version(), full, null, 0, 0);
+      }
+      ModelFeatures.Inputs inputs = ModelFeatures.read(spark, lake, config.preprocess());
+      Dataset<Row> todo = toScore(inputs.products(), existing(lake.predictions()), existing(lake.scoreQuarantine()),
+          loaded);
+      return new ScorePlan("score", true, model, loaded.name(), loaded.version(), full, inputs.productsVersion(),
+          inputs.products().count(), todo.count());
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private Dataset<Row> existing(String location) {
+    return DeltaTable.isDeltaTable(spark, location) ? spark.read().format("delta").load(location) : null;
   }
 
   /** Products of {@code todo} without a row in {@code done} for the same content. */

@@ -11,12 +11,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code jobs/catalog-ml} as a user runs it: the README's main command, help, and a bad setting. */
+/**
+ * {@code jobs/catalog-ml} as a user runs it: the README's ingest command (the first of its
+ * stage-by-stage flow; the nightly chain has {@link NightlyIT}), help, a bad setting, and a job a
+ * scheduler ends with SIGTERM.
+ */
 class LocalLauncherIT {
   @TempDir
   Path dir;
 
-  /** The README's main command, read from the README so that the two cannot drift apart. */
+  /** The README's ingest command, read from the README so that the two cannot drift apart. */
   static List<String> readmeMainCommand() throws Exception {
     String readme = Files.readString(Processes.ROOT.resolve("README.md"));
     String line = readme.lines().filter(l -> l.startsWith("jobs/catalog-ml ingest")).findFirst()
@@ -82,5 +86,40 @@ class LocalLauncherIT {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.stderr()).contains("does not exist or is not a folder");
     assertThat(Files.exists(dir.resolve("lake"))).isFalse();
+  }
+
+  @Test
+  void aJobEndedBySigtermStillPrintsItsFailureLineAndMarksItsRunFailed() throws Exception {
+    Path out = dir.resolve("term.out");
+    Path err = dir.resolve("term.err");
+    Process job = Processes.start(Map.of(), out, err, "jobs/catalog-ml", "ingest", "--conf",
+        "conf/examples/fashion.conf", "--input", "data/sample/fashion", "--set", "lake.root=" + dir.resolve("lake"),
+        "--set", "tracking.local-dir=" + dir.resolve("mlruns"));
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+    while (!(Files.exists(err) && Files.readString(err).contains("catalog-ml ingest on Spark"))) {
+      assertThat(job.isAlive()).as("the job ended before Spark started").isTrue();
+      assertThat(System.nanoTime()).as("Spark did not start in time").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+    job.destroy(); // SIGTERM, as a scheduler's timeout sends it
+    assertThat(job.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    assertThat(job.exitValue()).as(Files.readString(err)).isNotZero();
+    JsonNode failure = Processes.lastJson(out);
+    assertThat(failure.get("status").asText()).isEqualTo("failed");
+    assertThat(failure.get("job").asText()).isEqualTo("ingest");
+    assertThat(failure.get("error").asText()).isIn("internal.jvm-exit", "internal");
+    try (var metas = Files.walk(dir.resolve("mlruns"))) {
+      List<String> statuses = metas.filter(p -> p.getFileName().toString().equals("meta.yaml")
+              && Files.exists(p.resolveSibling("params")))
+          .map(p -> {
+            try {
+              return Files.readString(p);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          })
+          .flatMap(String::lines).filter(l -> l.startsWith("status:")).toList();
+      assertThat(statuses).as("the run is marked FAILED (MLflow status 4)").containsExactly("status: 4");
+    }
   }
 }

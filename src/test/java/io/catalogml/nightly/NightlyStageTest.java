@@ -14,7 +14,13 @@ import io.catalogml.lake.Lake;
 import io.catalogml.tracking.JobTracking;
 import io.catalogml.tracking.PythonReadBack;
 import io.catalogml.train.TrainFixtures;
+import io.catalogml.lake.DeltaTables;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -110,6 +116,57 @@ class NightlyStageTest extends SparkTestBase {
 
   @Test
   @Order(4)
+  void aDryRunSaysWhatEachStageWouldDoAndWritesNothing() throws Exception {
+    // The same drop folder with one title changed (image URIs are part of a product's record).
+    Path styles = Path.of(config.source().input()).resolve("styles.csv");
+    List<String> lines = new ArrayList<>(Files.readAllLines(styles, StandardCharsets.UTF_8));
+    lines.set(1, lines.get(1).replaceFirst(",([^,]*),([^,]*)$", ",$1 Renamed,$2"));
+    Files.write(styles, lines, StandardCharsets.UTF_8);
+    CatalogConfig changed = config;
+    Lake lake = Lake.of(changed);
+    Map<String, Long> before = versions(lake);
+
+    NightlyResult plan;
+    try (JobTracking tracking = JobTracking.start(NightlyStage.JOB, changed)) {
+      plan = new NightlyStage(spark, changed, tracking.run(), tracking.registry(), true).execute();
+    }
+    assertThat(plan.dryRun()).isTrue();
+    assertThat(plan.stagesRun()).containsExactly("ingest", "preprocess", "score");
+    JsonNode ingest = plan.stages().get("ingest");
+    assertThat(ingest.path("wouldUpdate").asLong()).as(ingest.toString()).isEqualTo(1);
+    assertThat(ingest.path("wouldInsert").asLong()).isZero();
+    assertThat(ingest.path("unchanged").asLong()).isEqualTo(999);
+    assertThat(plan.stages().get("preprocess").path("wouldCompute").asLong()).as("bronze as it is now").isZero();
+    assertThat(plan.stages().get("score").path("wouldScore").asLong()).isZero();
+    assertThat(plan.stages().get("score").path("modelVersion").asText()).isEqualTo("1");
+    assertThat(versions(lake)).as("nothing written").isEqualTo(before);
+  }
+
+  static Map<String, Long> versions(Lake lake) {
+    Map<String, Long> v = new TreeMap<>();
+    for (String location : List.of(lake.products(), lake.quarantine(), lake.features(), lake.predictions())) {
+      v.put(location, io.delta.tables.DeltaTable.isDeltaTable(spark, location)
+          ? DeltaTables.version(io.delta.tables.DeltaTable.forPath(spark, location)) : -1L);
+    }
+    return v;
+  }
+
+  @Test
+  @Order(5)
+  void aDryRunOnANewLakeCountsTheDropAndTheTrainingItWouldStart(@TempDir Path fresh) {
+    CatalogConfig empty = TrainFixtures.config(fresh, Path.of(config.source().input()), "model.type=mllib-logreg");
+    NightlyResult plan;
+    try (JobTracking tracking = JobTracking.start(NightlyStage.JOB, empty)) {
+      plan = new NightlyStage(spark, empty, tracking.run(), tracking.registry(), true).execute();
+    }
+    assertThat(plan.stagesRun()).containsExactly("ingest", "preprocess", "train", "score");
+    assertThat(plan.stages().get("ingest").path("wouldInsert").asLong()).isEqualTo(1000);
+    assertThat(plan.stages().get("train").path("reason").asText()).contains("does not exist yet");
+    assertThat(fresh.resolve("lake")).as("no table created").doesNotExist();
+  }
+
+  @Test
+  @Order(6)
   void aModelThatCannotBeLoadedStopsTheChainAtScoreWithTheStagesBeforeIt() {
     CatalogConfig noModel = TrainFixtures.config(dir, Path.of(config.source().input()), "model.type=mllib-logreg",
         "score.model=\"models:/product-type@nightly\"");
