@@ -204,6 +204,12 @@ public final class CatalogErrors {
         + "jobs/submit.sh), or restart the notebook's Spark interpreter.");
   }
 
+  public static CatalogException sharingNeedsSlots(int workers, int slots) {
+    return usage("train.sharing-slots", "Cannot train with gradient sharing on " + workers + " workers: Spark runs "
+        + slots + " tasks at a time here, and every worker of a gradient-sharing epoch must run at the same time "
+        + "(a barrier stage). Set train.workers to at most " + slots + " (0 = one per core), or give Spark more cores.");
+  }
+
   public static CatalogException notAModelPackage(Path folder, String why) {
     return model("model.not-a-package", "Cannot load a model from '" + folder + "': " + why
         + ". Pass the model folder a train run wrote (it holds model-card.json), or a models:/NAME@ALIAS URI.");

@@ -1,6 +1,7 @@
 package io.catalogml.train;
 
 import io.catalogml.config.TrainSettings;
+import io.catalogml.core.CatalogErrors;
 import io.catalogml.model.FeatureBatches;
 import io.catalogml.model.InputSpec;
 import io.catalogml.model.LabelMap;
@@ -47,6 +48,10 @@ public final class SparkTrainer implements AutoCloseable {
   public SparkTrainer(SparkSession spark, ComputationGraph net, TrainSettings train, InputSpec spec, LabelMap labels,
       Dataset<Row> trainRows, int workers, String workDir) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    if (train.master() == TrainSettings.Master.SHARING && sc.isLocal() && workers > sc.defaultParallelism()) {
+      // On a cluster Spark itself waits for enough executors, then fails a barrier stage that cannot fit.
+      throw CatalogErrors.sharingNeedsSlots(workers, sc.defaultParallelism());
+    }
     this.sparkNet = new SparkComputationGraph(sc, net, TrainingMasters.create(train, sc, workers, workDir));
     if (train.master() == TrainSettings.Master.SHARING) {
       SHARING_USED.set(true);
@@ -64,11 +69,13 @@ public final class SparkTrainer implements AutoCloseable {
     int batchSize = train.batchSize();
     InputSpec s = spec;
     LabelMap l = labels;
-    JavaRDD<MultiDataSet> batches = rows
+    JavaRDD<Row> shuffled = rows
         .repartition(workers, col("product_id"))
         .sortWithinPartitions(rand(train.seed() * 1_000_003L + epoch))
-        .javaRDD()
-        .mapPartitions(it -> dataSets(it, batchSize, s, l));
+        .javaRDD();
+    JavaRDD<MultiDataSet> batches = train.master() == TrainSettings.Master.SHARING
+        ? SharingGate.batches(shuffled, batchSize, s, l)
+        : shuffled.mapPartitions(it -> dataSets(it, batchSize, s, l));
     try {
       return sparkNet.fitMultiDataSet(batches);
     } finally {

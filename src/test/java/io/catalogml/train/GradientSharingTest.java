@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The gradient-sharing master (SharedTrainingMaster over the Aeron parameter server) trains a
- * network on local[2] from the sample, and afterwards this JVM refuses another training: DL4J
+ * The gradient-sharing master (SharedTrainingMaster over the Aeron parameter server) refuses more
+ * workers than local[2] runs at once, trains a network on local[2] from the sample (through the
+ * barrier RDD of {@link SharingGate}), and afterwards this JVM refuses another training: DL4J
  * 1.0.0-M2 leaves state that turns the next network NaN. Surefire runs this class in a JVM of its
  * own (pom.xml, execution {@code training-jvms}) so that no other test shares that state.
  */
@@ -23,6 +24,14 @@ class GradientSharingTest extends SparkTestBase {
   @Test
   void sharingTrainsANetworkAndThenTheJvmRefusesAnother() {
     TrainFixtures.preprocessedSample(spark, dir);
+    CatalogConfig tooMany = TrainFixtures.config(dir, dir.resolve("drop"), "train.master=sharing", "model.mode=text",
+        "train.workers=3", "train.epochs=1");
+    assertThatThrownBy(() -> TrainStageTest.trainIn(spark, tooMany))
+        .as("every worker of a sharing epoch runs at once (a barrier stage): 3 cannot on local[2]")
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("Spark runs 2 tasks at a time here")
+        .hasMessageContaining("train.workers to at most 2");
+
     CatalogConfig config = TrainFixtures.config(dir, dir.resolve("drop"), "train.master=sharing", "model.mode=text",
         "train.epochs=4", "train.learning-rate=0.01", "train.patience=0");
     TrainResult sharing = TrainStageTest.trainIn(spark, config);
