@@ -122,14 +122,11 @@ final class JobRunner {
     if (reported.get()) {
       return;
     }
-    String message = "The JVM is exiting before " + job + " finished: Spark ends the JVM after a fatal error in a "
-        + "task (exit 52 after an OutOfMemoryError, 50 after another fatal error; the log has it), and a SIGTERM "
-        + "from a scheduler ends it too. Nothing half-written stays in Delta (a commit is all or nothing): give the "
-        + "job more memory (CATALOG_ML_JAVA_OPTS=-Xmx..., spark.executor.memory) or smaller batches, then run it again.";
+    CatalogException exiting = CatalogErrors.jvmExiting(job);
     if (open != null) {
-      open.failed(new IllegalStateException(message));
+      open.failed(exiting);
     }
-    print(out, reported, failure(job, "internal.jvm-exit", message));
+    print(out, reported, failure(job, exiting.code(), exiting.getMessage()));
   }
 
   private static void print(PrintStream out, AtomicBoolean reported, Map<String, Object> failure) {

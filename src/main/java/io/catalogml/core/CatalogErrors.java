@@ -302,6 +302,15 @@ public final class CatalogErrors {
         + " The stage's log has the stack trace.", INTERNAL, cause, details);
   }
 
+  /** The JVM exits while {@code job} still runs (Spark's exit after a fatal task error, a SIGTERM). */
+  public static CatalogException jvmExiting(String job) {
+    return runtime("internal.jvm-exit", "The JVM is exiting before " + job + " finished: Spark ends the JVM after a "
+        + "fatal error in a task (exit 52 after an OutOfMemoryError, 50 after another fatal error; the log has it), "
+        + "and a SIGTERM from a scheduler ends it too. Nothing half-written stays in Delta (a commit is all or "
+        + "nothing): give the job more memory (CATALOG_ML_JAVA_OPTS=-Xmx..., spark.executor.memory) or smaller "
+        + "batches, then run it again.");
+  }
+
   /**
    * The user-facing failure in the cause chain of {@code failure}, or null: a CatalogException
    * thrown inside a Spark task reaches the driver wrapped in a SparkException.
