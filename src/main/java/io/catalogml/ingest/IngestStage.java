@@ -53,10 +53,7 @@ public final class IngestStage implements Stage<IngestResult> {
     long started = System.nanoTime();
     String runId = UUID.randomUUID().toString();
     Timestamp now = new Timestamp(System.currentTimeMillis());
-    CatalogueSource source = Sources.of(config.source(), spark.sparkContext().hadoopConfiguration());
-    if (!source.hasImageSource() && config.ingest().missingImage() == MissingImagePolicy.QUARANTINE) {
-      throw CatalogErrors.noImageSource();
-    }
+    CatalogueSource source = source();
     spark.sparkContext().setJobGroup("ingest-" + runId, "catalog-ml ingest " + source.name()
         + " from " + config.source().input(), false);
     try {
@@ -94,12 +91,18 @@ public final class IngestStage implements Stage<IngestResult> {
     }
   }
 
-  /** What {@link #execute} would do with the drop now: read and validated, compared with bronze, nothing written. */
-  public IngestPlan plan() {
+  /** The drop's source; fails up front when no product could have an image and such products are quarantined. */
+  private CatalogueSource source() {
     CatalogueSource source = Sources.of(config.source(), spark.sparkContext().hadoopConfiguration());
     if (!source.hasImageSource() && config.ingest().missingImage() == MissingImagePolicy.QUARANTINE) {
       throw CatalogErrors.noImageSource();
     }
+    return source;
+  }
+
+  /** What {@link #execute} would do with the drop now: read and validated, compared with bronze, nothing written. */
+  public IngestPlan plan() {
+    CatalogueSource source = source();
     Dataset<Row> checked = IngestValidation.check(source.read(spark), source.imageRoot(), config.ingest())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {

@@ -41,6 +41,7 @@ public final class NightlyStage implements Stage<NightlyResult> {
   private static final Logger LOG = LoggerFactory.getLogger(NightlyStage.class);
   /** Name of the chain, its experiment ({@code catalog-ml/nightly}) and its CLI job. */
   public static final String JOB = "nightly";
+  private static final String NO_DROP = "no drop to ingest: pass --input DIR or set source.input";
 
   private final SparkSession spark;
   private final CatalogConfig config;
@@ -86,7 +87,7 @@ public final class NightlyStage implements Stage<NightlyResult> {
     if (ingest) {
       step(runId, ++n, total, "ingest", (r, reg) -> new IngestStage(spark, config).execute());
     } else {
-      skipped.put("ingest", "no drop to ingest: pass --input DIR or set source.input");
+      skipped.put("ingest", NO_DROP);
     }
     step(runId, ++n, total, "preprocess", (r, reg) -> new PreprocessStage(spark, config, false).execute());
     if (train) {
@@ -97,8 +98,7 @@ public final class NightlyStage implements Stage<NightlyResult> {
     step(runId, ++n, total, "score", (r, reg) -> new ScoreStage(spark, config, r, reg, null, false).execute());
     double seconds = (System.nanoTime() - started) / 1e9;
     LOG.info("nightly {}: done in {} s", runId, String.format("%.1f", seconds));
-    return new NightlyResult(JOB, runId, dryRun, List.copyOf(stages.keySet()), Collections.unmodifiableMap(new LinkedHashMap<>(stages)),
-        Collections.unmodifiableMap(new LinkedHashMap<>(skipped)), train, seconds);
+    return result(runId, train, seconds);
   }
 
   /**
@@ -109,7 +109,7 @@ public final class NightlyStage implements Stage<NightlyResult> {
     if (ingest) {
       stages.put("ingest", Json.mapper().valueToTree(new IngestStage(spark, config).plan()));
     } else {
-      skipped.put("ingest", "no drop to ingest: pass --input DIR or set source.input");
+      skipped.put("ingest", NO_DROP);
     }
     PreprocessPlan preprocess = new PreprocessStage(spark, config, false).plan();
     stages.put("preprocess", Json.mapper().valueToTree(preprocess));
@@ -123,9 +123,13 @@ public final class NightlyStage implements Stage<NightlyResult> {
       stages.put("score", Json.mapper().valueToTree(new ScoreStage(spark, config, run, registry, null, false).plan()));
     }
     stages.values().forEach(plan -> LOG.info("nightly {}: dry run: {}", runId, plan));
-    return new NightlyResult(JOB, runId, true, List.copyOf(stages.keySet()),
-        Collections.unmodifiableMap(new LinkedHashMap<>(stages)), Collections.unmodifiableMap(new LinkedHashMap<>(skipped)),
-        false, (System.nanoTime() - started) / 1e9);
+    return result(runId, false, (System.nanoTime() - started) / 1e9);
+  }
+
+  private NightlyResult result(String runId, boolean trained, double seconds) {
+    return new NightlyResult(JOB, runId, dryRun, List.copyOf(stages.keySet()),
+        Collections.unmodifiableMap(new LinkedHashMap<>(stages)),
+        Collections.unmodifiableMap(new LinkedHashMap<>(skipped)), trained, seconds);
   }
 
   private String trainSkipped() {
