@@ -144,7 +144,8 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
     TrainSettings t = config.train();
     TrainSettings settings = new TrainSettings(TrainSettings.Master.valueOf(master.toUpperCase(Locale.ROOT)),
         1, t.batchSize(), t.learningRate(), t.seed(), 0, n, t.workersPerExecutor(), t.averagingFrequency(), t.prefetchBatches(),
-        t.sharingThreshold(), io.catalogml.core.Ports.free(), t.sharingController(), t.sharingNetworkMask(), t.checkpointDir(),
+        t.sharingThreshold(), io.catalogml.core.Ports.free(), t.sharingWorkerPort(),
+        t.sharingJoinTimeout(), t.sharingController(), t.sharingNetworkMask(), t.checkpointDir(),
         t.logregIterations(), t.logregRegularization());
     InputSpec spec = new InputSpec(model.mode(), model.maxTokens(), vocabulary, config.preprocess().image().width(),
         config.preprocess().image().height(), "bench", "bench");

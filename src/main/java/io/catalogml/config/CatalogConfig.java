@@ -180,6 +180,7 @@ public record CatalogConfig(
         Settings.TRAIN_PATIENCE.read(c), Settings.TRAIN_WORKERS.read(c), Settings.TRAIN_WORKERS_PER_EXECUTOR.read(c),
         Settings.TRAIN_AVERAGING_FREQUENCY.read(c),
         Settings.TRAIN_PREFETCH.read(c), Settings.TRAIN_SHARING_THRESHOLD.read(c), Settings.TRAIN_SHARING_PORT.read(c),
+        Settings.TRAIN_SHARING_WORKER_PORT.read(c), Settings.TRAIN_SHARING_JOIN_TIMEOUT.read(c),
         Settings.TRAIN_SHARING_CONTROLLER.read(c), Settings.TRAIN_SHARING_NETWORK_MASK.read(c),
         Settings.TRAIN_CHECKPOINT_DIR.read(c), Settings.TRAIN_LOGREG_ITERATIONS.read(c),
         Settings.TRAIN_LOGREG_REGULARIZATION.read(c));

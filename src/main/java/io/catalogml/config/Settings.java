@@ -188,7 +188,13 @@ public final class Settings {
   public static final Setting<Double> TRAIN_SHARING_THRESHOLD = Setting.doubleRange("train.sharing.threshold", 1e-9,
       1.0, "Initial update threshold of gradient sharing (adapted during training).");
   public static final Setting<Integer> TRAIN_SHARING_PORT = Setting.intRange("train.sharing.port", 1024, 65535,
-      "UDP port of the gradient-sharing parameter server (Aeron) on the driver and the executors.");
+      "UDP port of the gradient-sharing controller (Aeron) on the driver.");
+  public static final Setting<Integer> TRAIN_SHARING_WORKER_PORT = Setting.intRange("train.sharing.worker-port", 0,
+      65535, "UDP port of each executor JVM's gradient-sharing node (0 = a free port per JVM, so several executors "
+      + "share a host; a fixed port allows one executor per host).");
+  public static final Setting<Integer> TRAIN_SHARING_JOIN_TIMEOUT = Setting.intRange("train.sharing.join-timeout", 1,
+      3600, "Seconds an executor's gradient-sharing node may take to join the driver's controller before the "
+      + "training fails (train.sharing-join-timeout).");
   public static final Setting<String> TRAIN_SHARING_CONTROLLER = Setting.string("train.sharing.controller",
       "Address at which the executors reach the driver for gradient sharing ('' = spark.driver.host, else 127.0.0.1).");
   public static final Setting<String> TRAIN_SHARING_NETWORK_MASK = Setting.matching("train.sharing.network-mask",
@@ -228,7 +234,8 @@ public final class Settings {
       MODEL_HIDDEN_SIZE, MODEL_DROPOUT, MODEL_CLASS_WEIGHTS,
       TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,
       TRAIN_WORKERS_PER_EXECUTOR,
-      TRAIN_AVERAGING_FREQUENCY, TRAIN_PREFETCH, TRAIN_SHARING_THRESHOLD, TRAIN_SHARING_PORT, TRAIN_SHARING_CONTROLLER,
+      TRAIN_AVERAGING_FREQUENCY, TRAIN_PREFETCH, TRAIN_SHARING_THRESHOLD, TRAIN_SHARING_PORT, TRAIN_SHARING_WORKER_PORT,
+      TRAIN_SHARING_JOIN_TIMEOUT, TRAIN_SHARING_CONTROLLER,
       TRAIN_SHARING_NETWORK_MASK, TRAIN_CHECKPOINT_DIR, TRAIN_LOGREG_ITERATIONS, TRAIN_LOGREG_REGULARIZATION,
       SCORE_MODEL, SCORE_BATCH_SIZE, SCORE_TOP_K, SCORE_LOW_CONFIDENCE);
 

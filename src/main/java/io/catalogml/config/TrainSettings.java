@@ -16,7 +16,9 @@ import java.io.Serializable;
  * @param averagingFrequency minibatches between parameter averages (averaging master)
  * @param prefetchBatches minibatches each worker prepares ahead
  * @param sharingThreshold initial update threshold of the gradient-sharing master
- * @param sharingPort UDP port of the gradient-sharing parameter server (Aeron)
+ * @param sharingPort UDP port of the gradient-sharing controller on the driver (Aeron)
+ * @param sharingWorkerPort UDP port of each executor JVM's parameter-server node (0 = a free one per JVM)
+ * @param sharingJoinTimeout seconds an executor's node may take to join the controller
  * @param sharingController address the workers reach the driver at ({@code ""} = the driver host)
  * @param sharingNetworkMask network mask workers bind on ({@code ""} = derived from the controller)
  * @param checkpointDir folder of per-run checkpoints and work files
@@ -25,7 +27,7 @@ import java.io.Serializable;
  */
 public record TrainSettings(Master master, int epochs, int batchSize, double learningRate, long seed, int patience,
     int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches, double sharingThreshold, int sharingPort,
-    String sharingController, String sharingNetworkMask, String checkpointDir, int logregIterations,
+    int sharingWorkerPort, int sharingJoinTimeout, String sharingController, String sharingNetworkMask, String checkpointDir, int logregIterations,
     double logregRegularization) implements Serializable {
 
   /** DL4J Spark training masters. */

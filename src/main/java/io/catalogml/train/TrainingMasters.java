@@ -11,6 +11,7 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.repartitioner.NoOpRepartitioner;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.nd4j.parameterserver.distributed.v2.ModelParameterServer;
 import org.nd4j.parameterserver.distributed.v2.enums.MeshBuildMode;
 
 /**
@@ -31,6 +32,9 @@ import org.nd4j.parameterserver.distributed.v2.enums.MeshBuildMode;
  *
  * <p>Gradient sharing trains on the minibatch RDD as it is (no cache, no repartition), a barrier RDD
  * that closes a race of DL4J's in several tasks per JVM ({@link SharingGate}).
+ *
+ * <p>The parameter server's ports come from {@link SharingPorts}: the controller's on the driver, a free
+ * one per executor JVM by default.
  *
  * <p>Gradient sharing needs {@code -Daeron.publication.unblock.timeout=60000000000} on the driver
  * and the executors (set by {@code jobs/lib/env.sh}); without it Aeron refuses to start.
@@ -54,8 +58,12 @@ public final class TrainingMasters {
           .build();
       case SHARING -> {
         String controller = controller(train, sc);
+        SharingPorts ports = new SharingPorts(train.sharingPort(), train.sharingWorkerPort());
+        if (!ModelParameterServer.getInstance().isInitialized()) {
+          ports.checkControllerPort();
+        }
         VoidConfiguration voidConf = VoidConfiguration.builder()
-            .unicastPort(train.sharingPort())
+            .portSupplier(ports)
             .controllerAddress(controller)
             .networkMask(train.sharingNetworkMask().isEmpty() ? mask16(controller) : train.sharingNetworkMask())
             .meshBuildMode(MeshBuildMode.PLAIN)
