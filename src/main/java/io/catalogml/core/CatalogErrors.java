@@ -210,6 +210,25 @@ public final class CatalogErrors {
         + "(a barrier stage). Set train.workers to at most " + slots + " (0 = one per core), or give Spark more cores.");
   }
 
+  public static CatalogException sharingPortInUse(String node, int port, String setting) {
+    return usage("train.sharing-port-in-use", "Cannot start the gradient-sharing parameter server on the " + node
+        + ": UDP port " + port + " is in use on this host (another training, or another executor of this host "
+        + "with the same fixed port). Set " + setting + " to a free port"
+        + (setting.equals("train.sharing.worker-port") ? ", or to 0 so that every executor JVM picks its own" : "")
+        + ", then run the job again.");
+  }
+
+  public static CatalogException sharingDidNotJoin(String controller, int port, int seconds, Throwable cause) {
+    return new CatalogException("train.sharing-join-timeout", "Gradient sharing cannot start: an executor's "
+        + "parameter-server node did not join the driver's controller at " + controller + ":" + port + " (UDP) "
+        + "within " + seconds + " s (train.sharing.join-timeout). The executors must reach the driver over UDP at "
+        + "that address and bind their own port: set train.sharing.controller to an address of the driver they can "
+        + "reach and train.sharing.network-mask to their network, open the ports (train.sharing.port on the driver, "
+        + "train.sharing.worker-port on the executors; a fixed worker port allows one executor per host, 0 picks a "
+        + "free one per JVM), or train with train.master=averaging. The executor logs show the parameter server's "
+        + "own error.", USAGE, cause);
+  }
+
   public static CatalogException notAModelPackage(Path folder, String why) {
     return model("model.not-a-package", "Cannot load a model from '" + folder + "': " + why
         + ". Pass the model folder a train run wrote (it holds model-card.json), or a models:/NAME@ALIAS URI.");

@@ -54,11 +54,20 @@ final class SharingGate {
   private SharingGate() {}
 
   /** Minibatches of {@code rows} as a barrier RDD whose partitions wait for each other at their end. */
-  static JavaRDD<MultiDataSet> batches(JavaRDD<Row> rows, int batchSize, InputSpec spec, LabelMap labels) {
+  static JavaRDD<MultiDataSet> batches(JavaRDD<Row> rows, int batchSize, InputSpec spec, LabelMap labels, Join join) {
     ClassTag<MultiDataSet> tag = ClassTag$.MODULE$.apply(MultiDataSet.class);
-    RDD<MultiDataSet> gated = rows.rdd().barrier().mapPartitions(new Gated(batchSize, spec, labels), false, tag);
+    RDD<MultiDataSet> gated = rows.rdd().barrier().mapPartitions(new Gated(batchSize, spec, labels, join), false, tag);
     return JavaRDD.fromRDD(gated, tag);
   }
+
+  /**
+   * Where an executor's node joins the parameter server, and how long it may take ({@link SharingJoinWatch}).
+   *
+   * @param controller the driver's controller address
+   * @param port the controller's UDP port
+   * @param timeoutSeconds seconds an executor's node may take to join
+   */
+  record Join(String controller, int port, int timeoutSeconds) implements Serializable {}
 
   /** The task side: rendezvous with the other tasks, then count this partition in if it has data. */
   private static final class Gated extends AbstractFunction1<scala.collection.Iterator<Row>,
@@ -67,17 +76,23 @@ final class SharingGate {
     private final int batchSize;
     private final InputSpec spec;
     private final LabelMap labels;
+    private final Join join;
 
-    Gated(int batchSize, InputSpec spec, LabelMap labels) {
+    Gated(int batchSize, InputSpec spec, LabelMap labels, Join join) {
       this.batchSize = batchSize;
       this.spec = spec;
       this.labels = labels;
+      this.join = join;
     }
 
     @Override
     public scala.collection.Iterator<MultiDataSet> apply(scala.collection.Iterator<Row> rows) {
       BarrierTaskContext context = BarrierTaskContext.get();
       context.barrier();
+      if (!SharingPorts.onDriver()) {
+        SharingJoinWatch.arm(join.controller(), join.port(), join.timeoutSeconds(), SharingJoinWatch::joined,
+            context::isCompleted);
+      }
       String stage = context.stageId() + "." + context.stageAttemptNumber();
       Iterator<MultiDataSet> batches = SparkTrainer.dataSets(JavaConverters.asJavaIterator(rows), batchSize, spec,
           labels);

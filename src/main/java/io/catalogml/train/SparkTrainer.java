@@ -39,6 +39,7 @@ public final class SparkTrainer implements AutoCloseable {
   private final LabelMap labels;
   private final int workers;
   private final long examples;
+  private final SharingGate.Join join;
 
   /**
    * @param trainRows training rows with {@link FeatureBatches#COLUMNS}; every label in {@code labels}
@@ -62,6 +63,8 @@ public final class SparkTrainer implements AutoCloseable {
     this.labels = labels;
     this.workers = workers;
     this.examples = rows.count();
+    this.join = new SharingGate.Join(TrainingMasters.controller(train, sc), train.sharingPort(),
+        train.sharingJoinTimeout());
   }
 
   /** One pass over the training rows (epoch numbers start at 1); returns the network after it. */
@@ -74,10 +77,15 @@ public final class SparkTrainer implements AutoCloseable {
         .sortWithinPartitions(rand(train.seed() * 1_000_003L + epoch))
         .javaRDD();
     JavaRDD<MultiDataSet> batches = train.master() == TrainSettings.Master.SHARING
-        ? SharingGate.batches(shuffled, batchSize, s, l)
+        ? SharingGate.batches(shuffled, batchSize, s, l, join)
         : shuffled.mapPartitions(it -> dataSets(it, batchSize, s, l));
     try {
       return sparkNet.fitMultiDataSet(batches);
+    } catch (RuntimeException e) {
+      if (train.master() == TrainSettings.Master.SHARING && SharingJoinWatch.failedToJoin(e)) {
+        throw CatalogErrors.sharingDidNotJoin(join.controller(), join.port(), join.timeoutSeconds(), e);
+      }
+      throw e;
     } finally {
       // The master persists the epoch's minibatches; their off-heap arrays are invisible to Spark's eviction.
       batches.unpersist(false);
