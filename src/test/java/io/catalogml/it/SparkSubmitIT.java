@@ -1,8 +1,6 @@
 package io.catalogml.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -22,12 +20,7 @@ class SparkSubmitIT {
 
   @BeforeAll
   static void requireSpark() {
-    String home = System.getenv("SPARK_HOME");
-    boolean present = home != null && Files.isExecutable(Path.of(home, "bin", "spark-submit"));
-    if (!present && "true".equals(System.getenv("CI"))) {
-      fail("SPARK_HOME is not a Spark distribution; jobs/test.sh installs pyspark==3.5.7 and sets it");
-    }
-    assumeTrue(present, "SPARK_HOME not set: run the tests through jobs/test.sh");
+    Processes.requireSparkHome();
   }
 
   @Test

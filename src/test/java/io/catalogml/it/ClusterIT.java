@@ -1,0 +1,141 @@
+package io.catalogml.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.catalogml.core.Json;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The chain on a real Spark standalone cluster: a master and two workers of one core each on
+ * 127.0.0.1 (pyspark's Spark 3.5.7), the fat jar spark-submitted by {@code jobs/submit.sh} in
+ * client mode. The nightly chain (ingest, preprocess, train with parameter averaging over both
+ * executors, score), then gradient sharing across the two executor JVMs over the parameter server,
+ * then scoring with that model. Tables are read back with delta-rs, runs with MLflow's Python
+ * client. The cluster is stopped after the class, whatever its tests did.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+  private static final Pattern NODE = Pattern.compile("Initializing transport \\[127\\.0\\.0\\.1:(\\d+)\\]");
+
+  @TempDir
+  static Path dir;
+  static StandaloneCluster cluster;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    Processes.requireSparkHome();
+    cluster = StandaloneCluster.start("cluster-it", 2, 1, "3g");
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static Processes.Run submit(String job, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("jobs/submit.sh", "--master", cluster.url(), "--executor-memory", "2g",
+        "--", job, "--conf", "conf/examples/fashion.conf",
+        "--set", "lake.root=" + dir.resolve("lake"), "--set", "tracking.local-dir=" + dir.resolve("mlruns"),
+        "--set", "train.checkpoint-dir=" + dir.resolve("checkpoints"),
+        // Both executors train: one partition per executor core.
+        "--set", "train.workers=2", "--set", "model.mode=text", "--set", "train.epochs=2"));
+    cmd.addAll(List.of(args));
+    return Processes.run(Map.of("CATALOG_ML_JAR", System.getProperty("catalogml.fatJar")), cmd.toArray(String[]::new));
+  }
+
+  static JsonNode readRun(String runId) throws Exception {
+    Processes.Run read = Processes.run(Map.of(), Processes.ROOT.resolve(".venv/bin/python").toString(),
+        "src/test/resources/mlflow/read_back.py", dir.resolve("mlruns").toUri().toString(), runId);
+    assertThat(read.exitCode()).as(read.toString()).isZero();
+    return Json.mapper().readTree(read.stdout().strip());
+  }
+
+  @Test
+  @Order(1)
+  void theNightlyChainRunsOnTheClusterWithParameterAveraging() throws Exception {
+    Processes.Run run = submit("nightly", "--input", "data/sample/fashion");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    JsonNode result = run.lastJson();
+    assertThat(result.get("stagesRun")).extracting(JsonNode::asText)
+        .containsExactly("ingest", "preprocess", "train", "score");
+    JsonNode train = result.get("stages").get("train");
+    assertThat(train.get("master").asText()).isEqualTo("averaging");
+    assertThat(train.get("workers").asInt()).isEqualTo(2);
+    // Two text epochs on 817 products of 79 classes: learning, far from chance (1/79), not quality.
+    assertThat(train.get("testWeightedF1").asDouble()).isGreaterThan(0.05);
+    JsonNode score = result.get("stages").get("score");
+    assertThat(score.get("scored").asLong()).isEqualTo(1000);
+
+    JsonNode predictions = Processes.readTable(dir.resolve("lake/gold/predictions"), "product_id");
+    assertThat(predictions.get("rows").asLong()).isEqualTo(1000);
+    assertThat(predictions.get("distinct").asLong()).isEqualTo(1000);
+    assertThat(Processes.readTable(dir.resolve("lake/silver/features"), "product_id").get("rows").asLong())
+        .isEqualTo(1000);
+
+    JsonNode trainRun = readRun(train.get("tracking").get("runId").asText());
+    assertThat(trainRun.get("status").asText()).isEqualTo("FINISHED");
+    assertThat(trainRun.get("tags").get("catalogml.spark.master").asText()).isEqualTo(cluster.url());
+    assertThat(trainRun.get("tags").get("catalogml.chain.run_id").asText())
+        .isEqualTo(result.get("tracking").get("runId").asText());
+    assertThat(trainRun.get("params").get("train.master").asText()).isEqualTo("averaging");
+  }
+
+  @Test
+  @Order(2)
+  void gradientSharingTrainsAcrossBothExecutorJvmsEachOnItsOwnPort() throws Exception {
+    cluster.clearApplications();
+    String controllerPort = String.valueOf(io.catalogml.core.Ports.free());
+    Processes.Run run = submit("train", "--set", "train.master=sharing", "--set", "train.sharing.port=" + controllerPort);
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    JsonNode result = run.lastJson();
+    assertThat(result.get("master").asText()).isEqualTo("sharing");
+    assertThat(result.get("workers").asInt()).isEqualTo(2);
+    assertThat(result.get("modelVersion").asText()).isEqualTo("2");
+    assertThat(result.get("testWeightedF1").asDouble()).isGreaterThan(0.05);
+
+    // Each executor JVM started its own parameter-server node, on a port of its own (train.sharing.worker-port = 0).
+    Set<String> ports = new TreeSet<>();
+    for (String log : cluster.executorLogs()) {
+      assertThat(log).doesNotContain("Address already in use");
+      Matcher m = NODE.matcher(log);
+      while (m.find()) {
+        ports.add(m.group(1));
+      }
+    }
+    assertThat(ports).hasSize(2).doesNotContain(controllerPort, "49876");
+
+    JsonNode trainRun = readRun(result.get("tracking").get("runId").asText());
+    assertThat(trainRun.get("status").asText()).isEqualTo("FINISHED");
+    assertThat(trainRun.get("params").get("train.master").asText()).isEqualTo("sharing");
+  }
+
+  @Test
+  @Order(3)
+  void theSharedModelScoresTheCatalogueOnTheCluster() throws Exception {
+    Processes.Run run = submit("score", "--model", "models:/product-type/2");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    JsonNode result = run.lastJson();
+    assertThat(result.get("modelVersion").asText()).isEqualTo("2");
+    assertThat(result.get("scored").asLong()).isEqualTo(1000); // scored by another model version before
+    JsonNode predictions = Processes.readTable(dir.resolve("lake/gold/predictions"), "product_id");
+    assertThat(predictions.get("rows").asLong()).isEqualTo(1000);
+    assertThat(predictions.get("version").asLong()).isEqualTo(result.get("predictionsVersion").asLong());
+  }
+}
