@@ -36,11 +36,7 @@ final class StandaloneCluster implements AutoCloseable {
     Path dir = Processes.ROOT.resolve("target/standalone").resolve(name);
     Processes.run(Map.of(), "jobs/standalone.sh", "stop", dir.toString());
     if (Files.exists(dir)) {
-      try (Stream<Path> files = Files.walk(dir)) {
-        for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
+      deleteTree(dir, false);
     }
     Processes.Run run = Processes.run(Map.of(), "jobs/standalone.sh", "start", dir.toString(),
         String.valueOf(workers), String.valueOf(cores), memory);
@@ -68,12 +64,17 @@ final class StandaloneCluster implements AutoCloseable {
   void clearApplications() throws IOException {
     try (Stream<Path> apps = Files.list(dir)) {
       for (Path worker : apps.filter(p -> p.getFileName().toString().startsWith("worker-")).toList()) {
-        try (Stream<Path> files = Files.walk(worker)) {
-          for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-            if (!p.equals(worker)) {
-              Files.deleteIfExists(p);
-            }
-          }
+        deleteTree(worker, true);
+      }
+    }
+  }
+
+  /** Deletes everything under {@code root}, and {@code root} itself unless {@code keepRoot}. */
+  private static void deleteTree(Path root, boolean keepRoot) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        if (!(keepRoot && p.equals(root))) {
+          Files.deleteIfExists(p);
         }
       }
     }
