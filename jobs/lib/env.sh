@@ -23,7 +23,9 @@ SPARK_JAVA17_OPENS=(
 )
 
 # Gradient sharing (SharedTrainingMaster) fails at start without a longer Aeron unblock timeout.
-CATALOG_ML_DL4J_OPTS=(-Daeron.publication.unblock.timeout=60000000000)
+# DL4J 1.0.0-M2 disables its oneDNN layer helpers unless told otherwise; executors build networks
+# inside DL4J's own code, so the switch goes on every JVM (io.catalogml.model.Dl4jRuntime).
+CATALOG_ML_DL4J_OPTS=(-Daeron.publication.unblock.timeout=60000000000 -Dorg.eclipse.deeplearning4j.helpers.disable=false)
 
 # ND4J starts several OpenMP threads per task; with one task per core that oversubscribes.
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"

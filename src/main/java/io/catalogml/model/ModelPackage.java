@@ -129,6 +129,7 @@ public final class ModelPackage {
 
   /** The DL4J network of a dl4j package. */
   public ComputationGraph network() {
+    Dl4jRuntime.configure();
     try {
       return ModelSerializer.restoreComputationGraph(folder.resolve(NETWORK).toFile(), false);
     } catch (IOException e) {

@@ -67,6 +67,7 @@ public final class Predictor implements Serializable {
 
   /** Restores a network serialised by {@link #bytes}. */
   public static ComputationGraph restore(byte[] bytes) {
+    Dl4jRuntime.configure();
     try {
       return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), false);
     } catch (IOException e) {

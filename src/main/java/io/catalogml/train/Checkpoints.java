@@ -2,6 +2,7 @@ package io.catalogml.train;
 
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Json;
+import io.catalogml.model.Dl4jRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,6 +89,7 @@ public final class Checkpoints {
 
   /** The network (with its updater state) after {@code epoch} epochs. */
   ComputationGraph load(int epoch) {
+    Dl4jRuntime.configure();
     try {
       return ModelSerializer.restoreComputationGraph(checkpoint(epoch).toFile(), true);
     } catch (IOException e) {

@@ -1,10 +1,12 @@
 package io.catalogml.train;
 
 import io.catalogml.config.ModelSettings;
+import io.catalogml.model.Dl4jRuntime;
 import io.catalogml.model.InputSpec;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -50,6 +52,7 @@ public final class NetworkFactory {
    */
   public static ComputationGraph build(ModelSettings model, InputSpec spec, int classes, double learningRate,
       long seed, double[] classWeights) {
+    Dl4jRuntime.configure();
     ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
         .seed(seed)
         .updater(new Adam(learningRate))

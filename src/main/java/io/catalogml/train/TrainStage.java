@@ -4,6 +4,7 @@ import io.catalogml.config.ModelSettings;
 import io.catalogml.config.TrainSettings;
 import io.catalogml.model.Classifier;
 import io.catalogml.model.Dl4jClassifier;
+import io.catalogml.model.Dl4jRuntime;
 import io.catalogml.model.LogRegClassifier;
 import io.catalogml.model.InputSpec;
 import io.catalogml.model.ModelPackage;
@@ -250,6 +251,9 @@ public final class TrainStage implements Stage<TrainResult> {
     tags.put("catalogml.input.text-pipeline", data.textPipeline.id());
     tags.put("catalogml.input.image-spec", data.imageSpec);
     tags.putAll(RunTags.inputVersions(Map.of(data.table, data.featuresVersion)));
+    if (config.model().type() == ModelSettings.Type.DL4J) {
+      Dl4jRuntime.describe().forEach((k, v) -> tags.put("catalogml.nd4j." + k, v));
+    }
     return tags;
   }
 
