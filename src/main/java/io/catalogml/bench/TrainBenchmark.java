@@ -137,10 +137,7 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
 
   private Cell measure(SparkSession spark, String mode, String master, int n, Dataset<Row> train, Dataset<Row> warmup,
       long count, LabelMap labels, int vocabulary) {
-    ModelSettings m = config.model();
-    ModelSettings model = new ModelSettings(m.name(), ModelSettings.Type.DL4J,
-        ModelSettings.Mode.valueOf(mode.toUpperCase(Locale.ROOT)), m.textEncoder(), m.embeddingSize(), m.maxTokens(),
-        m.imageFilters(), m.imageStride(), m.hiddenSize(), m.dropout(), false);
+    ModelSettings model = config.model().dl4jNetwork(ModelSettings.Mode.valueOf(mode.toUpperCase(Locale.ROOT)));
     TrainSettings t = config.train();
     TrainSettings settings = new TrainSettings(TrainSettings.Master.valueOf(master.toUpperCase(Locale.ROOT)),
         1, t.batchSize(), t.learningRate(), t.seed(), 0, n, t.workersPerExecutor(), t.averagingFrequency(), t.prefetchBatches(),

@@ -3,6 +3,7 @@ package io.catalogml.cli;
 import io.catalogml.bench.IngestBenchmark;
 import io.catalogml.bench.PreprocessBenchmark;
 import io.catalogml.bench.ScoreBenchmark;
+import io.catalogml.bench.StepBenchmark;
 import io.catalogml.bench.TrainBenchmark;
 import io.catalogml.config.CatalogConfig;
 import io.catalogml.core.CatalogException;
@@ -24,10 +25,11 @@ import picocli.CommandLine.Parameters;
 /** {@code catalog-ml bench ingest}: times a stage on a real drop and prints a table. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Benchmark a stage on real data in a fresh temporary lake and print a table.",
-        "Stages: ingest, preprocess, train, score. Example:",
-        "  bench ingest --conf conf/examples/fashion.conf --input ../shared/data/fashion-products"})
+        "Stages: ingest, preprocess, train, score, and step (one DL4J training step in one JVM, no data). Examples:",
+        "  bench ingest --conf conf/examples/fashion.conf --input ../shared/data/fashion-products",
+        "  bench step --conf conf/examples/fashion.conf --profile"})
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "STAGE", description = "Stage to benchmark: ingest, preprocess, train or score.")
+  @Parameters(index = "0", paramLabel = "STAGE", description = "Stage to benchmark: ingest, preprocess, train, score or step.")
   String stage;
 
   @Mixin
@@ -56,10 +58,25 @@ final class BenchCommand implements Callable<Integer> {
       description = "score: products of the catalogue scored with the fusion network (default: ${DEFAULT-VALUE}).")
   long fusionRows;
 
+  @Option(names = "--modes", paramLabel = "MODE", split = ",", defaultValue = "text,image,fusion",
+      description = "step: network modes to measure (default: ${DEFAULT-VALUE}).")
+  List<String> modes;
+
+  @Option(names = "--steps", paramLabel = "N", defaultValue = "40",
+      description = "step: timed training steps per cell, after 10 untimed (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--vocabulary", paramLabel = "N", defaultValue = "5300",
+      description = "step: token vocabulary of the embedding; the fashion catalogue's is about 5,300 (default: ${DEFAULT-VALUE}).")
+  int vocabulary;
+
+  @Option(names = "--profile", description = "step: also time every ND4J op and print where a step's time goes.")
+  boolean profile;
+
   @Override
   public Integer call() {
-    if (!List.of("ingest", "preprocess", "train", "score").contains(stage)) {
-      System.err.println("catalog-ml bench: unknown stage '" + stage + "'; available: ingest, preprocess, train, score");
+    if (!List.of("ingest", "preprocess", "train", "score", "step").contains(stage)) {
+      System.err.println("catalog-ml bench: unknown stage '" + stage + "'; available: ingest, preprocess, train, score, step");
       return 2;
     }
     Path lake = tempLake();
@@ -78,6 +95,7 @@ final class BenchCommand implements Callable<Integer> {
           all.addAll(more);
           return options.load(all.toArray(String[]::new));
         }, lake, rows, fusionRows, System.out).execute();
+        case "step" -> new StepBenchmark(config, modes, steps, vocabulary, profile, System.out).execute();
         default -> new TrainBenchmark(config, examples, cores, System.out).execute();
       };
       System.out.println(Json.line(result));

@@ -22,6 +22,12 @@ public record ModelSettings(String name, Type type, Mode mode, TextEncoder textE
     int maxTokens, List<Integer> imageFilters, int imageStride, int hiddenSize, double dropout, boolean classWeights)
     implements Serializable {
 
+  /** The same settings for a DL4J network reading {@code newMode}, without class weights (benchmarks). */
+  public ModelSettings dl4jNetwork(Mode newMode) {
+    return new ModelSettings(name, Type.DL4J, newMode, textEncoder, embeddingSize, maxTokens, imageFilters, imageStride,
+        hiddenSize, dropout, false);
+  }
+
   /** Model family. */
   public enum Type {
     /** A Deeplearning4j ComputationGraph trained on Spark. */

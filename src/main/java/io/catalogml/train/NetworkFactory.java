@@ -60,6 +60,8 @@ public final class NetworkFactory {
         // A bad minibatch early on can push the convolutions' Adam steps into NaN: clip each layer's gradient.
         .gradientNormalization(GradientNormalization.ClipL2PerLayer)
         .gradientNormalizationThreshold(5.0)
+        // Keep each layer's forward output for its backward pass: a oneDNN convolution is not computed twice a step.
+        .cacheMode(CacheMode.DEVICE)
         .graphBuilder()
         .addInputs(spec.inputs());
     List<String> merged = new ArrayList<>();
