@@ -38,7 +38,7 @@ class GpuProfileTest {
   void defaultBuildUsesNd4jNativeM2ForThisPlatform() {
     assertThat(backendDependencies(Map.of())).containsExactly(
         "org.nd4j:nd4j-native:1.0.0-M2",
-        "org.nd4j:nd4j-native:1.0.0-M2:linux-x86_64");
+        "org.nd4j:nd4j-native:1.0.0-M2:linux-x86_64-onednn-avx2");
   }
 
   @Test

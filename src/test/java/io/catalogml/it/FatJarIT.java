@@ -61,7 +61,12 @@ class FatJarIT {
         .toList();
     assertThat(natives).anyMatch(n -> n.startsWith("org/bytedeco/") && n.contains("linux-x86_64"));
     assertThat(natives).anyMatch(n -> n.startsWith("org/nd4j/") && n.contains("linux-x86_64"));
-    assertThat(natives).allSatisfy(n -> assertThat(n).containsAnyOf("linux-x86_64/", "linux-x86-64/"));
+    assertThat(natives).allSatisfy(n -> assertThat(n).containsAnyOf("linux-x86_64/", "linux-x86-64/",
+        "linux-x86_64-onednn-avx2/"));
+    if (natives.stream().anyMatch(n -> n.startsWith("org/nd4j/linalg/cpu/"))) {
+      assertThat(natives).as("the CPU build bundles ND4J's build with oneDNN (io.catalogml.model.Dl4jRuntime)")
+          .anyMatch(n -> n.endsWith("linux-x86_64-onednn-avx2/libnd4jcpu.so"));
+    }
   }
 
   /** One ND4J backend: nd4j-native by default, nd4j-cuda-11.6 when built with -Pgpu (docs/GPU.md). */
