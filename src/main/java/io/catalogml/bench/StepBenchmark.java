@@ -2,6 +2,7 @@ package io.catalogml.bench;
 
 import io.catalogml.config.CatalogConfig;
 import io.catalogml.config.ModelSettings;
+import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
 import io.catalogml.core.StageResult;
 import io.catalogml.model.Dl4jRuntime;
@@ -15,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.CustomOp;
@@ -89,6 +91,18 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
    */
   public StepBenchmark(CatalogConfig config, List<String> modes, int steps, int vocabulary, boolean profile,
       PrintStream table) {
+    for (String mode : modes) {
+      if (!List.of("text", "image", "fusion").contains(mode)) {
+        throw CatalogErrors.badBenchOption("step", "--modes", mode, "text, image or fusion, comma-separated");
+      }
+    }
+    if (steps < 1) {
+      throw CatalogErrors.badBenchOption("step", "--steps", Integer.toString(steps), "at least 1");
+    }
+    if (vocabulary < 3) {
+      throw CatalogErrors.badBenchOption("step", "--vocabulary", Integer.toString(vocabulary),
+          "at least 3 (ids 0 and 1 are padding and the unknown word)");
+    }
     this.config = config;
     this.modes = modes;
     this.steps = steps;
@@ -108,6 +122,10 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
     for (String mode : modes) {
       for (String layers : LAYERS) {
         ComputationGraph net = network(mode, layers);
+        if (layers.equals("onednn") && ModelSettings.Mode.valueOf(mode.toUpperCase(Locale.ROOT)).usesImage()
+            && !(net.getLayer("conv0") instanceof ConvolutionLayer c && c.getHelper() != null)) {
+          table.println("| " + mode + " | (no oneDNN in this ND4J build: the next row ran the built-in layers) | | | | |");
+        }
         MultiDataSet batchData = randomBatch(mode, batch);
         for (int i = 0; i < WARMUP; i++) {
           net.fit(batchData);

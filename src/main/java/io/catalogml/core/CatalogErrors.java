@@ -41,6 +41,13 @@ public final class CatalogErrors {
     return new CatalogException(code, message, MODEL, null);
   }
 
+  // ---- benchmarks -----------------------------------------------------------------------
+
+  public static CatalogException badBenchOption(String stage, String option, String value, String allowed) {
+    return usage("bench.bad-option", "Cannot run bench " + stage + ": " + option + " " + value + " is not allowed; expected "
+        + allowed + ". See `catalog-ml bench --help`.");
+  }
+
   // ---- configuration --------------------------------------------------------------------
 
   public static CatalogException unknownConfigKey(String key, String origin, String closest) {
