@@ -17,6 +17,7 @@ public final class Nd4jCpu {
   /** The part of ND4J's native environment that DL4J's oneDNN check reads. */
   public static final class Environment {
     private static final Environment INSTANCE = new Environment();
+    private static final String BINDING = "org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment";
 
     private Environment() {}
 
@@ -25,9 +26,18 @@ public final class Nd4jCpu {
       return INSTANCE;
     }
 
-    /** True when the loaded ND4J binary was built with oneDNN and uses it. */
+    /**
+     * True when the loaded ND4J binary was built with oneDNN and uses it. Read by reflection so that
+     * this class also compiles in the {@code gpu} build, which has no nd4j-native (DL4J asks only on CPU).
+     */
     public boolean isUseMKLDNN() {
-      return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+      try {
+        Class<?> binding = Class.forName(BINDING);
+        Object environment = binding.getMethod("getInstance").invoke(null);
+        return (Boolean) binding.getMethod("isUseONEDNN").invoke(environment);
+      } catch (ReflectiveOperationException | LinkageError e) {
+        return false;
+      }
     }
   }
 }
