@@ -6,7 +6,7 @@ package org.nd4j.nativeblas;
  * whether ND4J was built with oneDNN, but ND4J 1.0.0-M2 moved that class to
  * {@code org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu}. Without a class under the old name the
  * check fails, and DL4J runs every convolution as im2col plus a matrix multiply in Java even on
- * a oneDNN build of ND4J (about twice as slow; docs/BENCHMARKS.md). This class answers under
+ * a oneDNN build of ND4J (a fusion training step 3.6 times as long; docs/BENCHMARKS.md). This class answers under
  * the old name with the real binding's answer; nothing else of ND4J is replaced. See
  * {@code io.catalogml.model.Dl4jRuntime}. Remove it with the move to a DL4J release whose helper
  * check finds the binding itself.
