@@ -2,6 +2,7 @@ package io.catalogml.bench;
 
 import io.catalogml.config.CatalogConfig;
 import io.catalogml.config.ModelSettings;
+import io.catalogml.config.Setting;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
 import io.catalogml.core.StageResult;
@@ -78,7 +79,7 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
   private static final String[] LAYERS = {"builtin", "onednn"};
 
   private final CatalogConfig config;
-  private final List<String> modes;
+  private final List<ModelSettings.Mode> modes;
   private final int steps;
   private final int vocabulary;
   private final boolean profile;
@@ -91,10 +92,12 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
    */
   public StepBenchmark(CatalogConfig config, List<String> modes, int steps, int vocabulary, boolean profile,
       PrintStream table) {
+    List<ModelSettings.Mode> parsed = new ArrayList<>();
     for (String mode : modes) {
       if (!List.of("text", "image", "fusion").contains(mode)) {
         throw CatalogErrors.badBenchOption("step", "--modes", mode, "text, image or fusion, comma-separated");
       }
+      parsed.add(ModelSettings.Mode.valueOf(mode.toUpperCase(Locale.ROOT)));
     }
     if (steps < 1) {
       throw CatalogErrors.badBenchOption("step", "--steps", Integer.toString(steps), "at least 1");
@@ -104,7 +107,7 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
           "at least 3 (ids 0 and 1 are padding and the unknown word)");
     }
     this.config = config;
-    this.modes = modes;
+    this.modes = List.copyOf(parsed);
     this.steps = steps;
     this.vocabulary = vocabulary;
     this.profile = profile;
@@ -119,14 +122,15 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
     int batch = config.train().batchSize();
     table.println("| mode | layers | threads | batch | ms/step | examples/s |");
     table.println("|---|---|---:|---:|---:|---:|");
-    for (String mode : modes) {
+    for (ModelSettings.Mode m : modes) {
+      String mode = Setting.configName(m);
       for (String layers : LAYERS) {
-        ComputationGraph net = network(mode, layers);
-        if (layers.equals("onednn") && ModelSettings.Mode.valueOf(mode.toUpperCase(Locale.ROOT)).usesImage()
+        ComputationGraph net = Dl4jRuntime.withHelpers(layers.equals("onednn"), () -> network(m));
+        if (layers.equals("onednn") && m.usesImage()
             && !(net.getLayer("conv0") instanceof ConvolutionLayer c && c.getHelper() != null)) {
           table.println("| " + mode + " | (no oneDNN in this ND4J build: the next row ran the built-in layers) | | | | |");
         }
-        MultiDataSet batchData = randomBatch(mode, batch);
+        MultiDataSet batchData = randomBatch(m, batch);
         for (int i = 0; i < WARMUP; i++) {
           net.fit(batchData);
         }
@@ -141,39 +145,29 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
       }
     }
     Map<String, Double> speedup = new LinkedHashMap<>();
-    for (String mode : modes) {
+    for (ModelSettings.Mode m : modes) {
+      String mode = Setting.configName(m);
       speedup.put(mode, rate(cells, mode, "onednn") / rate(cells, mode, "builtin"));
     }
     table.println();
     table.println("| mode | oneDNN layers vs built-in |");
     table.println("|---|---:|");
-    speedup.forEach((m, x) -> table.printf(Locale.ROOT, "| %s | %.2f× |%n", m, x));
+    speedup.forEach((mode, x) -> table.printf(Locale.ROOT, "| %s | %.2f× |%n", mode, x));
     if (profile) {
       printProfile(shares);
     }
     return new Result("bench-step", cells, speedup, shares);
   }
 
-  private ComputationGraph network(String mode, String layers) {
-    String before = System.getProperty(Dl4jRuntime.HELPERS_DISABLED);
-    System.setProperty(Dl4jRuntime.HELPERS_DISABLED, Boolean.toString(layers.equals("builtin")));
-    try {
-      ModelSettings model = config.model().dl4jNetwork(ModelSettings.Mode.valueOf(mode.toUpperCase(Locale.ROOT)));
-      InputSpec spec = new InputSpec(model.mode(), model.maxTokens(), vocabulary, config.preprocess().image().width(),
-          config.preprocess().image().height(), "bench", "bench");
-      return NetworkFactory.build(model, spec, CLASSES, config.train().learningRate(), config.train().seed(), null);
-    } finally {
-      if (before == null) {
-        System.clearProperty(Dl4jRuntime.HELPERS_DISABLED);
-      } else {
-        System.setProperty(Dl4jRuntime.HELPERS_DISABLED, before);
-      }
-    }
+  private ComputationGraph network(ModelSettings.Mode mode) {
+    ModelSettings model = config.model().dl4jNetwork(mode);
+    InputSpec spec = new InputSpec(mode, model.maxTokens(), vocabulary, config.preprocess().image().width(),
+        config.preprocess().image().height(), "bench", "bench");
+    return NetworkFactory.build(model, spec, CLASSES, config.train().learningRate(), config.train().seed(), null);
   }
 
-  private MultiDataSet randomBatch(String mode, int batch) {
+  private MultiDataSet randomBatch(ModelSettings.Mode m, int batch) {
     Random random = new Random(config.train().seed());
-    ModelSettings.Mode m = ModelSettings.Mode.valueOf(mode.toUpperCase(Locale.ROOT));
     int tokens = config.model().maxTokens();
     List<INDArray> features = new ArrayList<>();
     List<INDArray> masks = new ArrayList<>();
@@ -246,27 +240,18 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
     Map<String, List<OpShare>> byCell = new LinkedHashMap<>();
     shares.forEach(s -> byCell.computeIfAbsent(s.mode() + "|" + s.layers(), k -> new ArrayList<>()).add(s));
     for (List<OpShare> cell : byCell.values()) {
+      // profileSteps lists a cell's ops by time, then its "(outside ops)" row.
+      List<OpShare> ops = cell.subList(0, cell.size() - 1);
+      OpShare outside = cell.get(cell.size() - 1);
       double total = cell.stream().mapToDouble(OpShare::msPerStep).sum();
-      double otherCalls = 0;
-      double otherMs = 0;
-      int shown = 0;
-      for (OpShare s : cell) {
-        if (s.op().equals("(outside ops)") || ++shown <= TOP_OPS) {
-          continue;
-        }
-        otherCalls += s.callsPerStep();
-        otherMs += s.msPerStep();
+      ops.stream().limit(TOP_OPS).forEach(s -> row(s, total));
+      List<OpShare> rest = ops.subList(Math.min(TOP_OPS, ops.size()), ops.size());
+      if (!rest.isEmpty()) {
+        row(new OpShare(outside.mode(), outside.layers(), "(other ops)",
+            rest.stream().mapToDouble(OpShare::callsPerStep).sum(), rest.stream().mapToDouble(OpShare::msPerStep).sum()),
+            total);
       }
-      shown = 0;
-      for (OpShare s : cell) {
-        boolean outside = s.op().equals("(outside ops)");
-        if (outside && otherMs > 0) {
-          row(new OpShare(s.mode(), s.layers(), "(other ops)", otherCalls, otherMs), total);
-        }
-        if (outside || ++shown <= TOP_OPS) {
-          row(s, total);
-        }
-      }
+      row(outside, total);
     }
   }
 

@@ -2,6 +2,7 @@ package io.catalogml.model;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -29,6 +30,24 @@ public final class Dl4jRuntime {
   public static synchronized void configure() {
     if (System.getProperty(HELPERS_DISABLED) == null) {
       System.setProperty(HELPERS_DISABLED, "false");
+    }
+  }
+
+  /**
+   * Runs {@code build} with DL4J's layer helpers on or off, then puts the JVM's setting back: the
+   * helpers are chosen when a layer is created, so a network built here keeps them (benchmarks).
+   */
+  public static synchronized <T> T withHelpers(boolean on, Supplier<T> build) {
+    String before = System.getProperty(HELPERS_DISABLED);
+    System.setProperty(HELPERS_DISABLED, Boolean.toString(!on));
+    try {
+      return build.get();
+    } finally {
+      if (before == null) {
+        System.clearProperty(HELPERS_DISABLED);
+      } else {
+        System.setProperty(HELPERS_DISABLED, before);
+      }
     }
   }
 

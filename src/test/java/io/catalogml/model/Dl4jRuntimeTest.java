@@ -42,22 +42,22 @@ class Dl4jRuntimeTest {
   @Test
   void configureTurnsTheOneDnnLayersOnUnlessTheJvmSaysOtherwise() {
     System.clearProperty(Dl4jRuntime.HELPERS_DISABLED);
-    ComputationGraph net = network(null);
+    ComputationGraph net = network();
     assertThat(Dl4jRuntime.oneDnnLayers()).as("the oneDNN build of ND4J is on the classpath and found").isTrue();
     assertThat(((ConvolutionLayer) net.getLayer("conv0")).getHelper()).isInstanceOf(MKLDNNConvHelper.class);
     assertThat(((SubsamplingLayer) net.getLayer("pool0")).getHelper()).isInstanceOf(MKLDNNSubsamplingHelper.class);
     assertThat(Dl4jRuntime.describe()).containsEntry("onednn-layers", "true").containsEntry("backend", "CPU");
 
     System.setProperty(Dl4jRuntime.HELPERS_DISABLED, "true");
-    ComputationGraph builtin = network(null);
+    ComputationGraph builtin = network();
     assertThat(((ConvolutionLayer) builtin.getLayer("conv0")).getHelper()).isNull();
     assertThat(Dl4jRuntime.oneDnnLayers()).isFalse();
   }
 
   @Test
   void oneDnnLayersMatchTheBuiltInLayers() {
-    ComputationGraph builtin = network("true");
-    ComputationGraph onednn = network("false");
+    ComputationGraph builtin = Dl4jRuntime.withHelpers(false, () -> network());
+    ComputationGraph onednn = Dl4jRuntime.withHelpers(true, () -> network());
     assertThat(((ConvolutionLayer) onednn.getLayer("conv1")).getHelper()).isNotNull();
     Nd4j.getRandom().setSeed(7);
     INDArray image = Nd4j.rand(DataType.FLOAT, 6, 3, 24, 20).subi(0.5);
@@ -86,10 +86,7 @@ class Dl4jRuntimeTest {
   }
 
   /** A small image network: 3x3 convolutions (stride 2 first) and 2x2 max pools, as the shipped one. */
-  private static ComputationGraph network(String helpersDisabled) {
-    if (helpersDisabled != null) {
-      System.setProperty(Dl4jRuntime.HELPERS_DISABLED, helpersDisabled);
-    }
+  private static ComputationGraph network() {
     ModelSettings model = new ModelSettings("m", ModelSettings.Type.DL4J, ModelSettings.Mode.IMAGE,
         ModelSettings.TextEncoder.POOL, 8, 6, List.of(4, 8), 2, 16, 0, false);
     InputSpec spec = new InputSpec(ModelSettings.Mode.IMAGE, 6, 30, 20, 24, "p", "20x24-pad");
