@@ -6,7 +6,11 @@ import io.catalogml.config.CatalogConfig;
 import io.catalogml.core.Stage;
 import io.catalogml.core.StageResult;
 import io.catalogml.ingest.IngestStage;
+import io.catalogml.lake.DeltaTables;
 import io.catalogml.lake.Lake;
+import io.catalogml.preprocess.FeatureTables;
+import io.catalogml.preprocess.text.TextPipeline;
+import io.delta.tables.DeltaTable;
 import io.catalogml.preprocess.PreprocessStage;
 import io.catalogml.preprocess.TitleGroups;
 import io.catalogml.spark.SparkSessions;
@@ -97,16 +101,20 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
           .config("spark.sql.shuffle.partitions", Integer.toString(Math.max(2, n)))
           .getOrCreate();
       try {
-        Dataset<Row> features = spark.read().format("delta").load(Lake.of(config).features());
+        String location = Lake.of(config).features();
+        Dataset<Row> features = FeatureTables.read(spark, location, DeltaTables.version(DeltaTable.forPath(spark,
+            location)));
         Dataset<Row> train = features.where(col("split").equalTo(TitleGroups.TRAIN).and(col("label").isNotNull()))
             .orderBy("product_id").limit(examples).cache();
         Dataset<Row> warmup = train.limit(Math.min(256, examples));
         LabelMap labels = LabelMap.of(features.where(col("label").isNotNull()).select("label").distinct()
             .collectAsList().stream().map(r -> r.getString(0)).toList());
-        int vocabulary = features.selectExpr("max(array_max(concat(title_ids, description_ids)))").head().getInt(0) + 2;
+        // The pipeline of the first row: the networks read what train would give them (subword ids included).
+        TextPipeline text = TextPipeline.load(location + "/" + PreprocessStage.PIPELINES_FOLDER + "/"
+            + features.select("text_pipeline_id").head().getString(0) + ".json", spark.sparkContext().hadoopConfiguration());
         long count = train.count();
         for (String[] run : runs) {
-          Cell cell = measure(spark, run[0], run[1], n, train, warmup, count, labels, vocabulary);
+          Cell cell = measure(spark, run[0], run[1], n, train, warmup, count, labels, text);
           cells.add(cell);
           table.printf(Locale.ROOT, "| %s | %s | %d | %d | %.1f | %.1f |%n", cell.mode(), cell.master(), n,
               cell.examples(), cell.seconds(), cell.examplesPerSecond());
@@ -136,16 +144,16 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
   }
 
   private Cell measure(SparkSession spark, String mode, String master, int n, Dataset<Row> train, Dataset<Row> warmup,
-      long count, LabelMap labels, int vocabulary) {
+      long count, LabelMap labels, TextPipeline text) {
     ModelSettings model = config.model().dl4jNetwork(ModelSettings.Mode.valueOf(mode.toUpperCase(Locale.ROOT)));
     TrainSettings t = config.train();
     TrainSettings settings = new TrainSettings(TrainSettings.Master.valueOf(master.toUpperCase(Locale.ROOT)),
         1, t.batchSize(), t.learningRate(), t.seed(), 0, n, t.workersPerExecutor(), t.averagingFrequency(), t.prefetchBatches(),
         t.sharingThreshold(), io.catalogml.core.Ports.free(), t.sharingWorkerPort(),
         t.sharingJoinTimeout(), t.sharingController(), t.sharingNetworkMask(), t.checkpointDir(),
-        t.logregIterations(), t.logregRegularization());
-    InputSpec spec = new InputSpec(model.mode(), model.maxTokens(), vocabulary, config.preprocess().image().width(),
-        config.preprocess().image().height(), "bench", "bench");
+        t.logreg());
+    InputSpec spec = InputSpec.network(model, text, config.preprocess().image().width(),
+        config.preprocess().image().height(), "bench");
     ComputationGraph net = NetworkFactory.build(model, spec, labels.size(), settings.learningRate(), settings.seed(),
         null);
     String work = Path.of(System.getProperty("java.io.tmpdir"), "catalog-ml-bench-train").toUri().toString();

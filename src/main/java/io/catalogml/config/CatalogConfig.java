@@ -160,7 +160,13 @@ public record CatalogConfig(
         Settings.INGEST_ID_PATTERN.read(c), Settings.INGEST_LABELS.read(c), Settings.INGEST_MISSING_IMAGE.read(c));
     TextSettings text = new TextSettings(Settings.TEXT_FOLD_ACCENTS.read(c), Settings.TEXT_DIGITS.read(c),
         Settings.TEXT_STOP_WORDS.read(c), Settings.TEXT_BIGRAMS.read(c), Settings.TEXT_MIN_COUNT.read(c),
-        Settings.TEXT_MAX_VOCABULARY.read(c), Settings.TEXT_TITLE_MAX.read(c), Settings.TEXT_DESCRIPTION_MAX.read(c));
+        Settings.TEXT_MAX_VOCABULARY.read(c), Settings.TEXT_TITLE_MAX.read(c), Settings.TEXT_DESCRIPTION_MAX.read(c),
+        Settings.TEXT_SUBWORD_BUCKETS.read(c), Settings.TEXT_SUBWORD_MIN.read(c), Settings.TEXT_SUBWORD_MAX.read(c),
+        Settings.TEXT_SUBWORD_MAX_TOKENS.read(c));
+    if (text.subwords() && text.subwordMinLength() > text.subwordMaxLength()) {
+      throw CatalogErrors.badConfigValue(Settings.TEXT_SUBWORD_MAX.path(), Integer.toString(text.subwordMaxLength()),
+          "", "at least preprocess.text.subword-min-length = " + text.subwordMinLength());
+    }
     double train = Settings.SPLIT_TRAIN.read(c);
     double validation = Settings.SPLIT_VALIDATION.read(c);
     if (train + validation > 1.0 + 1e-9) {
@@ -174,7 +180,7 @@ public record CatalogConfig(
         Settings.MODEL_MODE.read(c), Settings.MODEL_TEXT_ENCODER.read(c), Settings.MODEL_EMBEDDING_SIZE.read(c),
         Settings.MODEL_MAX_TOKENS.read(c), Settings.MODEL_IMAGE_FILTERS.read(c),
         Settings.MODEL_IMAGE_STRIDE.read(c), Settings.MODEL_HIDDEN_SIZE.read(c),
-        Settings.MODEL_DROPOUT.read(c), Settings.MODEL_CLASS_WEIGHTS.read(c));
+        Settings.MODEL_DROPOUT.read(c), Settings.MODEL_CLASS_WEIGHTS.read(c), Settings.MODEL_SUBWORD_TOKENS.read(c));
     TrainSettings training = new TrainSettings(Settings.TRAIN_MASTER.read(c), Settings.TRAIN_EPOCHS.read(c),
         Settings.TRAIN_BATCH_SIZE.read(c), Settings.TRAIN_LEARNING_RATE.read(c), Settings.TRAIN_SEED.read(c),
         Settings.TRAIN_PATIENCE.read(c), Settings.TRAIN_WORKERS.read(c), Settings.TRAIN_WORKERS_PER_EXECUTOR.read(c),
@@ -182,8 +188,9 @@ public record CatalogConfig(
         Settings.TRAIN_PREFETCH.read(c), Settings.TRAIN_SHARING_THRESHOLD.read(c), Settings.TRAIN_SHARING_PORT.read(c),
         Settings.TRAIN_SHARING_WORKER_PORT.read(c), Settings.TRAIN_SHARING_JOIN_TIMEOUT.read(c),
         Settings.TRAIN_SHARING_CONTROLLER.read(c), Settings.TRAIN_SHARING_NETWORK_MASK.read(c),
-        Settings.TRAIN_CHECKPOINT_DIR.read(c), Settings.TRAIN_LOGREG_ITERATIONS.read(c),
-        Settings.TRAIN_LOGREG_REGULARIZATION.read(c));
+        Settings.TRAIN_CHECKPOINT_DIR.read(c), new TrainSettings.Logreg(Settings.TRAIN_LOGREG_ITERATIONS.read(c),
+            Settings.TRAIN_LOGREG_REGULARIZATION.read(c), Settings.TRAIN_LOGREG_SUBLINEAR_TF.read(c), Settings.TRAIN_LOGREG_IDF.read(c),
+            Settings.TRAIN_LOGREG_NORMALIZE.read(c), Settings.TRAIN_LOGREG_STANDARDIZE.read(c)));
     ScoreSettings score = new ScoreSettings(Settings.SCORE_MODEL.read(c), Settings.SCORE_BATCH_SIZE.read(c),
         Settings.SCORE_TOP_K.read(c), Settings.SCORE_LOW_CONFIDENCE.read(c));
     return new CatalogConfig(spark, lake, tables, tracking, source, ingest, preprocess, model, training, score,

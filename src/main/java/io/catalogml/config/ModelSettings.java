@@ -17,15 +17,23 @@ import java.util.List;
  * @param hiddenSize width of the dense layer before the softmax
  * @param dropout dropout probability on the dense layer's input (0 = none)
  * @param classWeights weight the loss by inverse class frequency in the training split
+ * @param subwordTokens subword ids the network reads after the word ids (0 = none; only when the text pipeline has them)
  */
 public record ModelSettings(String name, Type type, Mode mode, TextEncoder textEncoder, int embeddingSize,
-    int maxTokens, List<Integer> imageFilters, int imageStride, int hiddenSize, double dropout, boolean classWeights)
-    implements Serializable {
+    int maxTokens, List<Integer> imageFilters, int imageStride, int hiddenSize, double dropout, boolean classWeights,
+    int subwordTokens) implements Serializable {
+
+  /** Settings of a network that reads no subword ids. */
+  public ModelSettings(String name, Type type, Mode mode, TextEncoder textEncoder, int embeddingSize, int maxTokens,
+      List<Integer> imageFilters, int imageStride, int hiddenSize, double dropout, boolean classWeights) {
+    this(name, type, mode, textEncoder, embeddingSize, maxTokens, imageFilters, imageStride, hiddenSize, dropout,
+        classWeights, 0);
+  }
 
   /** The same settings for a DL4J network reading {@code newMode}, without class weights (benchmarks). */
   public ModelSettings dl4jNetwork(Mode newMode) {
     return new ModelSettings(name, Type.DL4J, newMode, textEncoder, embeddingSize, maxTokens, imageFilters, imageStride,
-        hiddenSize, dropout, false);
+        hiddenSize, dropout, false, subwordTokens);
   }
 
   /** Model family. */

@@ -127,6 +127,14 @@ public final class Settings {
       "Maximum ids kept for a title (truncated).");
   public static final Setting<Integer> TEXT_DESCRIPTION_MAX = Setting.intRange("preprocess.text.description-max-tokens",
       0, 65536, "Maximum ids kept for a description (truncated; 0 = ignore descriptions).");
+  public static final Setting<Integer> TEXT_SUBWORD_BUCKETS = Setting.intRange("preprocess.text.subword-buckets", 0,
+      16_777_216, "Hash buckets of the words' character n-grams, ids after the vocabulary (0 = no subword ids).");
+  public static final Setting<Integer> TEXT_SUBWORD_MIN = Setting.intRange("preprocess.text.subword-min-length", 1, 32,
+      "Shortest character n-gram of a word, its boundary marks < and > included.");
+  public static final Setting<Integer> TEXT_SUBWORD_MAX = Setting.intRange("preprocess.text.subword-max-length", 1, 32,
+      "Longest character n-gram of a word, its boundary marks < and > included.");
+  public static final Setting<Integer> TEXT_SUBWORD_MAX_TOKENS = Setting.intRange("preprocess.text.subword-max-tokens",
+      1, 65536, "Maximum subword ids kept for a product, title words first (truncated).");
   public static final Setting<Integer> IMAGE_WIDTH = Setting.intRange("preprocess.image.width", 1, 1024,
       "Width in pixels of the stored image.");
   public static final Setting<Integer> IMAGE_HEIGHT = Setting.intRange("preprocess.image.height", 1, 1024,
@@ -153,6 +161,8 @@ public final class Settings {
       "Size of the token embeddings.");
   public static final Setting<Integer> MODEL_MAX_TOKENS = Setting.intRange("model.text.max-tokens", 1, 4096,
       "Token ids the network reads per product: title ids, then description ids, truncated.");
+  public static final Setting<Integer> MODEL_SUBWORD_TOKENS = Setting.intRange("model.text.max-subword-tokens", 0,
+      4096, "Subword ids the network reads after the word ids, averaged with them (0 = word ids only).");
   public static final Setting<List<Integer>> MODEL_IMAGE_FILTERS = Setting.intList("model.image.filters", 1, 1024, 6,
       "Output channels of the image branch's convolution blocks (each: 3x3 convolution, ReLU, 2x2 max pooling).");
   public static final Setting<Integer> MODEL_IMAGE_STRIDE = Setting.intRange("model.image.stride", 1, 4,
@@ -205,7 +215,16 @@ public final class Settings {
   public static final Setting<Integer> TRAIN_LOGREG_ITERATIONS = Setting.intRange("train.logreg.max-iterations", 1,
       100000, "Maximum iterations of the MLlib logistic regression baseline.");
   public static final Setting<Double> TRAIN_LOGREG_REGULARIZATION = Setting.doubleRange("train.logreg.regularization",
-      0.0, 1000.0, "L2 regularisation of the MLlib logistic regression baseline.");
+      0.0, 1000.0, "L2 regularisation of the MLlib logistic regression baseline (MLlib's regParam: the loss is "
+      + "averaged over the examples, so scikit-learn's C is about 1 / (C x training examples)).");
+  public static final Setting<Boolean> TRAIN_LOGREG_SUBLINEAR_TF = Setting.bool("train.logreg.sublinear-tf",
+      "Term frequency 1 + ln(count) instead of the count in the baseline.");
+  public static final Setting<Boolean> TRAIN_LOGREG_IDF = Setting.bool("train.logreg.idf",
+      "Weight the baseline's term frequencies by inverse document frequency (TF-IDF).");
+  public static final Setting<Boolean> TRAIN_LOGREG_NORMALIZE = Setting.bool("train.logreg.normalize",
+      "Scale each product's vector to unit length (L2) before the baseline's regression.");
+  public static final Setting<Boolean> TRAIN_LOGREG_STANDARDIZE = Setting.bool("train.logreg.standardize",
+      "Let MLlib standardise every feature before fitting the baseline (it changes what the regularisation means).");
 
   public static final Setting<String> SCORE_MODEL = Setting.string("score.model",
       "Model the score job uses: models:/NAME@ALIAS, models:/NAME/VERSION or a package folder ('' = models:/<model.name>@champion).");
@@ -229,14 +248,16 @@ public final class Settings {
       RAKUTEN_X_FILE, RAKUTEN_Y_FILE,
       INGEST_ID_PATTERN, INGEST_LABELS, INGEST_MISSING_IMAGE,
       TEXT_FOLD_ACCENTS, TEXT_DIGITS, TEXT_STOP_WORDS, TEXT_BIGRAMS, TEXT_MIN_COUNT, TEXT_MAX_VOCABULARY,
-      TEXT_TITLE_MAX, TEXT_DESCRIPTION_MAX, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_FIT, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_SALT,
-      MODEL_NAME, MODEL_TYPE, MODEL_MODE, MODEL_TEXT_ENCODER, MODEL_EMBEDDING_SIZE, MODEL_MAX_TOKENS, MODEL_IMAGE_FILTERS, MODEL_IMAGE_STRIDE,
+      TEXT_TITLE_MAX, TEXT_DESCRIPTION_MAX, TEXT_SUBWORD_BUCKETS, TEXT_SUBWORD_MIN, TEXT_SUBWORD_MAX,
+      TEXT_SUBWORD_MAX_TOKENS, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_FIT, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_SALT,
+      MODEL_NAME, MODEL_TYPE, MODEL_MODE, MODEL_TEXT_ENCODER, MODEL_EMBEDDING_SIZE, MODEL_MAX_TOKENS, MODEL_SUBWORD_TOKENS, MODEL_IMAGE_FILTERS, MODEL_IMAGE_STRIDE,
       MODEL_HIDDEN_SIZE, MODEL_DROPOUT, MODEL_CLASS_WEIGHTS,
       TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,
       TRAIN_WORKERS_PER_EXECUTOR,
       TRAIN_AVERAGING_FREQUENCY, TRAIN_PREFETCH, TRAIN_SHARING_THRESHOLD, TRAIN_SHARING_PORT, TRAIN_SHARING_WORKER_PORT,
       TRAIN_SHARING_JOIN_TIMEOUT, TRAIN_SHARING_CONTROLLER,
       TRAIN_SHARING_NETWORK_MASK, TRAIN_CHECKPOINT_DIR, TRAIN_LOGREG_ITERATIONS, TRAIN_LOGREG_REGULARIZATION,
+      TRAIN_LOGREG_SUBLINEAR_TF, TRAIN_LOGREG_IDF, TRAIN_LOGREG_NORMALIZE, TRAIN_LOGREG_STANDARDIZE,
       SCORE_MODEL, SCORE_BATCH_SIZE, SCORE_TOP_K, SCORE_LOW_CONFIDENCE);
 
   /** Layout of a catalogue drop. */

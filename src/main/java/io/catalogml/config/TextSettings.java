@@ -1,5 +1,6 @@
 package io.catalogml.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.Serializable;
 import java.util.List;
 
@@ -15,9 +16,39 @@ import java.util.List;
  * @param maxVocabulary maximum vocabulary size (most frequent first)
  * @param titleMaxTokens length of the title id sequence (truncated, not padded)
  * @param descriptionMaxTokens length of the description id sequence
+ * @param subwordBuckets hash buckets of the words' character n-grams (0 = no subword ids)
+ * @param subwordMinLength shortest character n-gram, the word's boundary marks {@code <} and {@code >} included
+ * @param subwordMaxLength longest character n-gram
+ * @param subwordMaxTokens length of a product's subword id sequence (title words first, truncated)
  */
 public record TextSettings(boolean foldAccents, Digits digits, List<String> stopWordLanguages, boolean bigrams,
-    int minCount, int maxVocabulary, int titleMaxTokens, int descriptionMaxTokens) implements Serializable {
+    int minCount, int maxVocabulary, int titleMaxTokens, int descriptionMaxTokens,
+    // Left out of the artifact's JSON when 0: a pipeline fitted before subwords existed keeps its content id.
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int subwordBuckets,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int subwordMinLength,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int subwordMaxLength,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int subwordMaxTokens) implements Serializable {
+
+  /** Without subword buckets the n-gram settings mean nothing and are 0, so they do not change the pipeline's id. */
+  public TextSettings {
+    if (subwordBuckets == 0) {
+      subwordMinLength = 0;
+      subwordMaxLength = 0;
+      subwordMaxTokens = 0;
+    }
+  }
+
+  /** Settings without subword ids. */
+  public TextSettings(boolean foldAccents, Digits digits, List<String> stopWordLanguages, boolean bigrams,
+      int minCount, int maxVocabulary, int titleMaxTokens, int descriptionMaxTokens) {
+    this(foldAccents, digits, stopWordLanguages, bigrams, minCount, maxVocabulary, titleMaxTokens,
+        descriptionMaxTokens, 0, 0, 0, 0);
+  }
+
+  /** Whether the pipeline emits subword ids. */
+  public boolean subwords() {
+    return subwordBuckets > 0;
+  }
 
   /** Digit handling: keep them, drop them, or replace every digit run by {@code 0}. */
   public enum Digits { KEEP, DROP, MASK }

@@ -22,13 +22,25 @@ import java.io.Serializable;
  * @param sharingController address the workers reach the driver at ({@code ""} = the driver host)
  * @param sharingNetworkMask network mask workers bind on ({@code ""} = derived from the controller)
  * @param checkpointDir folder of per-run checkpoints and work files
- * @param logregIterations maximum iterations of the MLlib baseline
- * @param logregRegularization L2 regularisation of the MLlib baseline
+ * @param logreg how the MLlib baseline is fitted
  */
 public record TrainSettings(Master master, int epochs, int batchSize, double learningRate, long seed, int patience,
     int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches, double sharingThreshold, int sharingPort,
-    int sharingWorkerPort, int sharingJoinTimeout, String sharingController, String sharingNetworkMask, String checkpointDir, int logregIterations,
-    double logregRegularization) implements Serializable {
+    int sharingWorkerPort, int sharingJoinTimeout, String sharingController, String sharingNetworkMask, String checkpointDir,
+    Logreg logreg) implements Serializable {
+
+  /**
+   * The MLlib baseline ({@code train.logreg.*}).
+   *
+   * @param iterations maximum L-BFGS iterations
+   * @param regularization L2 regularisation (MLlib's {@code regParam}: the loss is averaged over the examples)
+   * @param sublinearTf term frequency {@code 1 + ln(count)} instead of the count
+   * @param idf weight each id by its inverse document frequency
+   * @param normalize scale each product's vector to unit length
+   * @param standardize let MLlib standardise each feature before fitting
+   */
+  public record Logreg(int iterations, double regularization, boolean sublinearTf, boolean idf, boolean normalize,
+      boolean standardize) implements Serializable {}
 
   /** DL4J Spark training masters. */
   public enum Master {

@@ -59,6 +59,30 @@ public final class DeltaTables {
   }
 
   /**
+   * Adds the nullable columns of {@code schema} that a table made by an earlier version lacks
+   * (existing rows read them as null); returns the table as it is then. Nothing to add → no commit.
+   */
+  public static DeltaTable addMissingColumns(SparkSession spark, DeltaTable table, String location, StructType schema) {
+    java.util.Set<String> present = java.util.Set.of(table.toDF().schema().fieldNames());
+    java.util.List<String> missing = new java.util.ArrayList<>();
+    for (org.apache.spark.sql.types.StructField f : schema.fields()) {
+      if (!present.contains(f.name())) {
+        if (!f.nullable()) {
+          throw new IllegalStateException("column " + f.name() + " cannot be added to " + location
+              + ": existing rows have no value for a non-nullable column");
+        }
+        missing.add("`" + f.name() + "` " + f.dataType().sql());
+      }
+    }
+    if (missing.isEmpty()) {
+      return table;
+    }
+    LOG.info("{}: adding column(s) {} (the table was made by an earlier version)", location, missing);
+    spark.sql("ALTER TABLE delta.`" + location.replace("`", "``") + "` ADD COLUMNS (" + String.join(", ", missing) + ")");
+    return DeltaTable.forPath(spark, location);
+  }
+
+  /**
    * The last commit of a table: its version and operation metrics.
    *
    * @param version Delta version

@@ -1,5 +1,6 @@
 package io.catalogml.model;
 
+import io.catalogml.preprocess.FeatureTables;
 import io.catalogml.preprocess.text.TextPipeline;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,7 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <ul>
  *   <li>tokens: title ids then description ids, truncated to {@link InputSpec#maxTokens()}, padded
  *       with {@link TextPipeline#PADDING} and masked; a product without any token reads one
- *       {@link TextPipeline#UNKNOWN};</li>
+ *       {@link TextPipeline#UNKNOWN}; then, when the spec has {@link InputSpec#subwordTokens()},
+ *       the subword ids in those slots, likewise truncated, padded and masked;</li>
  *   <li>image: uint8 RGB (row-major, interleaved) → {@code [3, h, w]} floats {@code v/255 - 0.5};
  *       a product without a usable image reads zeros and {@code image_present = 0}.</li>
  * </ul>
@@ -25,7 +27,8 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class FeatureBatches {
   /** Columns read from a features row. */
-  public static final String[] COLUMNS = {"product_id", "label", "title_ids", "description_ids", "image_ok", "image"};
+  public static final String[] COLUMNS = {"product_id", "label", "title_ids", "description_ids",
+      FeatureTables.SUBWORD_IDS, "image_ok", "image"};
 
   private FeatureBatches() {}
 
@@ -45,7 +48,7 @@ public final class FeatureBatches {
     for (int i = 0; i < names.length; i++) {
       switch (names[i]) {
         case InputSpec.TOKENS -> {
-          INDArray[] t = tokens(rows, spec.maxTokens());
+          INDArray[] t = tokens(rows, spec.maxTokens(), spec.subwordTokens());
           features[i] = t[0];
           masks[i] = t[1];
         }
@@ -100,33 +103,38 @@ public final class FeatureBatches {
     };
   }
 
-  static INDArray[] tokens(List<Row> rows, int maxTokens) {
-    float[][] ids = new float[rows.size()][maxTokens];
-    float[][] mask = new float[rows.size()][maxTokens];
+  static INDArray[] tokens(List<Row> rows, int maxTokens, int subwordTokens) {
+    float[][] ids = new float[rows.size()][maxTokens + subwordTokens];
+    float[][] mask = new float[rows.size()][maxTokens + subwordTokens];
     for (int r = 0; r < rows.size(); r++) {
+      Row row = rows.get(r);
       int n = 0;
-      n = copy(rows.get(r).getList(rows.get(r).fieldIndex("title_ids")), ids[r], n);
-      n = copy(rows.get(r).getList(rows.get(r).fieldIndex("description_ids")), ids[r], n);
+      n = copy(row.getList(row.fieldIndex("title_ids")), ids[r], n, maxTokens);
+      n = copy(row.getList(row.fieldIndex("description_ids")), ids[r], n, maxTokens);
       if (n == 0) {
         ids[r][0] = TextPipeline.UNKNOWN;
         n = 1;
       }
-      for (int t = 0; t < n; t++) {
-        mask[r][t] = 1f;
+      java.util.Arrays.fill(mask[r], 0, n, 1f);
+      if (subwordTokens > 0) {
+        int end = copy(row.getList(row.fieldIndex(FeatureTables.SUBWORD_IDS)), ids[r], maxTokens, ids[r].length);
+        java.util.Arrays.fill(mask[r], maxTokens, end, 1f);
       }
     }
     return new INDArray[] {Nd4j.create(ids), Nd4j.create(mask)};
   }
 
-  private static int copy(List<Integer> from, float[] to, int start) {
+  /** Copies ids into {@code to[start, end)}; returns the index after the last one copied. */
+  private static int copy(List<Integer> from, float[] to, int start, int end) {
     int n = start;
     if (from != null) {
-      for (int i = 0; i < from.size() && n < to.length; i++) {
+      for (int i = 0; i < from.size() && n < end; i++) {
         to[n++] = from.get(i);
       }
     }
     return n;
   }
+
 
   static INDArray images(List<Row> rows, int width, int height) {
     int plane = width * height;

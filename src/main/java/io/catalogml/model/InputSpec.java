@@ -1,7 +1,7 @@
 package io.catalogml.model;
 
 import io.catalogml.config.ModelSettings;
-
+import io.catalogml.preprocess.text.TextPipeline;
 import java.io.Serializable;
 
 /**
@@ -9,27 +9,57 @@ import java.io.Serializable;
  * training did: which inputs, the token sequence length, the vocabulary and image size, and the
  * text pipeline and image settings the features must come from.
  *
+ * <p>The token input is {@link #tokenLength()} ids long: {@code maxTokens} slots for the title's
+ * then the description's word and bigram ids, then {@code subwordTokens} slots for the subword
+ * ids, each part padded and masked on its own. A package written before subwords existed has no
+ * {@code subwordTokens} and reads as 0: words only, as it was trained.
+ *
  * @param mode text, image or fusion
- * @param maxTokens length of the token sequence (title ids, then description ids)
- * @param vocabularySize ids of the text pipeline, padding and unknown included
+ * @param maxTokens slots for word and bigram ids (title ids, then description ids)
+ * @param vocabularySize ids the network embeds: padding, unknown and the vocabulary, and the subword buckets
+ *     when it reads subword ids
  * @param imageWidth image width in pixels
  * @param imageHeight image height in pixels
  * @param textPipelineId id of the text pipeline the token ids come from
  * @param imageSpec image size and fit the features were made with, e.g. {@code 64x64-pad}
+ * @param subwordTokens slots for subword ids after the word ids (0 = the model reads no subword ids)
  */
 public record InputSpec(ModelSettings.Mode mode, int maxTokens, int vocabularySize, int imageWidth, int imageHeight,
-    String textPipelineId, String imageSpec) implements Serializable {
+    String textPipelineId, String imageSpec, int subwordTokens) implements Serializable {
 
-  /** Input name of the token ids: {@code [batch, maxTokens]}, with a mask of the real tokens. */
+  /** Input name of the token ids: {@code [batch, tokenLength]}, with a mask of the real tokens. */
   public static final String TOKENS = "tokens";
   /** Input name of the image: {@code [batch, 3, height, width]}, values in [-0.5, 0.5]. */
   public static final String IMAGE = "image";
   /** Input name of the image flag: {@code [batch, 1]}, 1 when the product has a usable image. */
   public static final String IMAGE_PRESENT = "image_present";
 
+  /** A spec without subword ids. */
+  public InputSpec(ModelSettings.Mode mode, int maxTokens, int vocabularySize, int imageWidth, int imageHeight,
+      String textPipelineId, String imageSpec) {
+    this(mode, maxTokens, vocabularySize, imageWidth, imageHeight, textPipelineId, imageSpec, 0);
+  }
+
+  /**
+   * What a network built from {@code model} reads from features made by {@code text}: the subword
+   * ids too when the pipeline emits them and {@code model.text.max-subword-tokens} &gt; 0.
+   */
+  public static InputSpec network(ModelSettings model, TextPipeline text, int imageWidth, int imageHeight,
+      String imageSpec) {
+    int subwords = text.settings().subwords() ? model.subwordTokens() : 0;
+    return new InputSpec(model.mode(), model.maxTokens(), subwords > 0 ? text.size() : text.wordIds(), imageWidth,
+        imageHeight, text.id(), imageSpec, subwords);
+  }
+
+  /** Length of the token input: word slots, then subword slots. */
+  public int tokenLength() {
+    return maxTokens + subwordTokens;
+  }
+
   /** The same spec with another mode. */
   public InputSpec withMode(ModelSettings.Mode newMode) {
-    return new InputSpec(newMode, maxTokens, vocabularySize, imageWidth, imageHeight, textPipelineId, imageSpec);
+    return new InputSpec(newMode, maxTokens, vocabularySize, imageWidth, imageHeight, textPipelineId, imageSpec,
+        subwordTokens);
   }
 
   /** Input names in the order of the network's inputs. */

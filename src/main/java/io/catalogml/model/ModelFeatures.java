@@ -33,7 +33,7 @@ public final class ModelFeatures {
   public static final String BRONZE = "bronze";
   /** Columns of the rows returned. */
   public static final String[] COLUMNS = {"product_id", "content_hash", "label", "split", "title_ids",
-      "description_ids", "image_ok", "image_failure", "image_message", "image", SOURCE};
+      "description_ids", FeatureTables.SUBWORD_IDS, "image_ok", "image_failure", "image_message", "image", SOURCE};
 
   private ModelFeatures() {}
 
@@ -62,7 +62,7 @@ public final class ModelFeatures {
     Dataset<Row> silver = null;
     if (DeltaTable.isDeltaTable(spark, lake.features())) {
       featuresVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.features()));
-      silver = spark.read().format("delta").option("versionAsOf", featuresVersion).load(lake.features());
+      silver = FeatureTables.read(spark, lake.features(), featuresVersion);
     }
     return new Inputs(FeatureRows.products(spark, lake, productsVersion, settings), productsVersion, silver,
         featuresVersion);
@@ -86,7 +86,7 @@ public final class ModelFeatures {
         usable = usable.and(col("image_spec").equalTo(spec.imageSpec()));
       }
       Dataset<Row> matching = silver.where(usable).select(col("product_id").as("_sid"),
-          col("content_hash").as("_shash"), col("title_ids"), col("description_ids"), col("image_ok"),
+          col("content_hash").as("_shash"), col("title_ids"), col("description_ids"), col(FeatureTables.SUBWORD_IDS), col("image_ok"),
           col("image_failure"), col("image_message"), col("image"));
       Dataset<Row> joined = products.select("product_id", "content_hash", "label", "split")
           .join(matching, col("product_id").equalTo(col("_sid")).and(col("content_hash").equalTo(col("_shash"))));

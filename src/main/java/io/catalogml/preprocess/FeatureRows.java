@@ -15,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -51,9 +52,12 @@ public final class FeatureRows {
         DataTypes.createArrayType(DataTypes.IntegerType, false));
     UserDefinedFunction description = udf((UDF1<String, int[]>) text::encodeDescription,
         DataTypes.createArrayType(DataTypes.IntegerType, false));
+    UserDefinedFunction subwords = udf((UDF2<String, String, int[]>) text::encodeSubwords,
+        DataTypes.createArrayType(DataTypes.IntegerType, false));
     Dataset<Row> withText = rows
         .withColumn("title_ids", title.apply(col("title")))
         .withColumn("description_ids", description.apply(col("description")))
+        .withColumn(FeatureTables.SUBWORD_IDS, subwords.apply(col("title"), col("description")))
         .withColumn("text_pipeline_id", lit(text.id()))
         .withColumn("image_spec", lit(FeatureTables.imageSpec(image)))
         .withColumn("products_version", lit(productsVersion))

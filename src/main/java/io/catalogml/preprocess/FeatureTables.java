@@ -1,11 +1,34 @@
 package io.catalogml.preprocess;
 
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /** Schema of {@code silver.features}. Documented in the README. */
 public final class FeatureTables {
+  /** Column of the hashed character n-gram ids of a product's words (empty without subword buckets). */
+  public static final String SUBWORD_IDS = "subword_ids";
+
   private FeatureTables() {}
+
+  /**
+   * {@code silver.features} at {@code version}, with every column of {@link #FEATURES}: a column
+   * that a table made by an earlier version lacks (not preprocessed since) reads as null, which
+   * is what that version's pipelines emitted ({@link #SUBWORD_IDS}: none).
+   */
+  public static Dataset<Row> read(SparkSession spark, String location, long version) {
+    Dataset<Row> rows = spark.read().format("delta").option("versionAsOf", version).load(location);
+    java.util.List<String> present = java.util.Arrays.asList(rows.columns());
+    for (org.apache.spark.sql.types.StructField f : FEATURES.fields()) {
+      if (!present.contains(f.name())) {
+        rows = rows.withColumn(f.name(), functions.lit(null).cast(f.dataType()));
+      }
+    }
+    return rows;
+  }
 
   /** How {@code image_spec} names an image size and fit, e.g. {@code 64x64-pad}. */
   public static String imageSpec(io.catalogml.config.ImageSpec spec) {
@@ -31,6 +54,8 @@ public final class FeatureTables {
       .add("title_group", DataTypes.LongType, false)
       .add("title_ids", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
       .add("description_ids", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+      // Nullable: a table made before subwords existed gains the column empty (see PreprocessStage).
+      .add(SUBWORD_IDS, DataTypes.createArrayType(DataTypes.IntegerType, false))
       .add("image_ok", DataTypes.BooleanType, false)
       .add("image_failure", DataTypes.StringType)
       .add("image_message", DataTypes.StringType)

@@ -20,7 +20,7 @@ import java.util.Map;
  * @param splits rows per split after the run
  * @param textPipelineId id of the text pipeline the features use
  * @param textPipelineFitted whether this run fitted a new text pipeline
- * @param vocabularySize ids in the text pipeline (padding and unknown included)
+ * @param vocabularySize word and bigram ids of the text pipeline (padding and unknown included; subword ids come after)
  * @param featuresTable logical name of the features table
  * @param featuresVersion its Delta version after the run
  * @param conflictRetries times the run lost a race with another writer of the features table and was redone

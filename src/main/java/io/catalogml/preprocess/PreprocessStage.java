@@ -79,7 +79,9 @@ public final class PreprocessStage implements Stage<PreprocessResult> {
   private PreprocessResult attempt(String runId, Timestamp now, long started, int retries) {
     long productsVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.products()));
     Dataset<Row> bronze = FeatureRows.products(spark, lake, productsVersion, config.preprocess());
-    DeltaTable features = DeltaTables.createIfNotExists(spark, lake.features(), FeatureTables.FEATURES, true);
+    DeltaTable features = DeltaTables.addMissingColumns(spark,
+        DeltaTables.createIfNotExists(spark, lake.features(), FeatureTables.FEATURES, true), lake.features(),
+        FeatureTables.FEATURES);
 
     Pipeline pipeline = pipeline(features, bronze);
     Dataset<Row> toCompute = toCompute(bronze, features.toDF(), pipeline.text.id());
@@ -101,7 +103,7 @@ public final class PreprocessStage implements Stage<PreprocessResult> {
       features.toDF().groupBy("split").count().collectAsList().forEach(r -> splits.put(r.getString(0), r.getLong(1)));
       return new PreprocessResult("preprocess", runId, full, productsVersion, products, computedRows,
           products - computedRows, merged.relabelled, merged.removed, imageFailures, splits, pipeline.text.id(),
-          pipeline.fitted, pipeline.text.size(), lake.names().features(), merged.version, retries,
+          pipeline.fitted, pipeline.text.wordIds(), lake.names().features(), merged.version, retries,
           seconds(started));
     } finally {
       computed.unpersist();
@@ -165,7 +167,7 @@ public final class PreprocessStage implements Stage<PreprocessResult> {
     TextPipeline fitted = TextPipeline.fit(bronze.where(col("split").equalTo(TitleGroups.TRAIN)), "title",
         "description", config.preprocess().text());
     String location = fitted.save(folder, hadoop);
-    LOG.info("preprocess: fitted text pipeline {} ({} ids) saved to {}", fitted.id(), fitted.size(), location);
+    LOG.info("preprocess: fitted text pipeline {} ({} ids) saved to {}", fitted.id(), fitted.wordIds(), location);
     return new Pipeline(fitted, true);
   }
 

@@ -276,7 +276,10 @@ public final class ScoreStage implements Stage<ScoreResult> {
    */
   private Dataset<Row> outcomes(LoadedModel loaded, Classifier classifier, Dataset<Row> features) {
     ModelSettings.Mode mode = loaded.pkg().spec().mode();
-    Column textOk = expr("exists(title_ids, x -> x >= 2) OR exists(description_ids, x -> x >= 2)");
+    // A known word, or (for a model that reads them) a subword id: a product of unknown words still has those.
+    boolean subwords = loaded.pkg().spec().subwordTokens() > 0;
+    Column textOk = expr("exists(title_ids, x -> x >= 2) OR exists(description_ids, x -> x >= 2)"
+        + (subwords ? " OR size(subword_ids) > 0" : ""));
     Column imageOk = col("image_ok");
     Column scoreable = mode == ModelSettings.Mode.TEXT ? textOk
         : mode == ModelSettings.Mode.IMAGE ? imageOk : textOk.or(imageOk);
@@ -292,7 +295,7 @@ public final class ScoreStage implements Stage<ScoreResult> {
         .withColumn("_top", topK)
         .withColumn("_image_used", usesImage ? col("image_ok") : lit(false))
         .withColumn("_reason", when(not(col("_scoreable")), lit(reason(mode))))
-        .withColumn("_message", when(not(col("_scoreable")), message(mode)))
+        .withColumn("_message", when(not(col("_scoreable")), message(mode, subwords)))
         .select("product_id", "content_hash", "label", ModelFeatures.SOURCE, "_scoreable", "_image_used", "_top",
             "_reason", "_message");
   }
@@ -321,10 +324,11 @@ public final class ScoreStage implements Stage<ScoreResult> {
     };
   }
 
-  private static Column message(ModelSettings.Mode mode) {
+  private static Column message(ModelSettings.Mode mode, boolean subwords) {
     Column image = concat(lit("the image is unusable ("), expr("coalesce(image_failure, 'unknown')"), lit(": "),
         expr("coalesce(image_message, '')"), lit(")"));
-    String words = "no word of the title or description is in the model's vocabulary";
+    String words = subwords ? "the title and description have no word (stop words and punctuation do not count)"
+        : "no word of the title or description is in the model's vocabulary";
     String fix = "; fix the product's text or image in the catalogue, and the next run scores it";
     return switch (mode) {
       case TEXT -> lit(words + " (a text model reads no image)" + fix);

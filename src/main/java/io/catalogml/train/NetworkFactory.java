@@ -68,8 +68,8 @@ public final class NetworkFactory {
     List<InputType> types = new ArrayList<>();
     if (spec.mode().usesText()) {
       merged.add(textBranch(g, model, spec));
-      // The size is the vocabulary: DL4J sets the embedding's nIn from it (the ids themselves are [batch, maxTokens]).
-      types.add(InputType.recurrent(spec.vocabularySize(), spec.maxTokens()));
+      // The size is the vocabulary: DL4J sets the embedding's nIn from it (the ids themselves are [batch, tokenLength]).
+      types.add(InputType.recurrent(spec.vocabularySize(), spec.tokenLength()));
     }
     if (spec.mode().usesImage()) {
       merged.add(imageBranch(g, model));
@@ -101,7 +101,7 @@ public final class NetworkFactory {
 
   private static String textBranch(ComputationGraphConfiguration.GraphBuilder g, ModelSettings model, InputSpec spec) {
     g.addLayer("embedding", new EmbeddingSequenceLayer.Builder()
-        .nIn(spec.vocabularySize()).nOut(model.embeddingSize()).inputLength(spec.maxTokens())
+        .nIn(spec.vocabularySize()).nOut(model.embeddingSize()).inputLength(spec.tokenLength())
         .weightInit(WeightInit.XAVIER).build(), InputSpec.TOKENS);
     if (model.textEncoder() == ModelSettings.TextEncoder.CNN) {
       g.addLayer("text_conv", new Convolution1DLayer.Builder(3).nOut(model.embeddingSize() * 2)

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.col;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.lake.DeltaTables;
 import io.catalogml.lake.Lake;
+import io.catalogml.preprocess.FeatureTables;
 import io.catalogml.preprocess.PreprocessStage;
 import io.catalogml.preprocess.TitleGroups;
 import io.catalogml.preprocess.text.TextPipeline;
@@ -59,7 +60,7 @@ final class TrainData {
       throw CatalogErrors.tableMissing(table, lake.features(), "run the ingest and preprocess jobs first");
     }
     long v = version != null ? version : DeltaTables.version(DeltaTable.forPath(spark, lake.features()));
-    Dataset<Row> features = spark.read().format("delta").option("versionAsOf", v).load(lake.features());
+    Dataset<Row> features = FeatureTables.read(spark, lake.features(), v);
     List<String> pipelines = distinct(features, "text_pipeline_id");
     if (pipelines.size() != 1) {
       throw pipelines.isEmpty() ? CatalogErrors.emptySplit(table, TitleGroups.TRAIN)

@@ -21,6 +21,7 @@ import io.catalogml.evaluate.EpochMetrics;
 import io.catalogml.evaluate.LearningCurvePlot;
 import io.catalogml.lake.Lake;
 import io.catalogml.preprocess.TitleGroups;
+import io.catalogml.preprocess.text.TextPipeline;
 import io.catalogml.tracking.ModelRegistry;
 import io.catalogml.tracking.RunTags;
 import io.catalogml.tracking.TrackedRun;
@@ -191,13 +192,21 @@ public final class TrainStage implements Stage<TrainResult> {
     metrics.put("fit_seconds", seconds);
     run.logMetrics(metrics, 1);
     long examples = data.trainExamples();
-    return new Trained(classifier, null, inputSpec(data).withMode(ModelSettings.Mode.TEXT), state.after(m), report,
+    return new Trained(classifier, null, baselineSpec(data), state.after(m), report,
         false, examples / seconds, spark.sparkContext().defaultParallelism());
   }
 
+  /** What the network reads (subword ids when the pipeline has them and {@code model.text.max-subword-tokens} > 0). */
   private InputSpec inputSpec(TrainData data) {
-    return new InputSpec(config.model().mode(), config.model().maxTokens(), data.textPipeline.size(),
-        data.imageWidth, data.imageHeight, data.textPipeline.id(), data.imageSpec);
+    return InputSpec.network(config.model(), data.textPipeline, data.imageWidth, data.imageHeight, data.imageSpec);
+  }
+
+  /** What the baseline reads: every id of the pipeline, subword ids included. */
+  private InputSpec baselineSpec(TrainData data) {
+    TextPipeline text = data.textPipeline;
+    int subwords = text.settings().subwords() ? text.settings().subwordMaxTokens() : 0;
+    return new InputSpec(ModelSettings.Mode.TEXT, config.model().maxTokens(), text.size(), data.imageWidth,
+        data.imageHeight, text.id(), data.imageSpec, subwords);
   }
 
   private static Map<String, Double> epochMetrics(EpochMetrics m) {

@@ -35,6 +35,17 @@ class FeatureBatchesTest {
     return new GenericRowWithSchema(values, SCHEMA);
   }
 
+  static Row row(String id, List<Integer> title, List<Integer> subwords) {
+    Row r = row(id, "x", title, List.of(), image());
+    Object[] values = new Object[SCHEMA.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = r.get(i);
+    }
+    values[SCHEMA.fieldIndex(FeatureTables.SUBWORD_IDS)] = subwords == null ? null
+        : JavaConverters.asScalaBuffer(subwords).toList();
+    return new GenericRowWithSchema(values, SCHEMA);
+  }
+
   /** A 4x2 RGB image whose pixel p has the values (p, 100 + p, 255). */
   static byte[] image() {
     byte[] rgb = new byte[4 * 2 * 3];
@@ -57,6 +68,26 @@ class FeatureBatchesTest {
         .containsExactly(1, 0, 0, 0, 0);
     assertThat(in.masks()[0].getRow(1).toFloatVector()).containsExactly(1, 0, 0, 0, 0);
     assertThat(in.masks()[1]).as("images have no mask").isNull();
+  }
+
+  @Test
+  void subwordIdsFollowInSlotsOfTheirOwnTruncatedAndMasked() {
+    InputSpec spec = new InputSpec(ModelSettings.Mode.TEXT, 3, 50, 4, 2, "p", "4x2-pad", 4);
+    assertThat(spec.tokenLength()).isEqualTo(7);
+    FeatureBatches.Inputs in = FeatureBatches.inputs(List.of(
+        row("a", List.of(7), List.of(40, 41, 42, 43, 44)),
+        row("b", List.of(7, 8, 9, 10), List.of(40)),
+        row("c", List.of(), null)), spec);
+    assertThat(in.features()[0].getRow(0).toFloatVector()).containsExactly(7, 0, 0, 40, 41, 42, 43);
+    assertThat(in.masks()[0].getRow(0).toFloatVector()).containsExactly(1, 0, 0, 1, 1, 1, 1);
+    assertThat(in.features()[0].getRow(1).toFloatVector()).containsExactly(7, 8, 9, 40, 0, 0, 0);
+    assertThat(in.masks()[0].getRow(1).toFloatVector()).containsExactly(1, 1, 1, 1, 0, 0, 0);
+    assertThat(in.features()[0].getRow(2).toFloatVector()).as("a row from before subwords: none")
+        .containsExactly(1, 0, 0, 0, 0, 0, 0);
+    assertThat(in.masks()[0].getRow(2).toFloatVector()).containsExactly(1, 0, 0, 0, 0, 0, 0);
+    // Without subword slots the same rows read their word ids only.
+    INDArray words = FeatureBatches.inputs(List.of(row("a", List.of(7), List.of(40, 41))), FUSION).features()[0];
+    assertThat(words.getRow(0).toFloatVector()).containsExactly(7, 0, 0, 0, 0);
   }
 
   @Test

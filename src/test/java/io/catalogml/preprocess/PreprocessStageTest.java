@@ -100,6 +100,10 @@ class PreprocessStageTest extends SparkTestBase {
     Row deo = features().get("18461");
     int[] again = loaded.encodeTitle("David Beckham Signature Men Deos");
     assertThat(Arrays.stream(again).boxed().toList()).isEqualTo(deo.getList(deo.fieldIndex("title_ids")));
+    List<Integer> subwords = Arrays.stream(loaded.encodeSubwords("David Beckham Signature Men Deos", null)).boxed()
+        .toList();
+    assertThat(subwords).isNotEmpty().allSatisfy(id -> assertThat(id).isBetween(loaded.wordIds(), loaded.size() - 1));
+    assertThat(subwords).isEqualTo(deo.getList(deo.fieldIndex("subword_ids")));
   }
 
   @Test
@@ -157,6 +161,11 @@ class PreprocessStageTest extends SparkTestBase {
   @Test
   @Order(6)
   void changedTextSettingsNeedFullAndFullRefitsEverything() {
+    CatalogConfig fewerBuckets = config(dir.resolve("lake"), List.of("conf/examples/fashion.conf"),
+        "source.input=" + drop, "preprocess.text.subword-buckets=1024");
+    assertThatThrownBy(() -> new PreprocessStage(spark, fewerBuckets, false).execute())
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("Run `preprocess --full`");
     CatalogConfig changed = config(dir.resolve("lake"), List.of("conf/examples/fashion.conf"),
         "source.input=" + drop, "preprocess.text.bigrams=false");
     assertThatThrownBy(() -> new PreprocessStage(spark, changed, false).execute())

@@ -169,9 +169,12 @@ class ScoreStageTest extends SparkTestBase {
       lines.set(i, String.join(",", f));
       changed.add(f[0]);
     }
-    String[] added = lines.get(10).split(",", -1);
+    // A new product whose title words are all outside the vocabulary: its subword ids still carry them.
+    String[] added = lines.stream().skip(1).map(l -> l.split(",", -1)).filter(f -> f[4].equals("Tshirts"))
+        .findFirst().orElseThrow();
     String addedId = "990001";
     added[0] = addedId;
+    added[9] = "Tshirtz Stripd";
     lines.add(String.join(",", added));
     Files.write(styles, lines);
     new IngestStage(spark, config).execute();
@@ -188,6 +191,7 @@ class ScoreStageTest extends SparkTestBase {
     assertThat(r.predictionsVersion()).isEqualTo(before + 1);
     Map<String, Row> now = Fixtures.byKey(spark, lake.predictions(), "product_id");
     assertThat(now).hasSize(999).containsKey(addedId).doesNotContainKeys(removed.toArray(String[]::new));
+    assertThat(now.get(addedId).<String>getAs("predicted_label")).isEqualTo("Tshirts");
     for (String id : changed) {
       assertThat(now.get(id).<String>getAs("score_run_id")).isEqualTo(r.runId());
     }

@@ -1,13 +1,16 @@
 package io.catalogml.train;
 
 import io.catalogml.config.ModelSettings;
+import io.catalogml.config.TextSettings;
 import io.catalogml.model.InputSpec;
+import io.catalogml.preprocess.text.TextPipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -48,5 +51,33 @@ class NetworkFactoryTest {
       assertThat(NetworkFactory.build(full, spec, 5, 0.01, 3, null).numParams())
           .as("stride 2 leaves a quarter of the pixels for the dense layer").isGreaterThan(net.numParams());
     }
+  }
+
+  @Test
+  void aNetworkReadingSubwordsEmbedsTheBucketsAfterTheWordsAndAveragesThem() {
+    TextSettings subwords = new TextSettings(true, TextSettings.Digits.MASK, List.of(), true, 1, 100, 8, 16, 64, 2, 4,
+        32);
+    TextPipeline text = new TextPipeline(subwords, List.of("men", "tshirt"));
+    ModelSettings model = new ModelSettings("m", ModelSettings.Type.DL4J, ModelSettings.Mode.TEXT,
+        ModelSettings.TextEncoder.POOL, 8, 2, List.of(4), 1, 16, 0.0, false, 3);
+    InputSpec spec = InputSpec.network(model, text, 16, 16, "16x16-pad");
+    assertThat(spec.subwordTokens()).isEqualTo(3);
+    assertThat(spec.vocabularySize()).isEqualTo(text.size()).isEqualTo(text.wordIds() + 64);
+    ComputationGraph net = NetworkFactory.build(model, spec, 5, 0.01, 3, null);
+    assertThat(net.getLayer("embedding").getParam("W").shape()).containsExactly(text.size(), 8);
+
+    // The same words with other subword ids give another output: the subword slots are read.
+    int s = text.wordIds();
+    INDArray ids = Nd4j.createFromArray(new float[][] {{2, 3, s, s + 1, 0}, {2, 3, s + 40, s + 63, 0}});
+    INDArray mask = Nd4j.createFromArray(new float[][] {{1, 1, 1, 1, 0}, {1, 1, 1, 1, 0}});
+    INDArray out = net.output(false, new INDArray[] {ids}, new INDArray[] {mask})[0];
+    assertThat(out.getRow(0).toFloatVector()).isNotEqualTo(out.getRow(1).toFloatVector());
+
+    TextPipeline words = new TextPipeline(new TextSettings(true, TextSettings.Digits.MASK, List.of(), true, 1, 100, 8,
+        16), List.of("men", "tshirt"));
+    InputSpec wordsOnly = InputSpec.network(model, words, 16, 16, "16x16-pad");
+    assertThat(wordsOnly.subwordTokens()).as("a pipeline without buckets has no subword ids to read").isZero();
+    assertThat(wordsOnly.vocabularySize()).isEqualTo(words.wordIds());
+    assertThat(wordsOnly.tokenLength()).isEqualTo(2);
   }
 }

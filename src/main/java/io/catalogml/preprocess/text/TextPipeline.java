@@ -39,6 +39,12 @@ import org.apache.spark.sql.types.DataTypes;
  * <p>Ids: {@value #PADDING} is padding (never emitted), {@value #UNKNOWN} an unknown word; known
  * features start at {@value #FIRST_ID}. Features are the unigrams in order, each followed by the
  * bigram it closes; unknown bigrams are left out.
+ *
+ * <p>Subword ids ({@code preprocess.text.subword-buckets} &gt; 0) follow the vocabulary, from
+ * {@link #wordIds()} to {@link #size()}: each word, between boundary marks ({@code <shirt>}),
+ * gives its character n-grams of the configured lengths, hashed (32-bit FNV-1a of the UTF-8
+ * bytes, as fastText does) into the buckets. They need no fitting, so a word the vocabulary
+ * lacks ({@code tshirts}) still shares ids with the known words it resembles ({@code tshirt}).
  */
 public final class TextPipeline implements Serializable {
   public static final int PADDING = 0;
@@ -71,8 +77,13 @@ public final class TextPipeline implements Serializable {
     return settings;
   }
 
-  /** Vocabulary size including padding and unknown. */
+  /** Every id the pipeline emits is below this: padding, unknown, the vocabulary, then the subword buckets. */
   public int size() {
+    return wordIds() + settings.subwordBuckets();
+  }
+
+  /** Ids of padding, unknown and the vocabulary (word and bigram ids are below this; subword ids start here). */
+  public int wordIds() {
     return vocabulary.size() + FIRST_ID;
   }
 
@@ -102,6 +113,64 @@ public final class TextPipeline implements Serializable {
   /** Description ids, truncated to the configured description length. */
   public int[] encodeDescription(String description) {
     return encode(description, settings.descriptionMaxTokens());
+  }
+
+  /**
+   * Subword ids of a product's words, title words first, then the description's (when
+   * descriptions are read), at most {@code subword-max-tokens}; empty without subword buckets.
+   */
+  public int[] encodeSubwords(String title, String description) {
+    if (!settings.subwords()) {
+      return new int[0];
+    }
+    int[] ids = new int[settings.subwordMaxTokens()];
+    int n = subwords(normalizer().tokens(title), ids, 0);
+    if (settings.descriptionMaxTokens() > 0) {
+      n = subwords(normalizer().tokens(description), ids, n);
+    }
+    return java.util.Arrays.copyOf(ids, n);
+  }
+
+  private int subwords(List<String> tokens, int[] ids, int n) {
+    int first = wordIds();
+    int buckets = settings.subwordBuckets();
+    for (String token : tokens) {
+      byte[] word = ("<" + token + ">").getBytes(StandardCharsets.UTF_8);
+      int[] starts = characterStarts(word);
+      int characters = starts.length - 1;
+      for (int length = settings.subwordMinLength(); length <= settings.subwordMaxLength(); length++) {
+        for (int c = 0; c + length <= characters; c++) {
+          if (n == ids.length) {
+            return n;
+          }
+          ids[n++] = first + Integer.remainderUnsigned(fnv1a(word, starts[c], starts[c + length]), buckets);
+        }
+      }
+    }
+    return n;
+  }
+
+  /** Byte offsets at which the UTF-8 characters of {@code utf8} start, and its length last. */
+  private static int[] characterStarts(byte[] utf8) {
+    int[] starts = new int[utf8.length + 1];
+    int n = 0;
+    for (int i = 0; i < utf8.length; i++) {
+      if ((utf8[i] & 0xC0) != 0x80) {
+        starts[n++] = i;
+      }
+    }
+    starts[n++] = utf8.length;
+    return java.util.Arrays.copyOf(starts, n);
+  }
+
+  /** 32-bit FNV-1a of {@code bytes[from, to)}. */
+  static int fnv1a(byte[] bytes, int from, int to) {
+    int h = 0x811C9DC5;
+    for (int i = from; i < to; i++) {
+      h ^= bytes[i] & 0xFF;
+      h *= 0x01000193;
+    }
+    return h;
   }
 
   /** The unigram and bigram features of a text, as strings (what the vocabulary counts). */
