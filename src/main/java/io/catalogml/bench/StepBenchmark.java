@@ -7,6 +7,7 @@ import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
 import io.catalogml.core.StageResult;
 import io.catalogml.model.Dl4jRuntime;
+import io.catalogml.model.FeatureBatches;
 import io.catalogml.model.InputSpec;
 import io.catalogml.train.NetworkFactory;
 import java.io.PrintStream;
@@ -32,7 +33,8 @@ import org.nd4j.linalg.profiler.data.StringAggregator;
  * One DL4J training step in one JVM, without Spark: milliseconds per {@code ComputationGraph.fit}
  * of one minibatch ({@code train.batch-size}) for each network mode, with DL4J's built-in layers and
  * with the oneDNN layer helpers ({@link Dl4jRuntime}), on random inputs of the configured shapes
- * (token ids, image size, classes). With {@code profile}, a second pass times every ND4J op
+ * (token ids, subword ids when {@code preprocess.text.subword-buckets} and
+ * {@code model.text.max-subword-tokens} are both above 0, image size, classes). With {@code profile}, a second pass times every ND4J op
  * ({@code OpProfiler}) and prints where a step's time goes, op by op, and how much of it is
  * outside ND4J's ops (DL4J's Java code between them).
  */
@@ -161,28 +163,54 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
 
   private ComputationGraph network(ModelSettings.Mode mode) {
     ModelSettings model = config.model().dl4jNetwork(mode);
-    InputSpec spec = new InputSpec(mode, model.maxTokens(), vocabulary, config.preprocess().image().width(),
-        config.preprocess().image().height(), "bench", "bench");
-    return NetworkFactory.build(model, spec, CLASSES, config.train().learningRate(), config.train().seed(), null);
+    return NetworkFactory.build(model, spec(mode), CLASSES, config.train().learningRate(), config.train().seed(),
+        null);
+  }
+
+  private InputSpec spec(ModelSettings.Mode mode) {
+    ModelSettings model = config.model().dl4jNetwork(mode);
+    return new InputSpec(mode, model.maxTokens(), vocabulary + buckets(), config.preprocess().image().width(),
+        config.preprocess().image().height(), "bench", "bench", subwordTokens(),
+        model.textEncoder() == ModelSettings.TextEncoder.POOL);
+  }
+
+  private int buckets() {
+    return config.preprocess().text().subwordBuckets();
+  }
+
+  /** Subword slots of the network: none unless the pipeline has buckets and the model reads them. */
+  private int subwordTokens() {
+    return buckets() > 0 ? config.model().subwordTokens() : 0;
   }
 
   private MultiDataSet randomBatch(ModelSettings.Mode m, int batch) {
     Random random = new Random(config.train().seed());
     int tokens = config.model().maxTokens();
+    int subwords = subwordTokens();
     List<INDArray> features = new ArrayList<>();
     List<INDArray> masks = new ArrayList<>();
     if (m.usesText()) {
-      float[][] ids = new float[batch][tokens];
-      float[][] mask = new float[batch][tokens];
+      float[][] ids = new float[batch][tokens + subwords];
+      float[][] mask = new float[batch][tokens + subwords];
       for (int i = 0; i < batch; i++) {
         int n = 4 + random.nextInt(Math.max(1, Math.min(tokens, 24) - 4));
         for (int t = 0; t < n; t++) {
           ids[i][t] = 2 + random.nextInt(vocabulary - 2);
           mask[i][t] = 1;
         }
+        // About 7 subword ids per word and bigram id (fashion: a median of 102 subword ids to 9 word ids).
+        for (int t = 0; t < Math.min(subwords, 7 * n); t++) {
+          ids[i][tokens + t] = vocabulary + random.nextInt(buckets());
+          mask[i][tokens + t] = 1;
+        }
       }
-      features.add(Nd4j.create(ids));
-      masks.add(Nd4j.create(mask));
+      if (spec(m).bag()) {
+        features.add(FeatureBatches.bags(Nd4j.create(ids), Nd4j.create(mask), vocabulary + buckets()));
+        masks.add(null);
+      } else {
+        features.add(Nd4j.create(ids));
+        masks.add(Nd4j.create(mask));
+      }
     }
     if (m.usesImage()) {
       int h = config.preprocess().image().height();

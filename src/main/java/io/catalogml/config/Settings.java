@@ -156,7 +156,8 @@ public final class Settings {
       "Inputs of the DL4J network: text ids, the image, or both fused.");
   public static final Setting<ModelSettings.TextEncoder> MODEL_TEXT_ENCODER = Setting.oneOf("model.text.encoder",
       ModelSettings.TextEncoder.class,
-      "Text branch: mean of token embeddings (fastText-like) or a 1-D convolution with max pooling.");
+      "Text branch: mean of the embeddings of all the product's ids (fastText's embedding bag) or a 1-D convolution "
+      + "with max pooling over their sequence.");
   public static final Setting<Integer> MODEL_EMBEDDING_SIZE = Setting.intRange("model.text.embedding-size", 2, 1024,
       "Size of the token embeddings.");
   public static final Setting<Integer> MODEL_MAX_TOKENS = Setting.intRange("model.text.max-tokens", 1, 4096,

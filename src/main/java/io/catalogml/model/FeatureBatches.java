@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>tokens: title ids then description ids, truncated to {@link InputSpec#maxTokens()}, padded
  *       with {@link TextPipeline#PADDING} and masked; a product without any token reads one
  *       {@link TextPipeline#UNKNOWN}; then, when the spec has {@link InputSpec#subwordTokens()},
- *       the subword ids in those slots, likewise truncated, padded and masked;</li>
+ *       the subword ids in those slots, likewise truncated, padded and masked; or, with
+ *       {@link InputSpec#bag()}, the frequencies of those same ids;</li>
  *   <li>image: uint8 RGB (row-major, interleaved) → {@code [3, h, w]} floats {@code v/255 - 0.5};
  *       a product without a usable image reads zeros and {@code image_present = 0}.</li>
  * </ul>
@@ -48,7 +49,8 @@ public final class FeatureBatches {
     for (int i = 0; i < names.length; i++) {
       switch (names[i]) {
         case InputSpec.TOKENS -> {
-          INDArray[] t = tokens(rows, spec.maxTokens(), spec.subwordTokens());
+          INDArray[] t = spec.bag() ? new INDArray[] {bags(rows, spec), null}
+              : tokens(rows, spec.maxTokens(), spec.subwordTokens());
           features[i] = t[0];
           masks[i] = t[1];
         }
@@ -122,6 +124,36 @@ public final class FeatureBatches {
       }
     }
     return new INDArray[] {Nd4j.create(ids), Nd4j.create(mask)};
+  }
+
+  /**
+   * Bags of the ids a sequence of the spec would hold: {@code [rows, vocabularySize]}, each id's
+   * count over the number of ids (a product without any reads one {@link TextPipeline#UNKNOWN}).
+   */
+  static INDArray bags(List<Row> rows, InputSpec spec) {
+    INDArray[] sequences = tokens(rows, spec.maxTokens(), spec.subwordTokens());
+    return bags(sequences[0], sequences[1], spec.vocabularySize());
+  }
+
+  /** Bags {@code [rows, vocabularySize]} of id sequences {@code [rows, length]} and their mask. */
+  public static INDArray bags(INDArray sequences, INDArray mask, int vocabularySize) {
+    int rows = (int) sequences.rows();
+    int length = (int) sequences.columns();
+    float[] ids = sequences.dup('c').data().asFloat();
+    float[] masked = mask.dup('c').data().asFloat();
+    float[][] bags = new float[rows][vocabularySize];
+    for (int r = 0; r < rows; r++) {
+      int n = 0;
+      for (int t = r * length; t < (r + 1) * length; t++) {
+        n += masked[t] > 0 ? 1 : 0;
+      }
+      for (int t = r * length; t < (r + 1) * length; t++) {
+        if (masked[t] > 0) {
+          bags[r][(int) ids[t]] += 1f / n;
+        }
+      }
+    }
+    return Nd4j.create(bags);
   }
 
   /** Copies ids into {@code to[start, end)}; returns the index after the last one copied. */

@@ -14,6 +14,12 @@ import java.io.Serializable;
  * ids, each part padded and masked on its own. A package written before subwords existed has no
  * {@code subwordTokens} and reads as 0: words only, as it was trained.
  *
+ * <p>With {@code bag} the token input is not a sequence but the product's bag of those same ids:
+ * {@code [batch, vocabularySize]}, each id's count divided by the number of ids, so one matrix
+ * product with the embedding matrix is the mean of their embeddings (fastText's embedding bag)
+ * at a cost that does not grow with the number of ids. Packages written before have no
+ * {@code bag} and read sequences.
+ *
  * @param mode text, image or fusion
  * @param maxTokens slots for word and bigram ids (title ids, then description ids)
  * @param vocabularySize ids the network embeds: padding, unknown and the vocabulary, and the subword buckets
@@ -23,11 +29,15 @@ import java.io.Serializable;
  * @param textPipelineId id of the text pipeline the token ids come from
  * @param imageSpec image size and fit the features were made with, e.g. {@code 64x64-pad}
  * @param subwordTokens slots for subword ids after the word ids (0 = the model reads no subword ids)
+ * @param bag the token input is the bag of those ids rather than their sequence
  */
 public record InputSpec(ModelSettings.Mode mode, int maxTokens, int vocabularySize, int imageWidth, int imageHeight,
-    String textPipelineId, String imageSpec, int subwordTokens) implements Serializable {
+    String textPipelineId, String imageSpec, int subwordTokens, boolean bag) implements Serializable {
 
-  /** Input name of the token ids: {@code [batch, tokenLength]}, with a mask of the real tokens. */
+  /**
+   * Input name of the token ids: {@code [batch, tokenLength]} with a mask of the real tokens, or
+   * with {@code bag} {@code [batch, vocabularySize]} id frequencies and no mask.
+   */
   public static final String TOKENS = "tokens";
   /** Input name of the image: {@code [batch, 3, height, width]}, values in [-0.5, 0.5]. */
   public static final String IMAGE = "image";
@@ -37,18 +47,19 @@ public record InputSpec(ModelSettings.Mode mode, int maxTokens, int vocabularySi
   /** A spec without subword ids. */
   public InputSpec(ModelSettings.Mode mode, int maxTokens, int vocabularySize, int imageWidth, int imageHeight,
       String textPipelineId, String imageSpec) {
-    this(mode, maxTokens, vocabularySize, imageWidth, imageHeight, textPipelineId, imageSpec, 0);
+    this(mode, maxTokens, vocabularySize, imageWidth, imageHeight, textPipelineId, imageSpec, 0, false);
   }
 
   /**
    * What a network built from {@code model} reads from features made by {@code text}: the subword
-   * ids too when the pipeline emits them and {@code model.text.max-subword-tokens} &gt; 0.
+   * ids too when the pipeline emits them and {@code model.text.max-subword-tokens} &gt; 0, as a
+   * bag for the {@code pool} encoder and as a sequence for {@code cnn}.
    */
   public static InputSpec network(ModelSettings model, TextPipeline text, int imageWidth, int imageHeight,
       String imageSpec) {
     int subwords = text.settings().subwords() ? model.subwordTokens() : 0;
     return new InputSpec(model.mode(), model.maxTokens(), subwords > 0 ? text.size() : text.wordIds(), imageWidth,
-        imageHeight, text.id(), imageSpec, subwords);
+        imageHeight, text.id(), imageSpec, subwords, model.textEncoder() == ModelSettings.TextEncoder.POOL);
   }
 
   /** Length of the token input: word slots, then subword slots. */
@@ -59,7 +70,7 @@ public record InputSpec(ModelSettings.Mode mode, int maxTokens, int vocabularySi
   /** The same spec with another mode. */
   public InputSpec withMode(ModelSettings.Mode newMode) {
     return new InputSpec(newMode, maxTokens, vocabularySize, imageWidth, imageHeight, textPipelineId, imageSpec,
-        subwordTokens);
+        subwordTokens, bag);
   }
 
   /** Input names in the order of the network's inputs. */

@@ -68,8 +68,10 @@ public final class NetworkFactory {
     List<InputType> types = new ArrayList<>();
     if (spec.mode().usesText()) {
       merged.add(textBranch(g, model, spec));
-      // The size is the vocabulary: DL4J sets the embedding's nIn from it (the ids themselves are [batch, tokenLength]).
-      types.add(InputType.recurrent(spec.vocabularySize(), spec.tokenLength()));
+      // A bag is [batch, vocabulary]; for a sequence the size is the vocabulary too: DL4J sets the embedding's nIn
+      // from it (the ids themselves are [batch, tokenLength]).
+      types.add(spec.bag() ? InputType.feedForward(spec.vocabularySize())
+          : InputType.recurrent(spec.vocabularySize(), spec.tokenLength()));
     }
     if (spec.mode().usesImage()) {
       merged.add(imageBranch(g, model));
@@ -100,6 +102,13 @@ public final class NetworkFactory {
   }
 
   private static String textBranch(ComputationGraphConfiguration.GraphBuilder g, ModelSettings model, InputSpec spec) {
+    if (spec.bag()) {
+      // Id frequencies times the embedding matrix: the mean of the product's id embeddings, like the masked
+      // average of EmbeddingSequenceLayer rows below, in one matrix product however many ids it has.
+      g.addLayer("embedding", new DenseLayer.Builder().nIn(spec.vocabularySize()).nOut(model.embeddingSize())
+          .activation(Activation.IDENTITY).hasBias(false).weightInit(WeightInit.XAVIER).build(), InputSpec.TOKENS);
+      return "embedding";
+    }
     g.addLayer("embedding", new EmbeddingSequenceLayer.Builder()
         .nIn(spec.vocabularySize()).nOut(model.embeddingSize()).inputLength(spec.tokenLength())
         .weightInit(WeightInit.XAVIER).build(), InputSpec.TOKENS);

@@ -206,7 +206,7 @@ public final class TrainStage implements Stage<TrainResult> {
     TextPipeline text = data.textPipeline;
     int subwords = text.settings().subwords() ? text.settings().subwordMaxTokens() : 0;
     return new InputSpec(ModelSettings.Mode.TEXT, config.model().maxTokens(), text.size(), data.imageWidth,
-        data.imageHeight, text.id(), data.imageSpec, subwords);
+        data.imageHeight, text.id(), data.imageSpec, subwords, false);
   }
 
   private static Map<String, Double> epochMetrics(EpochMetrics m) {

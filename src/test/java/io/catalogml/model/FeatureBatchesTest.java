@@ -72,7 +72,7 @@ class FeatureBatchesTest {
 
   @Test
   void subwordIdsFollowInSlotsOfTheirOwnTruncatedAndMasked() {
-    InputSpec spec = new InputSpec(ModelSettings.Mode.TEXT, 3, 50, 4, 2, "p", "4x2-pad", 4);
+    InputSpec spec = new InputSpec(ModelSettings.Mode.TEXT, 3, 50, 4, 2, "p", "4x2-pad", 4, false);
     assertThat(spec.tokenLength()).isEqualTo(7);
     FeatureBatches.Inputs in = FeatureBatches.inputs(List.of(
         row("a", List.of(7), List.of(40, 41, 42, 43, 44)),
@@ -85,6 +85,17 @@ class FeatureBatchesTest {
     assertThat(in.features()[0].getRow(2).toFloatVector()).as("a row from before subwords: none")
         .containsExactly(1, 0, 0, 0, 0, 0, 0);
     assertThat(in.masks()[0].getRow(2).toFloatVector()).containsExactly(1, 0, 0, 0, 0, 0, 0);
+    // As a bag: the frequencies of the same ids.
+    InputSpec bag = new InputSpec(ModelSettings.Mode.TEXT, 3, 50, 4, 2, "p", "4x2-pad", 4, true);
+    FeatureBatches.Inputs bags = FeatureBatches.inputs(List.of(
+        row("a", List.of(7), List.of(40, 41, 40, 43, 44)), row("c", List.of(), null)), bag);
+    assertThat(bags.masks()[0]).as("a bag has no mask").isNull();
+    assertThat(bags.features()[0].shape()).containsExactly(2, 50);
+    assertThat(bags.features()[0].getFloat(0, 7)).isCloseTo(0.2f, within(1e-6f));
+    assertThat(bags.features()[0].getFloat(0, 40)).as("40 twice in the four slots kept").isCloseTo(0.4f, within(1e-6f));
+    assertThat(bags.features()[0].getFloat(0, 44)).as("past the slots").isZero();
+    assertThat(bags.features()[0].getRow(0).sumNumber().doubleValue()).isCloseTo(1.0, within(1e-6));
+    assertThat(bags.features()[0].getFloat(1, 1)).as("no id: the unknown word").isEqualTo(1f);
     // Without subword slots the same rows read their word ids only.
     INDArray words = FeatureBatches.inputs(List.of(row("a", List.of(7), List.of(40, 41))), FUSION).features()[0];
     assertThat(words.getRow(0).toFloatVector()).containsExactly(7, 0, 0, 0, 0);

@@ -54,24 +54,39 @@ class NetworkFactoryTest {
   }
 
   @Test
-  void aNetworkReadingSubwordsEmbedsTheBucketsAfterTheWordsAndAveragesThem() {
+  void aNetworkReadingSubwordsEmbedsTheBucketsAfterTheWordsAndAveragesThemInABag() {
     TextSettings subwords = new TextSettings(true, TextSettings.Digits.MASK, List.of(), true, 1, 100, 8, 16, 64, 2, 4,
         32);
     TextPipeline text = new TextPipeline(subwords, List.of("men", "tshirt"));
     ModelSettings model = new ModelSettings("m", ModelSettings.Type.DL4J, ModelSettings.Mode.TEXT,
         ModelSettings.TextEncoder.POOL, 8, 2, List.of(4), 1, 16, 0.0, false, 3);
-    InputSpec spec = InputSpec.network(model, text, 16, 16, "16x16-pad");
-    assertThat(spec.subwordTokens()).isEqualTo(3);
-    assertThat(spec.vocabularySize()).isEqualTo(text.size()).isEqualTo(text.wordIds() + 64);
-    ComputationGraph net = NetworkFactory.build(model, spec, 5, 0.01, 3, null);
-    assertThat(net.getLayer("embedding").getParam("W").shape()).containsExactly(text.size(), 8);
+    InputSpec bag = InputSpec.network(model, text, 16, 16, "16x16-pad");
+    assertThat(bag.subwordTokens()).isEqualTo(3);
+    assertThat(bag.bag()).as("pool reads a bag").isTrue();
+    assertThat(bag.vocabularySize()).isEqualTo(text.size()).isEqualTo(text.wordIds() + 64);
+    ComputationGraph bagNet = NetworkFactory.build(model, bag, 5, 0.01, 3, null);
+    assertThat(bagNet.getLayer("embedding").getParam("W").shape()).containsExactly(text.size(), 8);
 
-    // The same words with other subword ids give another output: the subword slots are read.
+    // The bag is the masked mean of the sequence's embeddings: the same weights give the same output.
+    InputSpec sequence = new InputSpec(bag.mode(), bag.maxTokens(), bag.vocabularySize(), 16, 16, bag.textPipelineId(),
+        bag.imageSpec(), bag.subwordTokens(), false);
+    ComputationGraph sequenceNet = NetworkFactory.build(model, sequence, 5, 0.01, 3, null);
+    assertThat(sequenceNet.numParams()).isEqualTo(bagNet.numParams());
+    bagNet.setParams(sequenceNet.params());
     int s = text.wordIds();
-    INDArray ids = Nd4j.createFromArray(new float[][] {{2, 3, s, s + 1, 0}, {2, 3, s + 40, s + 63, 0}});
-    INDArray mask = Nd4j.createFromArray(new float[][] {{1, 1, 1, 1, 0}, {1, 1, 1, 1, 0}});
-    INDArray out = net.output(false, new INDArray[] {ids}, new INDArray[] {mask})[0];
-    assertThat(out.getRow(0).toFloatVector()).isNotEqualTo(out.getRow(1).toFloatVector());
+    INDArray ids = Nd4j.createFromArray(new float[][] {{2, 3, s, s + 1, s}, {2, 0, s + 40, s + 63, 0}});
+    INDArray mask = Nd4j.createFromArray(new float[][] {{1, 1, 1, 1, 1}, {1, 0, 1, 1, 0}});
+    INDArray fromSequence = sequenceNet.output(false, new INDArray[] {ids}, new INDArray[] {mask})[0];
+    INDArray bags = io.catalogml.model.FeatureBatches.bags(ids, mask, bag.vocabularySize());
+    assertThat(bags.getFloat(0, s)).as("an id twice in five counts 2/5").isCloseTo(0.4f, within(1e-6f));
+    INDArray fromBag = bagNet.output(false, new INDArray[] {bags}, null)[0];
+    for (int r = 0; r < 2; r++) {
+      for (int c = 0; c < 5; c++) {
+        assertThat(fromBag.getDouble(r, c)).isCloseTo(fromSequence.getDouble(r, c), within(1e-5));
+      }
+    }
+    // Other subword ids, other output: the subword ids are read.
+    assertThat(fromBag.getRow(0).toFloatVector()).isNotEqualTo(fromBag.getRow(1).toFloatVector());
 
     TextPipeline words = new TextPipeline(new TextSettings(true, TextSettings.Digits.MASK, List.of(), true, 1, 100, 8,
         16), List.of("men", "tshirt"));
