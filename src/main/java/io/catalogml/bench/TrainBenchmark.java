@@ -151,7 +151,7 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
         1, t.batchSize(), t.learningRate(), t.seed(), 0, n, t.workersPerExecutor(), t.averagingFrequency(), t.prefetchBatches(),
         t.sharingThreshold(), io.catalogml.core.Ports.free(), t.sharingWorkerPort(),
         t.sharingJoinTimeout(), t.sharingController(), t.sharingNetworkMask(), t.checkpointDir(),
-        t.logreg());
+        t.logreg(), false);
     InputSpec spec = InputSpec.network(model, text, config.preprocess().image().width(),
         config.preprocess().image().height(), "bench");
     ComputationGraph net = NetworkFactory.build(model, spec, labels.size(), settings.learningRate(), settings.seed(),

@@ -190,7 +190,8 @@ public record CatalogConfig(
         Settings.TRAIN_SHARING_CONTROLLER.read(c), Settings.TRAIN_SHARING_NETWORK_MASK.read(c),
         Settings.TRAIN_CHECKPOINT_DIR.read(c), new TrainSettings.Logreg(Settings.TRAIN_LOGREG_ITERATIONS.read(c),
             Settings.TRAIN_LOGREG_REGULARIZATION.read(c), Settings.TRAIN_LOGREG_SUBLINEAR_TF.read(c), Settings.TRAIN_LOGREG_IDF.read(c),
-            Settings.TRAIN_LOGREG_NORMALIZE.read(c), Settings.TRAIN_LOGREG_STANDARDIZE.read(c)));
+            Settings.TRAIN_LOGREG_NORMALIZE.read(c), Settings.TRAIN_LOGREG_STANDARDIZE.read(c)),
+        Settings.TRAIN_YARDSTICK.read(c));
     ScoreSettings score = new ScoreSettings(Settings.SCORE_MODEL.read(c), Settings.SCORE_BATCH_SIZE.read(c),
         Settings.SCORE_TOP_K.read(c), Settings.SCORE_LOW_CONFIDENCE.read(c));
     return new CatalogConfig(spark, lake, tables, tracking, source, ingest, preprocess, model, training, score,

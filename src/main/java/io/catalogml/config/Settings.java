@@ -213,6 +213,9 @@ public final class Settings {
       "Network the executors' parameter-server nodes bind on ('' = the controller's /16).");
   public static final Setting<String> TRAIN_CHECKPOINT_DIR = Setting.nonEmpty("train.checkpoint-dir",
       "Folder of per-run checkpoints (one per epoch), model packages and work files; --resume looks here.");
+  public static final Setting<Boolean> TRAIN_YARDSTICK = Setting.bool("train.yardstick",
+      "With a network: also fit the mllib-logreg baseline on the same split and report both on the test split "
+      + "(evaluation/versus-baseline.md, baseline_test_* metrics).");
   public static final Setting<Integer> TRAIN_LOGREG_ITERATIONS = Setting.intRange("train.logreg.max-iterations", 1,
       100000, "Maximum iterations of the MLlib logistic regression baseline.");
   public static final Setting<Double> TRAIN_LOGREG_REGULARIZATION = Setting.doubleRange("train.logreg.regularization",
@@ -257,7 +260,7 @@ public final class Settings {
       TRAIN_WORKERS_PER_EXECUTOR,
       TRAIN_AVERAGING_FREQUENCY, TRAIN_PREFETCH, TRAIN_SHARING_THRESHOLD, TRAIN_SHARING_PORT, TRAIN_SHARING_WORKER_PORT,
       TRAIN_SHARING_JOIN_TIMEOUT, TRAIN_SHARING_CONTROLLER,
-      TRAIN_SHARING_NETWORK_MASK, TRAIN_CHECKPOINT_DIR, TRAIN_LOGREG_ITERATIONS, TRAIN_LOGREG_REGULARIZATION,
+      TRAIN_SHARING_NETWORK_MASK, TRAIN_CHECKPOINT_DIR, TRAIN_YARDSTICK, TRAIN_LOGREG_ITERATIONS, TRAIN_LOGREG_REGULARIZATION,
       TRAIN_LOGREG_SUBLINEAR_TF, TRAIN_LOGREG_IDF, TRAIN_LOGREG_NORMALIZE, TRAIN_LOGREG_STANDARDIZE,
       SCORE_MODEL, SCORE_BATCH_SIZE, SCORE_TOP_K, SCORE_LOW_CONFIDENCE);
 

@@ -23,11 +23,12 @@ import java.io.Serializable;
  * @param sharingNetworkMask network mask workers bind on ({@code ""} = derived from the controller)
  * @param checkpointDir folder of per-run checkpoints and work files
  * @param logreg how the MLlib baseline is fitted
+ * @param yardstick with a network, also fit the baseline on the same split and report both
  */
 public record TrainSettings(Master master, int epochs, int batchSize, double learningRate, long seed, int patience,
     int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches, double sharingThreshold, int sharingPort,
     int sharingWorkerPort, int sharingJoinTimeout, String sharingController, String sharingNetworkMask, String checkpointDir,
-    Logreg logreg) implements Serializable {
+    Logreg logreg, boolean yardstick) implements Serializable {
 
   /**
    * The MLlib baseline ({@code train.logreg.*}).

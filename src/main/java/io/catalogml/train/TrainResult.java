@@ -31,6 +31,8 @@ import io.catalogml.core.StageResult;
  * @param champion whether this version is now the champion
  * @param championTestWeightedF1 the previous champion's test weighted F1 on the same split (null when none was comparable)
  * @param promotion why the champion alias moved or not
+ * @param baselineTestWeightedF1 the mllib-logreg baseline's test weighted F1, fitted in the same run on the same
+ *     split ({@code train.yardstick}; null for the baseline itself or when off)
  * @param seconds wall time of the stage
  */
 public record TrainResult(String job, String runId, String trackingRunId, String modelType, String mode,
@@ -38,4 +40,4 @@ public record TrainResult(String job, String runId, String trackingRunId, String
     int resumedFromEpoch, int bestEpoch, boolean stoppedEarly, double examplesPerSecond, double validationWeightedF1,
     double testAccuracy, double testWeightedF1, double testMacroF1, double testTop5Accuracy, String modelPath,
     String registeredModel, String modelVersion, boolean champion, Double championTestWeightedF1, String promotion,
-    double seconds) implements StageResult {}
+    Double baselineTestWeightedF1, double seconds) implements StageResult {}

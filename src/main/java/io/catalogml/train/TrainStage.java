@@ -15,6 +15,7 @@ import io.catalogml.config.CatalogConfig;
 import io.catalogml.config.Setting;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
+import io.catalogml.evaluate.BaselineComparison;
 import io.catalogml.evaluate.ClassificationReport;
 import io.catalogml.evaluate.ConfusionMatrixPlot;
 import io.catalogml.evaluate.EpochMetrics;
@@ -106,6 +107,11 @@ public final class TrainStage implements Stage<TrainResult> {
           : trainBaseline(data, state, train, validation);
       ClassificationReport testReport = Evaluator.evaluate(trained.classifier, test);
       writeEvaluation(checkpoints.evaluationDir(), trained, testReport);
+      ClassificationReport yardstick = trained.network != null && config.train().yardstick()
+          ? yardstick(data, train, test, testReport, checkpoints.evaluationDir()) : null;
+      if (yardstick != null) {
+        run.logMetrics(yardstick.toMetrics("baseline_test_"), trained.state.epochsDone());
+      }
       ModelCard card = card(data, trained, testReport);
       ModelPackage pkg = trained.network != null
           ? ModelPackage.writeDl4j(checkpoints.modelDir(), trained.network, card, data.labels, trained.spec,
@@ -139,7 +145,7 @@ public final class TrainStage implements Stage<TrainResult> {
           trained.stoppedEarly, trained.examplesPerSecond, trained.validation.weightedF1(), testReport.accuracy(),
           testReport.weightedF1(), testReport.macroF1(), testReport.top5Accuracy(), pkg.folder().toString(), name,
           version.version(), promotion.promoted(), promotion.championScore(), promotion.reason(),
-          (System.nanoTime() - started) / 1e9);
+          yardstick == null ? null : yardstick.weightedF1(), (System.nanoTime() - started) / 1e9);
     } finally {
       spark.sparkContext().clearJobGroup();
     }
@@ -219,6 +225,23 @@ public final class TrainStage implements Stage<TrainResult> {
     metrics.put("val_macro_f1", m.validationMacroF1());
     metrics.put("epoch_seconds", m.seconds());
     return metrics;
+  }
+
+  /**
+   * The baseline fitted on the same training split and scored on the same test products as the
+   * network, written beside its report: {@code baseline-test.*} and {@code versus-baseline.md}.
+   */
+  private ClassificationReport yardstick(TrainData data, Dataset<Row> train, Dataset<Row> test,
+      ClassificationReport network, Path folder) {
+    long t0 = System.nanoTime();
+    LogRegClassifier baseline = LogRegClassifier.fit(train, data.labels, data.textPipeline.size(), config.train());
+    ClassificationReport report = Evaluator.evaluate(baseline, test);
+    report.write(folder, "baseline-test");
+    BaselineComparison.write(folder, config.model().name() + " (" + mode()
+        + ") against the mllib-logreg baseline, test split", "dl4j " + mode(), network, report, 15);
+    LOG.info("train: yardstick mllib-logreg test weighted F1 {} (the network: {}) in {} s", report.weightedF1(),
+        network.weightedF1(), (System.nanoTime() - t0) / 1e9);
+    return report;
   }
 
   private void writeEvaluation(Path folder, Trained trained, ClassificationReport test) {

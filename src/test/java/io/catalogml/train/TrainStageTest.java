@@ -77,7 +77,8 @@ class TrainStageTest extends SparkTestBase {
   @Test
   @Order(1)
   void aTextNetworkIsTrainedEvaluatedPackagedAndBecomesChampion() throws IOException {
-    CatalogConfig config = config("model.mode=text", "train.epochs=4", "train.patience=0", "train.learning-rate=0.01");
+    CatalogConfig config = config("model.mode=text", "train.epochs=4", "train.patience=0", "train.learning-rate=0.01",
+        "train.yardstick=true");
     first = train(config);
     assertThat(first.testAccuracy()).as("a text network learns far beyond the majority class")
         .isGreaterThan(2 * majorityShare(config, "test"));
@@ -105,6 +106,15 @@ class TrainStageTest extends SparkTestBase {
     assertThat(ImageIO.read(run.resolve("evaluation/learning-curve.png").toFile()).getWidth()).isGreaterThan(200);
     assertThat(run.resolve("evaluation/test.json")).isRegularFile();
     assertThat(run.resolve("evaluation/test.md")).content().contains("weighted");
+    assertThat(first.baselineTestWeightedF1()).as("the yardstick").isBetween(0.3, 1.0);
+    assertThat(run.resolve("evaluation/baseline-test.json")).isRegularFile();
+    assertThat(run.resolve("evaluation/versus-baseline.md")).content()
+        .contains(String.format(java.util.Locale.ROOT, "| weighted F1 | %.3f | %.3f |", first.testWeightedF1(),
+            first.baselineTestWeightedF1()))
+        .contains("### Classes the model gets most wrong");
+    Path baselineMetric = Files.walk(Path.of(config.tracking().localDir()))
+        .filter(p -> p.endsWith("metrics/baseline_test_weighted_f1")).findFirst().orElseThrow();
+    assertThat(Files.readAllLines(baselineMetric)).hasSize(1);
 
     ModelRegistry registry = registry(config);
     assertThat(registry.alias("product-type", "candidate").orElseThrow().version()).isEqualTo("1");
@@ -136,6 +146,9 @@ class TrainStageTest extends SparkTestBase {
     assertThat(baseline.modelType()).isEqualTo("mllib-logreg");
     assertThat(baseline.modelVersion()).isEqualTo("2");
     assertThat(baseline.championTestWeightedF1()).isEqualTo(first.testWeightedF1());
+    assertThat(baseline.baselineTestWeightedF1()).as("no yardstick for the yardstick").isNull();
+    assertThat(first.baselineTestWeightedF1()).as("the network's yardstick is this baseline, fitted on the same split")
+        .isCloseTo(baseline.testWeightedF1(), org.assertj.core.api.Assertions.within(1e-6));
     assertThat(baseline.champion()).isEqualTo(baseline.testWeightedF1() > first.testWeightedF1());
     ModelRegistry registry = registry(config());
     assertThat(registry.alias("product-type", "candidate").orElseThrow().version()).isEqualTo("2");
