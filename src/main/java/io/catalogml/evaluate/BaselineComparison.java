@@ -7,8 +7,8 @@ import java.util.Locale;
 
 /**
  * A model's test report beside the baseline's on the same products, as Markdown: the headline
- * numbers of both, the classes the model gets most wrong (lowest F1, then largest support) with
- * the baseline's F1 for each, and the classes where the two differ most either way. Both reports
+ * numbers of both, the classes the model gets most wrong (most errors: its products predicted as
+ * another class plus other products predicted as it, then lowest F1) with the baseline's beside, and the classes where the two differ most either way. Both reports
  * must have the same classes in the same order (one label map).
  */
 public final class BaselineComparison {
@@ -41,8 +41,8 @@ public final class BaselineComparison {
     }
     List<ClassMetrics> mine = report.perClass();
     List<ClassMetrics> theirs = baseline.perClass();
-    Comparator<Integer> worst = Comparator.<Integer>comparingDouble(i -> mine.get(i).f1())
-        .thenComparing(Comparator.<Integer>comparingLong(i -> mine.get(i).support()).reversed());
+    Comparator<Integer> worst = Comparator.<Integer>comparingLong(i -> errors(mine.get(i))).reversed()
+        .thenComparingDouble(i -> mine.get(i).f1());
     table(md, "Classes the model gets most wrong", present.stream().sorted(worst).limit(rows).toList(), mine, theirs);
     Comparator<Integer> gain = Comparator.<Integer>comparingDouble(i -> mine.get(i).f1() - theirs.get(i).f1())
         .thenComparing(Comparator.<Integer>comparingLong(i -> mine.get(i).support()).reversed());
@@ -75,15 +75,22 @@ public final class BaselineComparison {
       md.append("None.\n");
       return;
     }
-    md.append("| class | support | model F1 | baseline F1 | difference | model predicted | baseline predicted |\n");
+    md.append("| class | support | model errors | baseline errors | model F1 | baseline F1 | difference |\n");
     md.append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (int i : classes) {
       ClassMetrics m = mine.get(i);
       ClassMetrics b = theirs.get(i);
       md.append("| ").append(m.label().replace("|", "\\|")).append(" | ").append(m.support()).append(" | ")
+          .append(errors(m)).append(" | ").append(errors(b)).append(" | ")
           .append(num(m.f1())).append(" | ").append(num(b.f1())).append(" | ").append(signed(m.f1() - b.f1()))
-          .append(" | ").append(m.predicted()).append(" | ").append(b.predicted()).append(" |\n");
+          .append(" |\n");
     }
+  }
+
+  /** Products of the class predicted as another, plus products of other classes predicted as it. */
+  static long errors(ClassMetrics c) {
+    long correct = Math.round(c.recall() * c.support());
+    return (c.support() - correct) + (c.predicted() - correct);
   }
 
   private static String num(double v) {

@@ -34,14 +34,15 @@ class BaselineComparisonTest {
     String md = BaselineComparison.render("dl4j fusion", model, baseline, 2);
     assertThat(md).contains("| metric | dl4j fusion | mllib-logreg baseline | difference |")
         .contains("| accuracy | 0.625 | 0.875 | -0.250 |");
+    // Errors: Shirts 2 (two read as Tshirts), Tshirts 3 (three others read as it), Socks 1, Watches 0.
     String worst = section(md, "### Classes the model gets most wrong");
-    assertThat(worst.lines().filter(l -> l.startsWith("| Socks") || l.startsWith("| Shirts")).count()).isEqualTo(2);
-    assertThat(worst.indexOf("| Socks")).as("F1 0 first").isLessThan(worst.indexOf("| Shirts"));
-    assertThat(worst).doesNotContain("| Watches");
+    assertThat(worst.lines().filter(l -> l.startsWith("| ")).skip(1).toList()).containsExactly(
+        "| Tshirts | 3 | 3 | 0 | 0.667 | 1.000 | -0.333 |",
+        "| Shirts | 3 | 2 | 0 | 0.500 | 1.000 | -0.500 |");
     String behind = section(md, "### Where the model is most behind the baseline");
-    assertThat(behind).contains("| Socks | 1 | 0.000 | 0.667 | -0.667 | 0 | 2 |").doesNotContain("Watches");
+    assertThat(behind).contains("| Socks | 1 | 1 | 1 | 0.000 | 0.667 | -0.667 |").doesNotContain("Watches");
     String ahead = section(md, "### Where the model is most ahead of the baseline");
-    assertThat(ahead).contains("| Watches | 1 | 1.000 | 0.000 | +1.000 | 1 | 0 |").doesNotContain("Socks");
+    assertThat(ahead).contains("| Watches | 1 | 0 | 1 | 1.000 | 0.000 | +1.000 |").doesNotContain("Socks");
   }
 
   @Test
