@@ -80,8 +80,7 @@ public final class PreprocessBenchmark implements Stage<PreprocessBenchmark.Resu
     Lake lake = Lake.of(config);
     new IngestStage(spark, config).execute();
     PreprocessResult first = new PreprocessStage(spark, config, false).execute();
-    TextPipeline text = TextPipeline.load(lake.features() + "/" + PreprocessStage.PIPELINES_FOLDER + "/"
-        + first.textPipelineId() + ".json", spark.sparkContext().hadoopConfiguration());
+    TextPipeline text = PreprocessStage.storedPipeline(spark, lake.features(), first.textPipelineId());
     Dataset<Row> products = spark.read().format("delta").load(lake.products()).cache();
     long n = products.count();
 

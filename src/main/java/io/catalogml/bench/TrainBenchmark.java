@@ -110,8 +110,8 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
         LabelMap labels = LabelMap.of(features.where(col("label").isNotNull()).select("label").distinct()
             .collectAsList().stream().map(r -> r.getString(0)).toList());
         // The pipeline of the first row: the networks read what train would give them (subword ids included).
-        TextPipeline text = TextPipeline.load(location + "/" + PreprocessStage.PIPELINES_FOLDER + "/"
-            + features.select("text_pipeline_id").head().getString(0) + ".json", spark.sparkContext().hadoopConfiguration());
+        TextPipeline text = PreprocessStage.storedPipeline(spark, location,
+            features.select("text_pipeline_id").head().getString(0));
         long count = train.count();
         for (String[] run : runs) {
           Cell cell = measure(spark, run[0], run[1], n, train, warmup, count, labels, text);

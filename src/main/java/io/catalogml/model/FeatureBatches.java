@@ -167,7 +167,6 @@ public final class FeatureBatches {
     return n;
   }
 
-
   static INDArray images(List<Row> rows, int width, int height) {
     int plane = width * height;
     float[] data = new float[rows.size() * 3 * plane];

@@ -147,6 +147,12 @@ public final class PreprocessStage implements Stage<PreprocessResult> {
 
   private record Pipeline(TextPipeline text, boolean fitted) {}
 
+  /** The text pipeline {@code id} stored beside the features table at {@code featuresLocation}. */
+  public static TextPipeline storedPipeline(SparkSession spark, String featuresLocation, String id) {
+    return TextPipeline.load(featuresLocation + "/" + PIPELINES_FOLDER + "/" + id + ".json",
+        spark.sparkContext().hadoopConfiguration());
+  }
+
   /** The stored pipeline of the features, or a new one fitted on the training split. */
   private Pipeline pipeline(DeltaTable features, Dataset<Row> bronze) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
@@ -154,7 +160,7 @@ public final class PreprocessStage implements Stage<PreprocessResult> {
     List<String> ids = features.toDF().select("text_pipeline_id").distinct().collectAsList().stream()
         .map(r -> r.getString(0)).toList();
     if (!full && ids.size() == 1) {
-      TextPipeline stored = TextPipeline.load(folder + "/" + ids.get(0) + ".json", hadoop);
+      TextPipeline stored = storedPipeline(spark, lake.features(), ids.get(0));
       if (!stored.settings().equals(config.preprocess().text())) {
         throw CatalogErrors.textSettingsChanged(ids.get(0), stored.settings().toString(),
             config.preprocess().text().toString());

@@ -70,8 +70,7 @@ final class TrainData {
     if (specs.size() != 1) {
       throw CatalogErrors.mixedFeatures(table, "image settings", specs);
     }
-    TextPipeline text = TextPipeline.load(lake.features() + "/" + PreprocessStage.PIPELINES_FOLDER + "/"
-        + pipelines.get(0) + ".json", spark.sparkContext().hadoopConfiguration());
+    TextPipeline text = PreprocessStage.storedPipeline(spark, lake.features(), pipelines.get(0));
     Map<String, Long> counts = new TreeMap<>();
     features.where(col("split").equalTo(TitleGroups.TRAIN).and(col("label").isNotNull()))
         .groupBy("label").count().collectAsList().forEach(r -> counts.put(r.getString(0), r.getLong(1)));
