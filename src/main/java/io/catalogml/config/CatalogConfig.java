@@ -96,6 +96,33 @@ public record CatalogConfig(
   public record Columns(String id, String title, String description, String image, String label,
       List<String> extra) implements Serializable {}
 
+  /**
+   * Spark SQL expressions over the source's columns that give a canonical field in place of a
+   * mapped column ({@code source.generic.expressions.*}); empty strings mean "use the column".
+   */
+  public record Expressions(String id, String title, String description, String image, String label)
+      implements Serializable {
+    /** The expressions that are set, by canonical field name, in field order. */
+    public Map<String, String> byField() {
+      Map<String, String> m = new java.util.LinkedHashMap<>();
+      m.put("id", id);
+      m.put("title", title);
+      m.put("description", description);
+      m.put("image", image);
+      m.put("label", label);
+      m.values().removeIf(String::isBlank);
+      return m;
+    }
+  }
+
+  /**
+   * An image-folder catalogue: every image file under the input folder is a product.
+   *
+   * @param labelFrom where a product's label comes from
+   * @param labelPattern a regular expression whose first group, matched on the file name, is the label
+   */
+  public record ImageFolder(Settings.LabelFrom labelFrom, String labelPattern) implements Serializable {}
+
   /** CSV parsing options. */
   public record CsvOptions(String delimiter, String quote, String escape, String encoding) implements Serializable {}
 
@@ -108,20 +135,29 @@ public record CatalogConfig(
       FileFormat fileFormat,
       String files,
       Columns columns,
+      Expressions expressions,
       CsvOptions csv,
       String rakutenXFile,
-      String rakutenYFile) implements Serializable {
+      String rakutenYFile,
+      ImageFolder imageFolder) implements Serializable {
 
     /** Returns a copy reading from another input folder. */
     public SourceSettings withInput(String newInput) {
-      return new SourceSettings(format, newInput, imageRoot, imageTemplate, fileFormat, files, columns, csv,
-          rakutenXFile, rakutenYFile);
+      return new SourceSettings(format, newInput, imageRoot, imageTemplate, fileFormat, files, columns, expressions,
+          csv, rakutenXFile, rakutenYFile, imageFolder);
     }
   }
 
-  /** Validation rules applied by the ingest job. */
-  public record IngestSettings(Pattern idPattern, Set<String> labels, MissingImagePolicy missingImage)
-      implements Serializable {}
+  /**
+   * Validation rules applied by the ingest job.
+   *
+   * @param idPattern what a product id must match
+   * @param labels the allowed labels; empty = any
+   * @param missingImage what happens to a product whose image file does not exist
+   * @param maxImageBytes the most bytes read of one image file
+   */
+  public record IngestSettings(Pattern idPattern, Set<String> labels, MissingImagePolicy missingImage,
+      int maxImageBytes) implements Serializable {}
 
   /**
    * Preprocessing: text settings and the title-group split.
@@ -154,10 +190,22 @@ public record CatalogConfig(
     SourceSettings source = new SourceSettings(
         Settings.SOURCE_FORMAT.read(c), Settings.SOURCE_INPUT.read(c), Settings.SOURCE_IMAGE_ROOT.read(c),
         Settings.SOURCE_IMAGE_TEMPLATE.read(c), Settings.GENERIC_FILE_FORMAT.read(c),
-        Settings.GENERIC_FILES.read(c), columns, csv,
-        Settings.RAKUTEN_X_FILE.read(c), Settings.RAKUTEN_Y_FILE.read(c));
+        Settings.GENERIC_FILES.read(c), columns,
+        new Expressions(Settings.EXPRESSION_ID.read(c), Settings.EXPRESSION_TITLE.read(c),
+            Settings.EXPRESSION_DESCRIPTION.read(c), Settings.EXPRESSION_IMAGE.read(c),
+            Settings.EXPRESSION_LABEL.read(c)),
+        csv, Settings.RAKUTEN_X_FILE.read(c), Settings.RAKUTEN_Y_FILE.read(c),
+        new ImageFolder(Settings.IMAGE_FOLDER_LABEL_FROM.read(c), Settings.IMAGE_FOLDER_LABEL_PATTERN.read(c)));
+    if (source.format() == SourceFormat.IMAGE_FOLDER
+        && source.imageFolder().labelFrom() == Settings.LabelFrom.FILE_NAME
+        && !source.imageFolder().labelPattern().contains("(")) {
+      throw CatalogErrors.badConfigValue(Settings.IMAGE_FOLDER_LABEL_PATTERN.path(),
+          source.imageFolder().labelPattern(), "",
+          "a regular expression with a group, e.g. \"(cat|dog)\\\\..*\": its first group is the label");
+    }
     IngestSettings ingest = new IngestSettings(
-        Settings.INGEST_ID_PATTERN.read(c), Settings.INGEST_LABELS.read(c), Settings.INGEST_MISSING_IMAGE.read(c));
+        Settings.INGEST_ID_PATTERN.read(c), Settings.INGEST_LABELS.read(c), Settings.INGEST_MISSING_IMAGE.read(c),
+        Settings.INGEST_MAX_IMAGE_BYTES.read(c));
     TextSettings text = new TextSettings(Settings.TEXT_FOLD_ACCENTS.read(c), Settings.TEXT_DIGITS.read(c),
         Settings.TEXT_STOP_WORDS.read(c), Settings.TEXT_BIGRAMS.read(c), Settings.TEXT_MIN_COUNT.read(c),
         Settings.TEXT_MAX_VOCABULARY.read(c), Settings.TEXT_TITLE_MAX.read(c), Settings.TEXT_DESCRIPTION_MAX.read(c),

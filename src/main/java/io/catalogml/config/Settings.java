@@ -60,7 +60,7 @@ public final class Settings {
       "Time limit of one tracking request (artifact transfers included) before it counts as failed.");
 
   public static final Setting<SourceFormat> SOURCE_FORMAT = Setting.oneOf("source.format", SourceFormat.class,
-      "Layout of the catalogue drop: a generic table or the Rakuten challenge files.");
+      "Layout of the catalogue drop: a generic table, the Rakuten challenge files, or a folder of images.");
   public static final Setting<String> SOURCE_INPUT = Setting.string("source.input",
       "Folder of the catalogue drop; the ingest job's --input sets it.");
   public static final Setting<String> SOURCE_IMAGE_ROOT = Setting.string("source.image-root",
@@ -84,6 +84,16 @@ public final class Settings {
       "Column holding the class label ('' = unlabelled catalogue).");
   public static final Setting<List<String>> COLUMN_EXTRA = Setting.stringList("source.generic.columns.extra",
       "Further columns kept in the products' attributes map.");
+  public static final Setting<LabelFrom> IMAGE_FOLDER_LABEL_FROM = Setting.oneOf("source.image-folder.label-from",
+      LabelFrom.class, "Label of an image-folder product: its parent folder's name, a group of its file name, or none.");
+  public static final Setting<String> IMAGE_FOLDER_LABEL_PATTERN = Setting.string("source.image-folder.label-pattern",
+      "With label-from = file-name: a Java regular expression matched on the whole file name; its first group is the label.");
+  public static final Setting<String> EXPRESSION_ID = expression("id");
+  public static final Setting<String> EXPRESSION_TITLE = expression("title");
+  public static final Setting<String> EXPRESSION_DESCRIPTION = expression("description");
+  public static final Setting<String> EXPRESSION_IMAGE = expression("image");
+  public static final Setting<String> EXPRESSION_LABEL = expression("label");
+
 
   public static final Setting<String> CSV_DELIMITER = Setting.singleChar("source.csv.delimiter",
       "CSV field delimiter.");
@@ -108,6 +118,8 @@ public final class Settings {
   public static final Setting<MissingImagePolicy> INGEST_MISSING_IMAGE = Setting.oneOf("ingest.missing-image",
       MissingImagePolicy.class,
       "What to do with a product whose image file does not exist: quarantine it, or keep it without image.");
+  public static final Setting<Integer> INGEST_MAX_IMAGE_BYTES = Setting.intRange("ingest.max-image-bytes", 1024,
+      1 << 30, "Most bytes read of one image file; a larger one is quarantined as image_too_large.");
 
   public static final Setting<Boolean> TEXT_FOLD_ACCENTS = Setting.bool("preprocess.text.fold-accents",
       "Remove diacritics (été → ete) after lower-casing.");
@@ -247,10 +259,10 @@ public final class Settings {
       TRACKING_TIMEOUT_SECONDS,
       SOURCE_FORMAT, SOURCE_INPUT, SOURCE_IMAGE_ROOT, SOURCE_IMAGE_TEMPLATE,
       GENERIC_FILE_FORMAT, GENERIC_FILES,
-      COLUMN_ID, COLUMN_TITLE, COLUMN_DESCRIPTION, COLUMN_IMAGE, COLUMN_LABEL, COLUMN_EXTRA,
+      COLUMN_ID, COLUMN_TITLE, COLUMN_DESCRIPTION, COLUMN_IMAGE, COLUMN_LABEL, COLUMN_EXTRA, EXPRESSION_ID, EXPRESSION_TITLE, EXPRESSION_DESCRIPTION, EXPRESSION_IMAGE, EXPRESSION_LABEL,
       CSV_DELIMITER, CSV_QUOTE, CSV_ESCAPE, CSV_ENCODING,
-      RAKUTEN_X_FILE, RAKUTEN_Y_FILE,
-      INGEST_ID_PATTERN, INGEST_LABELS, INGEST_MISSING_IMAGE,
+      RAKUTEN_X_FILE, RAKUTEN_Y_FILE, IMAGE_FOLDER_LABEL_FROM, IMAGE_FOLDER_LABEL_PATTERN,
+      INGEST_ID_PATTERN, INGEST_LABELS, INGEST_MISSING_IMAGE, INGEST_MAX_IMAGE_BYTES,
       TEXT_FOLD_ACCENTS, TEXT_DIGITS, TEXT_STOP_WORDS, TEXT_BIGRAMS, TEXT_MIN_COUNT, TEXT_MAX_VOCABULARY,
       TEXT_TITLE_MAX, TEXT_DESCRIPTION_MAX, TEXT_SUBWORD_BUCKETS, TEXT_SUBWORD_MIN, TEXT_SUBWORD_MAX,
       TEXT_SUBWORD_MAX_TOKENS, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_FIT, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_SALT,
@@ -265,7 +277,16 @@ public final class Settings {
       SCORE_MODEL, SCORE_BATCH_SIZE, SCORE_TOP_K, SCORE_LOW_CONFIDENCE);
 
   /** Layout of a catalogue drop. */
-  public enum SourceFormat { GENERIC, RAKUTEN }
+  public enum SourceFormat { GENERIC, RAKUTEN, IMAGE_FOLDER }
+
+  /** Where the label of an image-folder product comes from. */
+  public enum LabelFrom { PARENT, FILE_NAME, NONE }
+
+  private static Setting<String> expression(String field) {
+    return Setting.string("source.generic.expressions." + field, "Spark SQL expression over the source columns"
+        + " that gives the " + field + " in place of source.generic.columns." + field + " ('' = use the column);"
+        + " a row it gives null for is quarantined as expression_null.");
+  }
 
   /** File format of a generic catalogue. */
   public enum FileFormat { CSV, JSON, PARQUET }

@@ -105,6 +105,11 @@ public final class CatalogErrors {
         + "'. Check source.generic.files (a file name or glob) and source.generic.file-format.");
   }
 
+  public static CatalogException emptyImageFolder(String input) {
+    return usage("input.no-files", "Cannot ingest: the image folder '" + input + "' holds no file (names starting"
+        + " with '.' or '_' are skipped). Point --input at the folder of the images (source.format = image-folder).");
+  }
+
   public static CatalogException sourceFileMissing(String file, String key) {
     return usage("input.file-missing", "Cannot ingest: file '" + file + "' does not exist. Check " + key
         + " (relative to source.input).");
@@ -115,6 +120,14 @@ public final class CatalogErrors {
     return usage("input.missing-column", "Cannot ingest '" + file + "': column(s) " + missing
         + " configured in source.generic.columns are not in the file, which has " + available
         + ". Fix the column mapping in your --conf file (names are case-sensitive).");
+  }
+
+  /** A {@code source.generic.expressions.*} entry that does not parse, or names a column the files lack. */
+  public static CatalogException badExpression(String setting, String detail, Collection<String> available) {
+    return usage("input.bad-expression", "Invalid " + setting + ": " + detail
+        + (available == null ? "" : ". The source has the columns " + available)
+        + ". Write a Spark SQL expression over the source's columns (back-quote names with blanks or dots),"
+        + " e.g. trim(split(category_tree, '>>')[0]).");
   }
 
   public static CatalogException csvHeaderMismatch(String file, Collection<String> found, String firstFile,
@@ -179,6 +192,19 @@ public final class CatalogErrors {
     return usage("train.too-few-classes", "Cannot train: the training split of " + table + " has " + classes
         + " distinct label(s), a classifier needs at least 2. Ingest a labelled catalogue (map "
         + "source.generic.columns.label) and run preprocess again.");
+  }
+
+  public static CatalogException unlabelled(String table) {
+    return usage("train.unlabelled", "Cannot train: no product of " + table + " has a label, so there is nothing"
+        + " to learn from. An unlabelled catalogue can be ingested, preprocessed and scored with a model trained"
+        + " elsewhere (score --model ...); to train, map its label (source.generic.columns.label, an expression in"
+        + " source.generic.expressions.label, or source.image-folder.label-from) and ingest it again.");
+  }
+
+  public static CatalogException noText(String table, String model) {
+    return usage("train.no-text", "Cannot train a " + model + " model: no labelled training product of " + table
+        + " has any text (title or description), so the model would have nothing to read. This is an image-only"
+        + " catalogue: set model.mode = image (with model.type = dl4j).");
   }
 
   public static CatalogException emptySplit(String table, String split) {

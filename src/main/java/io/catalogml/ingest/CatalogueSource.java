@@ -21,4 +21,7 @@ public interface CatalogueSource {
 
   /** False when the mapping gives products no image path at all. */
   boolean hasImageSource();
+
+  /** False when the mapping gives products no title and no description (an image-only catalogue). */
+  boolean hasText();
 }

@@ -1,9 +1,8 @@
 package io.catalogml.ingest;
 
+import io.catalogml.preprocess.image.ImageFiles;
 import java.io.ByteArrayInputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,7 +14,6 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -25,13 +23,14 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Checks one product image on an executor: resolves its path safely under the image root,
+ * Checks one product image on an executor: resolves its path safely under the image root
+ * ({@link ImageFiles}: links followed, regular files only, at most {@code maxBytes}),
  * reads its bytes once (size, sha256) and reads width and height from the header only, without
  * decoding pixels. Runs as a Spark UDF returning {@link #SCHEMA}.
  */
 public final class ImageInspector implements UDF1<String, Row>, Serializable {
   /** Outcome of an inspection, stored in the {@code status} field. */
-  public enum Status { OK, NONE, MISSING, UNREADABLE, NOT_AN_IMAGE, PATH_ESCAPE }
+  public enum Status { OK, NONE, MISSING, UNREADABLE, NOT_AN_IMAGE, PATH_ESCAPE, TOO_LARGE }
 
   /** The struct the UDF returns. */
   public static final StructType SCHEMA = new StructType()
@@ -45,11 +44,16 @@ public final class ImageInspector implements UDF1<String, Row>, Serializable {
       .add("format", DataTypes.StringType);
 
   private final String root;
+  private final long maxBytes;
   private transient FileSystem fs;
 
-  /** @param root fully qualified URI of the image root folder */
-  public ImageInspector(String root) {
+  /**
+   * @param root fully qualified URI of the image root folder
+   * @param maxBytes the most bytes read of one image ({@code ingest.max-image-bytes})
+   */
+  public ImageInspector(String root, long maxBytes) {
     this.root = root;
+    this.maxBytes = maxBytes;
   }
 
   @Override
@@ -63,20 +67,34 @@ public final class ImageInspector implements UDF1<String, Row>, Serializable {
           + "; image paths must be relative and stay inside source.image-root", null);
     }
     Path path = new Path(root + "/" + relative);
-    byte[] bytes;
+    ImageFiles.Read read;
     try {
-      FileStatus status = fs().getFileStatus(path);
-      if (status.isDirectory()) {
-        return result(Status.UNREADABLE, "image path '" + ref + "' is a folder, not a file", path.toString());
-      }
-      try (InputStream in = fs().open(path)) {
-        bytes = in.readAllBytes();
-      }
-    } catch (FileNotFoundException e) {
-      return result(Status.MISSING, "image file '" + ref + "' does not exist under " + root, path.toString());
+      read = ImageFiles.read(fs(), path, new Path(root), maxBytes);
     } catch (IOException e) {
       return result(Status.UNREADABLE, "image file '" + ref + "' cannot be read: " + e.getMessage(), path.toString());
     }
+    String what = "image file '" + ref + "' ";
+    switch (read.outcome()) {
+      case OK -> { }
+      case MISSING -> {
+        return result(Status.MISSING, what + read.detail() + " under " + root, path.toString());
+      }
+      case FOLDER -> {
+        return result(Status.UNREADABLE, "image path '" + ref + "' " + read.detail(), path.toString());
+      }
+      case ESCAPE -> {
+        return result(Status.PATH_ESCAPE, what + read.detail() + "; image files must be regular files inside"
+            + " source.image-root", path.toString());
+      }
+      case TOO_LARGE -> {
+        return result(Status.TOO_LARGE, what + read.detail() + " (ingest.max-image-bytes); shrink the image or"
+            + " raise the limit", path.toString());
+      }
+      default -> {
+        return result(Status.UNREADABLE, what + read.detail(), path.toString());
+      }
+    }
+    byte[] bytes = read.bytes();
     return inspectBytes(ref, path.toString(), bytes);
   }
 

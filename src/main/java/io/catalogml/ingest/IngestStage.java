@@ -61,7 +61,8 @@ public final class IngestStage implements Stage<IngestResult> {
       DeltaTable quarantine = DeltaTables.createIfNotExists(spark, lake.quarantine(), ProductTables.QUARANTINE, false);
       LOG.info("ingest {}: tables ready at {} s", runId, String.format("%.1f", (System.nanoTime() - started) / 1e9));
 
-      Dataset<Row> checked = IngestValidation.check(source.read(spark), source.imageRoot(), config.ingest())
+      Dataset<Row> checked = IngestValidation.check(source.read(spark), source, config.ingest(),
+          encoding())
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         Counts counts = Counts.of(checked);
@@ -103,7 +104,8 @@ public final class IngestStage implements Stage<IngestResult> {
   /** What {@link #execute} would do with the drop now: read and validated, compared with bronze, nothing written. */
   public IngestPlan plan() {
     CatalogueSource source = source();
-    Dataset<Row> checked = IngestValidation.check(source.read(spark), source.imageRoot(), config.ingest())
+    Dataset<Row> checked = IngestValidation.check(source.read(spark), source, config.ingest(),
+          encoding())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Counts counts = Counts.of(checked);
@@ -122,6 +124,13 @@ public final class IngestStage implements Stage<IngestResult> {
     } finally {
       checked.unpersist();
     }
+  }
+
+  /** The encoding text was decoded with: the CSV setting for CSV files, UTF-8 for JSON and Parquet. */
+  private String encoding() {
+    boolean csv = config.source().format() == io.catalogml.config.Settings.SourceFormat.RAKUTEN
+        || config.source().fileFormat() == io.catalogml.config.Settings.FileFormat.CSV;
+    return csv ? config.source().csv().encoding() : "UTF-8";
   }
 
   private static Dataset<Row> productRows(Dataset<Row> valid, String sourceName, String runId, Timestamp now) {

@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 import io.catalogml.config.CatalogConfig.IngestSettings;
 import io.catalogml.config.Settings.MissingImagePolicy;
 import io.catalogml.ingest.ImageInspector.Status;
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -34,7 +35,14 @@ final class IngestValidation {
 
   private IngestValidation() {}
 
-  static Dataset<Row> check(Dataset<Row> source, String imageRoot, IngestSettings rules) {
+  /** The character decoders put for bytes that are not valid in the declared encoding. */
+  static final String REPLACEMENT = "\uFFFD";
+
+  /**
+   * @param source the canonical frame {@code from} read
+   * @param encoding the declared encoding of text files, named in the invalid-encoding message
+   */
+  static Dataset<Row> check(Dataset<Row> source, CatalogueSource from, IngestSettings rules, String encoding) {
     Column id = col(SourceColumns.PRODUCT_ID);
     Column title = col(SourceColumns.TITLE);
     Column description = col(SourceColumns.DESCRIPTION);
@@ -47,6 +55,7 @@ final class IngestValidation {
         .withColumn(SourceColumns.LABEL, blankToNull(trim(label)));
 
     Column idReason = when(col(SourceColumns.MALFORMED).isNotNull(), code(QuarantineReason.MALFORMED_RECORD))
+        .when(col(SourceColumns.EXPRESSION_NULL).isNotNull(), code(QuarantineReason.EXPRESSION_NULL))
         .when(id.isNull(), code(QuarantineReason.MISSING_ID))
         .when(not(id.rlike("^(?:" + rules.idPattern().pattern() + ")$")), code(QuarantineReason.MALFORMED_ID));
     WindowSpec sameId = Window.partitionBy(SourceColumns.PRODUCT_ID)
@@ -63,15 +72,18 @@ final class IngestValidation {
         .withColumn(REASON, coalesce(
             col("_id_reason"),
             when(col("_dup_rank").gt(1), code(QuarantineReason.DUPLICATE_ID)),
-            when(title.isNull().and(description.isNull()), code(QuarantineReason.MISSING_TEXT)),
+            from.hasText() ? when(title.isNull().and(description.isNull()), code(QuarantineReason.MISSING_TEXT))
+                : lit(null),
+            when(invalidField().isNotNull(), code(QuarantineReason.INVALID_ENCODING)),
             labelReason));
 
-    UserDefinedFunction inspect = udf(new ImageInspector(imageRoot), ImageInspector.SCHEMA).asNondeterministic();
+    UserDefinedFunction inspect = udf(new ImageInspector(from.imageRoot(), rules.maxImageBytes()),
+        ImageInspector.SCHEMA).asNondeterministic();
     Dataset<Row> imageChecked = textChecked
         .withColumn(IMAGE, when(col(REASON).isNull(), inspect.apply(col(SourceColumns.IMAGE_REF))))
         .withColumn(REASON, coalesce(col(REASON), imageReason(col(IMAGE + ".status"), rules.missingImage())));
     return imageChecked
-        .withColumn(MESSAGE, message(rules))
+        .withColumn(MESSAGE, message(rules, encoding))
         .drop("_id_reason", "_dup_rank", "_last_file", "_last_row");
   }
 
@@ -80,15 +92,34 @@ final class IngestValidation {
     return when(status.isin(status(Status.NONE), status(Status.MISSING)), missing)
         .when(status.equalTo(status(Status.UNREADABLE)), code(QuarantineReason.IMAGE_UNREADABLE))
         .when(status.equalTo(status(Status.NOT_AN_IMAGE)), code(QuarantineReason.IMAGE_NOT_AN_IMAGE))
-        .when(status.equalTo(status(Status.PATH_ESCAPE)), code(QuarantineReason.IMAGE_PATH_ESCAPE));
+        .when(status.equalTo(status(Status.PATH_ESCAPE)), code(QuarantineReason.IMAGE_PATH_ESCAPE))
+        .when(status.equalTo(status(Status.TOO_LARGE)), code(QuarantineReason.IMAGE_TOO_LARGE));
   }
 
-  private static Column message(IngestSettings rules) {
+  /** The first of id, title, description and label that holds {@link #REPLACEMENT}, else null. */
+  private static Column invalidField() {
+    Column first = lit(null).cast(org.apache.spark.sql.types.DataTypes.StringType);
+    for (String field : List.of(SourceColumns.LABEL, SourceColumns.DESCRIPTION, SourceColumns.TITLE,
+        SourceColumns.PRODUCT_ID)) {
+      first = when(col(field).contains(REPLACEMENT), lit(field)).otherwise(first);
+    }
+    return first;
+  }
+
+  private static Column message(IngestSettings rules, String encoding) {
     Column reason = col(REASON);
     Column id = col(SourceColumns.PRODUCT_ID);
     return when(reason.isNull(), lit(null))
         .when(reason.equalTo(code(QuarantineReason.MALFORMED_RECORD)),
             format_string("%s; fix the record in the source file", col(SourceColumns.MALFORMED)))
+        .when(reason.equalTo(code(QuarantineReason.EXPRESSION_NULL)),
+            format_string("%s gave null for this record (a null input, a failed cast, an index past the end, no"
+                + " match); fix the record, or the expression (coalesce(..., 'default') gives a default)",
+                col(SourceColumns.EXPRESSION_NULL)))
+        .when(reason.equalTo(code(QuarantineReason.INVALID_ENCODING)),
+            format_string("the %s holds bytes that are not valid %s (they were read as U+FFFD); re-export the file"
+                + " as %s, or set source.csv.encoding to the file's real encoding (e.g. windows-1252)",
+                invalidField(), lit(encoding), lit(encoding)))
         .when(reason.equalTo(code(QuarantineReason.MISSING_ID)),
             lit("product id is empty; every product needs an id (source.generic.columns.id)"))
         .when(reason.equalTo(code(QuarantineReason.MALFORMED_ID)),

@@ -21,6 +21,8 @@ public final class SourceColumns {
   public static final String LABEL = "label";
   /** Image path relative to the image root, as given by the source. */
   public static final String IMAGE_REF = "image_ref";
+  /** The first field whose {@code source.generic.expressions} entry gave null on this row, else null. */
+  public static final String EXPRESSION_NULL = "expression_null";
   /** Extra source columns kept as a string map. */
   public static final String ATTRIBUTES = "attributes";
 }

@@ -1,7 +1,12 @@
 package io.catalogml.ingest;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
 
 import io.catalogml.config.CatalogConfig.Columns;
 import io.catalogml.config.CatalogConfig.SourceSettings;
@@ -12,14 +17,18 @@ import io.catalogml.core.CatalogException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /** Builds the {@link CatalogueSource} that {@code source.format} names. */
 public final class Sources {
@@ -42,6 +51,7 @@ public final class Sources {
     return switch (settings.format()) {
       case GENERIC -> new Generic(settings, input, imageRoot, hadoop);
       case RAKUTEN -> new Rakuten(settings, input, imageRoot, hadoop);
+      case IMAGE_FOLDER -> new ImageFolderSource(settings, input);
     };
   }
 
@@ -99,7 +109,8 @@ public final class Sources {
     Generic(SourceSettings settings, Path input, String imageRoot, Configuration hadoop) {
       this.settings = settings;
       this.imageRoot = imageRoot;
-      this.mapping = new SourceMapping(settings.columns(), settings.imageTemplate());
+      this.mapping = new SourceMapping(settings.columns(), SourceMapping.derived(settings.expressions()),
+          settings.imageTemplate());
       requireMatches(input, settings.files(), hadoop,
           () -> CatalogErrors.noSourceFiles(input.toString(), settings.files()));
       this.files = new Path(input, settings.files()).toString();
@@ -124,6 +135,11 @@ public final class Sources {
     @Override
     public boolean hasImageSource() {
       return mapping.hasImageSource();
+    }
+
+    @Override
+    public boolean hasText() {
+      return mapping.hasText();
     }
   }
 
@@ -152,7 +168,7 @@ public final class Sources {
       }
       Columns c = RAKUTEN_COLUMNS;
       this.mapping = new SourceMapping(new Columns(c.id(), c.title(), c.description(), c.image(),
-          yFile == null ? "" : "prdtypecode", c.extra()), settings.imageTemplate());
+          yFile == null ? "" : "prdtypecode", c.extra()), Map.of(), settings.imageTemplate());
     }
 
     @Override
@@ -185,8 +201,83 @@ public final class Sources {
     }
 
     @Override
+    public boolean hasText() {
+      return mapping.hasText();
+    }
+
+    @Override
     public String imageRoot() {
       return imageRoot;
+    }
+  }
+
+  /**
+   * A folder of images with no table ({@code source.format = image-folder}): every file under the
+   * input folder (names starting with {@code .} or {@code _} skipped, links not followed into
+   * folders) is one product with the columns {@code path} (relative to the input, the id and the
+   * image), {@code folder} (its parent folder's name) and {@code file_name}; the label is the folder
+   * name or the first group of {@code source.image-folder.label-pattern} on the file name. There is
+   * no text. {@code source.generic.expressions} apply over these three columns.
+   */
+  static final class ImageFolderSource implements CatalogueSource {
+    private static final StructType LISTING = new StructType()
+        .add("path", DataTypes.StringType, false)
+        .add("folder", DataTypes.StringType, false)
+        .add("file_name", DataTypes.StringType, false)
+        .add(SourceColumns.SOURCE_FILE, DataTypes.StringType, false);
+
+    private final Path input;
+    private final SourceMapping mapping;
+
+    ImageFolderSource(SourceSettings settings, Path input) {
+      this.input = input;
+      Map<String, SourceMapping.Derived> derived = new java.util.LinkedHashMap<>(
+          SourceMapping.derived(settings.expressions()));
+      String label = "";
+      switch (settings.imageFolder().labelFrom()) {
+        case PARENT -> label = "folder";
+        case FILE_NAME -> derived.putIfAbsent("label", labelFromFileName(settings.imageFolder().labelPattern()));
+        case NONE -> { }
+      }
+      this.mapping = new SourceMapping(new Columns("path", "", "", "path", label, List.of()), derived, "");
+    }
+
+    private static SourceMapping.Derived labelFromFileName(String pattern) {
+      Column group = regexp_extract(col("file_name"), "^(?:" + pattern + ")$", 1);
+      return new SourceMapping.Derived(when(group.notEqual(""), group),
+          "source.image-folder.label-pattern = \"" + pattern + "\" (its first group on the file name)");
+    }
+
+    @Override
+    public Dataset<Row> read(SparkSession spark) {
+      List<Row> files = ImageFolderListing.list(input, spark.sparkContext().hadoopConfiguration());
+      Dataset<Row> listed = spark.createDataFrame(files, LISTING);
+      Dataset<Row> frame = listed.select(col("path"), col("folder"), col("file_name"), col(SourceColumns.SOURCE_FILE),
+          lit(1L).as(SourceColumns.SOURCE_ROW),
+          to_json(struct(col("path"), col("folder"),
+              col("file_name"))).as(SourceColumns.RAW_RECORD),
+          lit(null).cast(DataTypes.StringType).as(SourceColumns.MALFORMED));
+      return mapping.apply(frame, input.toString());
+    }
+
+    @Override
+    public String name() {
+      return "image-folder";
+    }
+
+    @Override
+    public String imageRoot() {
+      return input.toString();
+    }
+
+    @Override
+    public boolean hasImageSource() {
+      return true;
+    }
+
+    @Override
+    public boolean hasText() {
+      return mapping.hasText();
     }
   }
 }

@@ -30,7 +30,7 @@ public final class FeatureRows {
   public static final String NOT_READ = "not_read";
   /** Columns of bronze a featurisation reads, plus {@code split} and {@code title_group}. */
   static final String[] PRODUCT_COLUMNS = {"product_id", "content_hash", "label", "title", "description", "image_uri",
-      "image_status"};
+      "image_status", "image_sha256"};
 
   private FeatureRows() {}
 

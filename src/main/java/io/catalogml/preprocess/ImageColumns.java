@@ -3,12 +3,11 @@ package io.catalogml.preprocess;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
+import io.catalogml.preprocess.image.ImageFiles;
 import io.catalogml.preprocess.image.ImagePreprocessor;
 import io.catalogml.preprocess.image.ImageResult;
 import io.catalogml.config.ImageSpec;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -28,8 +27,10 @@ import org.apache.spark.sql.types.StructType;
 public final class ImageColumns {
   /** Failure code of a product that has no image file (ingested with missing-image = keep). */
   public static final String MISSING = "missing";
-  /** Failure code of an image file that could not be read. */
+  /** Failure code of an image file that could not be read (or is no longer a regular file). */
   public static final String UNREADABLE = "unreadable";
+  /** Failure code of an image file over {@link ImageFiles#PREPROCESS_MAX_BYTES}. */
+  public static final String TOO_LARGE = "too_large";
 
   static final StructType SCHEMA = new StructType()
       .add("ok", DataTypes.BooleanType, false)
@@ -66,15 +67,27 @@ public final class ImageColumns {
       if (uri == null || !"ok".equals(status)) {
         return RowFactory.create(false, MISSING, "the product has no image (ingested without one)", null);
       }
-      byte[] bytes;
       Path path = new Path(uri);
-      try (InputStream in = path.getFileSystem(hadoop()).open(path)) {
-        bytes = in.readAllBytes();
-      } catch (FileNotFoundException e) {
-        return RowFactory.create(false, MISSING, "image file " + uri + " no longer exists; re-ingest the drop", null);
+      ImageFiles.Read read;
+      try {
+        read = ImageFiles.read(path.getFileSystem(hadoop()), path, null, ImageFiles.PREPROCESS_MAX_BYTES);
       } catch (IOException e) {
         return RowFactory.create(false, UNREADABLE, "image file " + uri + " cannot be read: " + e.getMessage(), null);
       }
+      switch (read.outcome()) {
+        case OK -> { }
+        case MISSING -> {
+          return RowFactory.create(false, MISSING, "image file " + uri + " no longer exists; re-ingest the drop", null);
+        }
+        case TOO_LARGE -> {
+          return RowFactory.create(false, TOO_LARGE, "image file " + uri + " " + read.detail()
+              + " (it changed since ingest); re-ingest the drop", null);
+        }
+        default -> {
+          return RowFactory.create(false, UNREADABLE, "image file " + uri + " " + read.detail(), null);
+        }
+      }
+      byte[] bytes = read.bytes();
       ImageResult r = preprocessor.process(bytes);
       return r.ok()
           ? RowFactory.create(true, null, null, r.rgb())

@@ -12,14 +12,15 @@ import io.catalogml.preprocess.text.TextNormalizer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.api.java.UDF3;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
  * The deterministic train / validation / test split. Products are grouped by their normalised
- * title (the description when there is no title), the group is hashed with a salt, and the
- * hash picks the split: identical titles always land in the same split, on every run, and a
+ * title (the description when there is no title, the image file's sha256 when there is no text
+ * at all: an image-only catalogue), the group is hashed with a salt, and the hash picks the split:
+ * identical titles (or identical image files) always land in the same split, on every run, and a
  * product moves only when its title changes.
  */
 public final class TitleGroups {
@@ -30,15 +31,20 @@ public final class TitleGroups {
 
   private TitleGroups() {}
 
-  /** Adds {@code title_group} (the group hash) and {@code split}. */
+  /** Adds {@code title_group} (the group hash) and {@code split}; reads title, description and image_sha256. */
   public static Dataset<Row> assign(Dataset<Row> products, PreprocessSettings settings) {
     TextNormalizer normalizer = new TextNormalizer(settings.text());
     UserDefinedFunction groupText = udf(
-        (UDF2<String, String, String>) (title, description) -> {
+        (UDF3<String, String, String, String>) (title, description, imageSha256) -> {
           String t = normalizer.clean(title);
-          return t.isEmpty() ? "description: " + normalizer.clean(description) : t;
+          if (!t.isEmpty()) {
+            return t;
+          }
+          String d = normalizer.clean(description);
+          return d.isEmpty() && imageSha256 != null ? "image: " + imageSha256 : "description: " + d;
         }, DataTypes.StringType);
-    Column group = xxhash64(lit(settings.splitSalt()), groupText.apply(col("title"), col("description")));
+    Column group = xxhash64(lit(settings.splitSalt()),
+        groupText.apply(col("title"), col("description"), col("image_sha256")));
     Column bucket = pmod(col("title_group"), lit(BUCKETS));
     long trainEnd = Math.round(settings.train() * BUCKETS);
     long validationEnd = Math.round((settings.train() + settings.validation()) * BUCKETS);

@@ -3,7 +3,10 @@ package io.catalogml.train;
 import io.catalogml.model.InputSpec;
 import io.catalogml.model.LabelMap;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
 
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.lake.DeltaTables;
@@ -36,10 +39,12 @@ final class TrainData {
   final int imageHeight;
   final LabelMap labels;
   final Map<String, Long> trainCounts;
+  /** False when no labelled training product has a text id: an image-only catalogue. */
+  final boolean hasText;
   private final Dataset<Row> features;
 
   private TrainData(String table, long featuresVersion, List<Long> productsVersions, TextPipeline textPipeline,
-      String imageSpec, LabelMap labels, Map<String, Long> trainCounts, Dataset<Row> features) {
+      String imageSpec, LabelMap labels, Map<String, Long> trainCounts, boolean hasText, Dataset<Row> features) {
     this.table = table;
     this.featuresVersion = featuresVersion;
     this.productsVersions = productsVersions;
@@ -50,6 +55,7 @@ final class TrainData {
     this.imageHeight = Integer.parseInt(size[1]);
     this.labels = labels;
     this.trainCounts = trainCounts;
+    this.hasText = hasText;
     this.features = features;
   }
 
@@ -74,12 +80,19 @@ final class TrainData {
     Map<String, Long> counts = new TreeMap<>();
     features.where(col("split").equalTo(TitleGroups.TRAIN).and(col("label").isNotNull()))
         .groupBy("label").count().collectAsList().forEach(r -> counts.put(r.getString(0), r.getLong(1)));
+    if (counts.isEmpty() && features.where(col("label").isNotNull()).isEmpty()) {
+      throw CatalogErrors.unlabelled(table);
+    }
     if (counts.size() < 2) {
       throw CatalogErrors.tooFewClasses(table, counts.size());
     }
+    boolean hasText = !features.where(col("split").equalTo(TitleGroups.TRAIN).and(col("label").isNotNull())
+        .and(size(col("title_ids")).gt(0).or(size(col("description_ids")).gt(0))
+            .or(coalesce(size(col(FeatureTables.SUBWORD_IDS)), lit(0)).gt(0)))).isEmpty();
     List<Long> products = features.select("products_version").distinct().collectAsList().stream()
         .map(r -> r.getLong(0)).sorted().toList();
-    return new TrainData(table, v, products, text, specs.get(0), LabelMap.of(counts.keySet()), counts, features);
+    return new TrainData(table, v, products, text, specs.get(0), LabelMap.of(counts.keySet()), counts, hasText,
+        features);
   }
 
   private static List<String> distinct(Dataset<Row> features, String column) {

@@ -93,6 +93,10 @@ public final class TrainStage implements Stage<TrainResult> {
       checkpoints = Checkpoints.create(root, runId);
       state = TrainState.start(runId, run.runId(), settings, data.featuresVersion);
     }
+    if (!data.hasText && (config.model().type() != ModelSettings.Type.DL4J
+        || config.model().mode() != ModelSettings.Mode.IMAGE)) {
+      throw CatalogErrors.noText(data.table, mode());
+    }
     int resumedFrom = state.epochsDone();
     state = state.withTrackingRun(run.runId());
     checkpoints.writeState(state);
@@ -107,7 +111,7 @@ public final class TrainStage implements Stage<TrainResult> {
           : trainBaseline(data, state, train, validation);
       ClassificationReport testReport = Evaluator.evaluate(trained.classifier, test);
       writeEvaluation(checkpoints.evaluationDir(), trained, testReport);
-      ClassificationReport yardstick = trained.network != null && config.train().yardstick()
+      ClassificationReport yardstick = trained.network != null && config.train().yardstick() && data.hasText
           ? yardstick(data, train, test, testReport, checkpoints.evaluationDir()) : null;
       if (yardstick != null) {
         run.logMetrics(yardstick.toMetrics("baseline_test_"), trained.state.epochsDone());
