@@ -82,7 +82,7 @@ final class JobRunner {
             if (reported.compareAndSet(false, true)) {
               out.println(line);
             }
-            return 0;
+            return result.exitCode();
           } finally {
             spark.stop();
           }

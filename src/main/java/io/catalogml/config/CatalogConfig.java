@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  * @param model what the train job builds
  * @param train how the train job trains
  * @param score how the score job scores
+ * @param monitor when the monitor job calls a night's numbers drift
  * @param flat every effective key and value, for recording with a run
  */
 public record CatalogConfig(
@@ -45,6 +46,7 @@ public record CatalogConfig(
     ModelSettings model,
     TrainSettings train,
     ScoreSettings score,
+    MonitorSettings monitor,
     Map<String, String> flat) implements Serializable {
 
   /** Spark session settings. */
@@ -60,7 +62,7 @@ public record CatalogConfig(
 
   /** Logical names of the tables, e.g. {@code bronze.products}. */
   public record TableNames(String products, String quarantine, String features, String predictions,
-      String scoreQuarantine) implements Serializable {}
+      String scoreQuarantine, String monitoring, String monitoringClasses) implements Serializable {}
 
   /**
    * How the score job scores.
@@ -72,6 +74,26 @@ public record CatalogConfig(
    */
   public record ScoreSettings(String model, int batchSize, int topK, double lowConfidence)
       implements Serializable {}
+
+  /**
+   * When the monitor job calls a night's numbers drift: each threshold is compared with the
+   * champion's own reference (its training split, or its validation split for confidence).
+   *
+   * @param night YYYY-MM-DD the row is for; empty = today (UTC)
+   * @param jsDistance Jensen-Shannon distance of the predicted class mix from the training label mix
+   * @param psi population stability index of the same two mixes
+   * @param confidenceDrop fall of the mean top probability below the validation split's
+   * @param lowConfidenceRise rise of the low-confidence share above the validation split's
+   * @param unknownTokenRise rise of the unknown-word share of titles above the training split's
+   * @param titleLengthChange relative change of the mean title length from the training split's
+   * @param imageFailureRise rise of the share of products without a usable image
+   * @param textPathRise rise of the share of predictions made without the image
+   * @param agreementDrop fall of the agreement with catalogue labels below the validation accuracy
+   * @param historyNights nights of history in the report
+   */
+  public record MonitorSettings(String night, double jsDistance, double psi, double confidenceDrop,
+      double lowConfidenceRise, double unknownTokenRise, double titleLengthChange, double imageFailureRise,
+      double textPathRise, double agreementDrop, int historyNights) implements Serializable {}
 
   /**
    * MLflow tracking settings; an empty uri means the local store.
@@ -176,7 +198,8 @@ public record CatalogConfig(
         Settings.SPARK_MASTER.read(c), Settings.SPARK_APP_NAME.read(c), Settings.SPARK_CONF.read(c));
     LakeSettings lake = new LakeSettings(Settings.LAKE_ROOT.read(c), Settings.LAKE_CONFLICT_RETRIES.read(c));
     TableNames tables = new TableNames(Settings.TABLE_PRODUCTS.read(c), Settings.TABLE_QUARANTINE.read(c),
-        Settings.TABLE_FEATURES.read(c), Settings.TABLE_PREDICTIONS.read(c), Settings.TABLE_SCORE_QUARANTINE.read(c));
+        Settings.TABLE_FEATURES.read(c), Settings.TABLE_PREDICTIONS.read(c), Settings.TABLE_SCORE_QUARANTINE.read(c),
+        Settings.TABLE_MONITORING.read(c), Settings.TABLE_MONITORING_CLASSES.read(c));
     TrackingSettings tracking = new TrackingSettings(
         Settings.TRACKING_URI.read(c), Settings.TRACKING_LOCAL_DIR.read(c), Settings.TRACKING_FALLBACK.read(c),
         Settings.TRACKING_RETRIES.read(c), Settings.TRACKING_RETRY_WAIT_MS.read(c),
@@ -242,8 +265,14 @@ public record CatalogConfig(
         Settings.TRAIN_YARDSTICK.read(c));
     ScoreSettings score = new ScoreSettings(Settings.SCORE_MODEL.read(c), Settings.SCORE_BATCH_SIZE.read(c),
         Settings.SCORE_TOP_K.read(c), Settings.SCORE_LOW_CONFIDENCE.read(c));
+    MonitorSettings monitor = new MonitorSettings(Settings.MONITOR_NIGHT.read(c), Settings.MONITOR_JS_DISTANCE.read(c),
+        Settings.MONITOR_PSI.read(c), Settings.MONITOR_CONFIDENCE_DROP.read(c),
+        Settings.MONITOR_LOW_CONFIDENCE_RISE.read(c), Settings.MONITOR_UNKNOWN_RISE.read(c),
+        Settings.MONITOR_TITLE_LENGTH_CHANGE.read(c), Settings.MONITOR_IMAGE_FAILURE_RISE.read(c),
+        Settings.MONITOR_TEXT_PATH_RISE.read(c), Settings.MONITOR_AGREEMENT_DROP.read(c),
+        Settings.MONITOR_HISTORY_NIGHTS.read(c));
     return new CatalogConfig(spark, lake, tables, tracking, source, ingest, preprocess, model, training, score,
-        flatten(c));
+        monitor, flatten(c));
   }
 
   private static Map<String, String> flatten(Config c) {
@@ -302,6 +331,6 @@ public record CatalogConfig(
   /** Returns a copy whose source reads from another input folder. */
   public CatalogConfig withInput(String input) {
     return new CatalogConfig(spark, lake, tables, tracking, source.withInput(input), ingest, preprocess, model, train,
-        score, flat);
+        score, monitor, flat);
   }
 }

@@ -41,6 +41,10 @@ public final class Settings {
 
   public static final Setting<String> TABLE_PREDICTIONS = Setting.matching("tables.predictions", TABLE_NAME,
       TABLE_ALLOWED, "Table of the latest prediction of every product, written by the score job.");
+  public static final Setting<String> TABLE_MONITORING = Setting.matching("tables.monitoring", TABLE_NAME,
+      TABLE_ALLOWED, "Table of the monitor job's nightly rows: drift and confidence metrics, one row per night.");
+  public static final Setting<String> TABLE_MONITORING_CLASSES = Setting.matching("tables.monitoring-classes",
+      TABLE_NAME, TABLE_ALLOWED, "Table of the monitor job's per-class rows: one row per night and class.");
   public static final Setting<String> TABLE_SCORE_QUARANTINE = Setting.matching("tables.score-quarantine", TABLE_NAME,
       TABLE_ALLOWED, "Table of products the score job could not score, with the reason.");
 
@@ -251,10 +255,42 @@ public final class Settings {
   public static final Setting<Double> SCORE_LOW_CONFIDENCE = Setting.doubleRange("score.low-confidence", 0.0, 1.0,
       "Probability under which a prediction counts as low-confidence in the score run's metrics.");
 
+  public static final Setting<String> MONITOR_NIGHT = Setting.matching("monitor.night", "|\\d{4}-\\d{2}-\\d{2}",
+      "a date like 2026-12-01, or '' for today",
+      "Night a monitor row is for, as YYYY-MM-DD ('' = today, UTC); a rerun of the same night replaces its rows.");
+  public static final Setting<Double> MONITOR_JS_DISTANCE = Setting.doubleRange("monitor.js-distance", 0.0, 1.0,
+      "Drift when the Jensen-Shannon distance (natural log, as scipy computes it) of the predicted class mix from "
+          + "the training label mix exceeds this.");
+  public static final Setting<Double> MONITOR_PSI = Setting.doubleRange("monitor.psi", 0.0, 100.0,
+      "Drift when the population stability index of the predicted class mix against the training label mix "
+          + "exceeds this (0.1 is the usual warning level, 0.25 a significant shift).");
+  public static final Setting<Double> MONITOR_CONFIDENCE_DROP = Setting.doubleRange("monitor.confidence-drop", 0.0,
+      1.0, "Drift when the mean top probability falls this far below the validation split's.");
+  public static final Setting<Double> MONITOR_LOW_CONFIDENCE_RISE = Setting.doubleRange("monitor.low-confidence-rise",
+      0.0, 1.0, "Drift when the share of predictions under score.low-confidence rises this far above the "
+          + "validation split's.");
+  public static final Setting<Double> MONITOR_UNKNOWN_RISE = Setting.doubleRange("monitor.unknown-token-rise", 0.0,
+      1.0, "Drift when the share of title words outside the model's vocabulary (id 1) rises this far above the "
+          + "training split's.");
+  public static final Setting<Double> MONITOR_TITLE_LENGTH_CHANGE = Setting.doubleRange(
+      "monitor.title-length-change", 0.0, 10.0, "Drift when the mean title length in words differs from the "
+          + "training split's by more than this fraction of it.");
+  public static final Setting<Double> MONITOR_IMAGE_FAILURE_RISE = Setting.doubleRange("monitor.image-failure-rise",
+      0.0, 1.0, "Drift when the share of products without a usable image rises this far above the training split's.");
+  public static final Setting<Double> MONITOR_TEXT_PATH_RISE = Setting.doubleRange("monitor.text-path-rise", 0.0,
+      1.0, "Drift when the share of predictions made without the image (the text path) rises this far above the "
+          + "training split's.");
+  public static final Setting<Double> MONITOR_AGREEMENT_DROP = Setting.doubleRange("monitor.agreement-drop", 0.0,
+      1.0, "Drift when agreement of the predictions with the catalogue's own labels falls this far below the "
+          + "model's validation accuracy.");
+  public static final Setting<Integer> MONITOR_HISTORY_NIGHTS = Setting.intRange("monitor.history-nights", 1, 3660,
+      "Nights of history the monitor report plots.");
+
   /** All settings, in the order of the configuration reference. */
   public static final List<Setting<?>> ALL = List.of(
       SPARK_MASTER, SPARK_APP_NAME, SPARK_CONF,
       LAKE_ROOT, LAKE_CONFLICT_RETRIES, TABLE_PRODUCTS, TABLE_QUARANTINE, TABLE_FEATURES, TABLE_PREDICTIONS, TABLE_SCORE_QUARANTINE,
+      TABLE_MONITORING, TABLE_MONITORING_CLASSES,
       TRACKING_URI, TRACKING_LOCAL_DIR, TRACKING_FALLBACK, TRACKING_RETRIES, TRACKING_RETRY_WAIT_MS,
       TRACKING_TIMEOUT_SECONDS,
       SOURCE_FORMAT, SOURCE_INPUT, SOURCE_IMAGE_ROOT, SOURCE_IMAGE_TEMPLATE,
@@ -274,7 +310,10 @@ public final class Settings {
       TRAIN_SHARING_JOIN_TIMEOUT, TRAIN_SHARING_CONTROLLER,
       TRAIN_SHARING_NETWORK_MASK, TRAIN_CHECKPOINT_DIR, TRAIN_YARDSTICK, TRAIN_LOGREG_ITERATIONS, TRAIN_LOGREG_REGULARIZATION,
       TRAIN_LOGREG_SUBLINEAR_TF, TRAIN_LOGREG_IDF, TRAIN_LOGREG_NORMALIZE, TRAIN_LOGREG_STANDARDIZE,
-      SCORE_MODEL, SCORE_BATCH_SIZE, SCORE_TOP_K, SCORE_LOW_CONFIDENCE);
+      SCORE_MODEL, SCORE_BATCH_SIZE, SCORE_TOP_K, SCORE_LOW_CONFIDENCE,
+      MONITOR_NIGHT, MONITOR_JS_DISTANCE, MONITOR_PSI, MONITOR_CONFIDENCE_DROP, MONITOR_LOW_CONFIDENCE_RISE,
+      MONITOR_UNKNOWN_RISE, MONITOR_TITLE_LENGTH_CHANGE, MONITOR_IMAGE_FAILURE_RISE, MONITOR_TEXT_PATH_RISE,
+      MONITOR_AGREEMENT_DROP, MONITOR_HISTORY_NIGHTS);
 
   /** Layout of a catalogue drop. */
   public enum SourceFormat { GENERIC, RAKUTEN, IMAGE_FOLDER }

@@ -22,6 +22,11 @@ public final class CatalogErrors {
   public static final int TRACKER = 3;
   /** Exit code of a model that cannot be resolved or loaded (no champion, a broken or foreign package). */
   public static final int MODEL = 4;
+  /**
+   * Exit code of a monitor (alone or as the last stage of the nightly chain) that found drift: the
+   * predictions are written, but last night's numbers are off their reference; read the report.
+   */
+  public static final int DRIFT = 10;
   /** Exit code of a Delta write conflict that outlived its retries (sysexits EX_TEMPFAIL: try again later). */
   public static final int CONFLICT = 75;
 
@@ -153,6 +158,11 @@ public final class CatalogErrors {
   public static CatalogException tableMissing(String table, String location, String fix) {
     return usage("table.missing", "Cannot read table " + table + ": there is no Delta table at " + location
         + ". " + Character.toUpperCase(fix.charAt(0)) + fix.substring(1) + ", or check lake.root and tables.*.");
+  }
+
+  public static CatalogException nothingToMonitor(String table, long version) {
+    return usage("monitor.no-predictions", "Cannot monitor: " + table + " (version " + version + ") has no "
+        + "prediction, so there is no night to compare with the model's reference. Run `score` first.");
   }
 
   public static CatalogException textSettingsChanged(String pipelineId, String stored, String configured) {

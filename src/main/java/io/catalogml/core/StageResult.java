@@ -7,4 +7,12 @@ package io.catalogml.core;
 public interface StageResult {
   /** The job that produced this result, e.g. {@code ingest}. */
   String job();
+
+  /**
+   * Exit code of a job that ran to its end: 0, or a documented code for a finding a scheduler must
+   * act on although nothing failed ({@link CatalogErrors#DRIFT}). The JSON line is printed either way.
+   */
+  default int exitCode() {
+    return 0;
+  }
 }

@@ -46,10 +46,14 @@ import java.util.Map;
  * @param macroF1 mean F1 over the classes with support &gt; 0
  * @param perClass metrics of every class, by class index
  * @param confusionMatrix counts, {@code [true class][predicted class]}
+ * @param meanConfidence mean top probability (of the predicted class), whether right or wrong
+ * @param confidenceHistogram products by top probability in {@value #CONFIDENCE_BINS} equal bins of [0, 1]
+ *     ({@link #confidenceBin}); null in a report written before it existed
  */
 @JsonPropertyOrder({"examples", "classes", "accuracy", "top1Accuracy", "top3Accuracy", "top5Accuracy",
     "logLoss", "weightedPrecision", "weightedRecall", "weightedF1", "macroPrecision", "macroRecall", "macroF1",
-    "perClass", "confusionMatrix"})
+    "perClass", "confusionMatrix",
+    "meanConfidence", "confidenceHistogram"})
 public record ClassificationReport(
     long examples,
     int classes,
@@ -65,12 +69,29 @@ public record ClassificationReport(
     double macroRecall,
     double macroF1,
     List<ClassMetrics> perClass,
-    long[][] confusionMatrix) {
+    long[][] confusionMatrix,
+    double meanConfidence,
+    long[] confidenceHistogram) {
 
-  /** Copies the per-class list and the matrix, so that the report cannot change. */
+  /** Bins of {@link #confidenceHistogram}. */
+  public static final int CONFIDENCE_BINS = 20;
+
+  /** Copies the per-class list, the matrix and the histogram, so that the report cannot change. */
   public ClassificationReport {
     perClass = List.copyOf(perClass);
     confusionMatrix = copy(confusionMatrix);
+    confidenceHistogram = confidenceHistogram == null ? null : confidenceHistogram.clone();
+  }
+
+  /** Bin of a probability in {@link #confidenceHistogram}: {@code [b/20, (b+1)/20)}, 1.0 in the last. */
+  public static int confidenceBin(double p) {
+    return Math.max(0, Math.min(CONFIDENCE_BINS - 1, (int) Math.floor(p * CONFIDENCE_BINS)));
+  }
+
+  /** A copy of the confidence histogram (null in a report written before it existed). */
+  @Override
+  public long[] confidenceHistogram() {
+    return confidenceHistogram == null ? null : confidenceHistogram.clone();
   }
 
   /**
@@ -173,7 +194,9 @@ public record ClassificationReport(
         && Double.compare(macroRecall, r.macroRecall) == 0
         && Double.compare(macroF1, r.macroF1) == 0
         && perClass.equals(r.perClass)
-        && Arrays.deepEquals(confusionMatrix, r.confusionMatrix);
+        && Arrays.deepEquals(confusionMatrix, r.confusionMatrix)
+        && Double.compare(meanConfidence, r.meanConfidence) == 0
+        && Arrays.equals(confidenceHistogram, r.confidenceHistogram);
   }
 
   @Override

@@ -39,8 +39,10 @@ public final class EvaluationAccumulator implements Serializable {
   private final int classes;
   private final long[][] confusion;
   private final long[] hitsAtRank;
+  private final long[] confidenceBins = new long[ClassificationReport.CONFIDENCE_BINS];
   private long examples;
   private double logLossSum;
+  private double confidenceSum;
 
   /**
    * An empty accumulator.
@@ -88,6 +90,9 @@ public final class EvaluationAccumulator implements Serializable {
       }
     }
     confusion[truth][predicted]++;
+    float top = probabilities[predicted];
+    confidenceSum += top;
+    confidenceBins[ClassificationReport.confidenceBin(top)]++;
     if (rank < hitsAtRank.length) {
       hitsAtRank[rank]++;
     }
@@ -115,8 +120,12 @@ public final class EvaluationAccumulator implements Serializable {
     for (int r = 0; r < hitsAtRank.length; r++) {
       hitsAtRank[r] += other.hitsAtRank[r];
     }
+    for (int b = 0; b < confidenceBins.length; b++) {
+      confidenceBins[b] += other.confidenceBins[b];
+    }
     examples += other.examples;
     logLossSum += other.logLossSum;
+    confidenceSum += other.confidenceSum;
     return this;
   }
 
@@ -151,6 +160,7 @@ public final class EvaluationAccumulator implements Serializable {
       }
       topK[i] = (double) hits / examples;
     }
-    return ReportMath.report(labels, confusion, topK, logLossSum / examples);
+    return ReportMath.report(labels, confusion, topK, logLossSum / examples, confidenceSum / examples,
+        confidenceBins.clone());
   }
 }

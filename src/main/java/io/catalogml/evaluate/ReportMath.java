@@ -7,7 +7,8 @@ import java.util.List;
 final class ReportMath {
   private ReportMath() {}
 
-  static ClassificationReport report(List<String> labels, long[][] confusion, double[] topK, double logLoss) {
+  static ClassificationReport report(List<String> labels, long[][] confusion, double[] topK, double logLoss,
+      double meanConfidence, long[] confidenceHistogram) {
     int n = confusion.length;
     long[] support = new long[n];
     long[] predicted = new long[n];
@@ -44,6 +45,7 @@ final class ReportMath {
     }
     return new ClassificationReport(examples, n, (double) correct / examples, topK[0], topK[1], topK[2],
         logLoss, weighted[0], weighted[1], weighted[2],
-        macro[0] / present, macro[1] / present, macro[2] / present, perClass, confusion);
+        macro[0] / present, macro[1] / present, macro[2] / present, perClass, confusion, meanConfidence,
+        confidenceHistogram);
   }
 }

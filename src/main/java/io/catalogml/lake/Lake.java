@@ -53,6 +53,21 @@ public final class Lake implements Serializable {
     return location(names.scoreQuarantine());
   }
 
+  /** Location of the monitor job's nightly table. */
+  public String monitoring() {
+    return location(names.monitoring());
+  }
+
+  /** Location of the monitor job's per-class table. */
+  public String monitoringClasses() {
+    return location(names.monitoringClasses());
+  }
+
+  /** Folder of the monitor job's reports ({@code <root>/reports/monitor}), beside the tables. */
+  public String monitorReports() {
+    return new Path(qualifiedRoot(), "reports/monitor").toString();
+  }
+
   /** Logical table names. */
   public CatalogConfig.TableNames names() {
     return names;

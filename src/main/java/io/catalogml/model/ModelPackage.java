@@ -26,6 +26,7 @@ import org.deeplearning4j.util.ModelSerializer;
  * text-pipeline.json               the fitted text pipeline the token ids come from
  * network.zip                      the DL4J ComputationGraph (type dl4j), or
  * mllib/                           the Spark ML pipeline (type mllib-logreg)
+ * monitor-reference.json           what monitoring compares each night with (io.catalogml.monitor)
  * </pre>
  */
 public final class ModelPackage {

@@ -8,6 +8,8 @@ import io.catalogml.core.Stage;
 import io.catalogml.core.Json;
 import io.catalogml.core.StageResult;
 import io.catalogml.ingest.IngestStage;
+import io.catalogml.monitor.MonitorResult;
+import io.catalogml.monitor.MonitorStage;
 import io.catalogml.preprocess.PreprocessPlan;
 import io.catalogml.preprocess.PreprocessStage;
 import io.catalogml.score.ScorePlan;
@@ -28,7 +30,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The nightly chain in one Spark application: ingest (when {@code source.input} is set, e.g. by
  * {@code --input}) → preprocess (incremental) → train (only when scoring the champion and the
- * registry has none yet) → score (incremental). Each stage runs as its own job would, with its own
+ * registry has none yet) → score (incremental) → monitor (the night against the champion's reference). Each stage runs as its own job would, with its own
  * MLflow run tagged with this chain's run; the first stage that fails stops the chain with its own
  * error code and exit code, and the failure carries the results of the stages before it.
  *
@@ -77,8 +79,8 @@ public final class NightlyStage implements Stage<NightlyResult> {
     String runId = UUID.randomUUID().toString();
     boolean ingest = !config.source().input().isEmpty();
     boolean train = needsTraining();
-    int total = (ingest ? 1 : 0) + 1 + (train ? 1 : 0) + 1;
-    LOG.info("nightly {}: {} stages: {}preprocess, {}score", runId, total, ingest ? "ingest, " : "",
+    int total = (ingest ? 1 : 0) + 1 + (train ? 1 : 0) + 2;
+    LOG.info("nightly {}: {} stages: {}preprocess, {}score, monitor", runId, total, ingest ? "ingest, " : "",
         train ? "train, " : "");
     if (dryRun) {
       return plan(runId, ingest, train, started);
@@ -96,6 +98,7 @@ public final class NightlyStage implements Stage<NightlyResult> {
       skipped.put("train", trainSkipped());
     }
     step(runId, ++n, total, "score", (r, reg) -> new ScoreStage(spark, config, r, reg, null, false).execute());
+    step(runId, ++n, total, MonitorStage.JOB, (r, reg) -> new MonitorStage(spark, config, r, reg, null).execute());
     double seconds = (System.nanoTime() - started) / 1e9;
     LOG.info("nightly {}: done in {} s", runId, String.format("%.1f", seconds));
     return result(runId, train, seconds);
@@ -122,12 +125,17 @@ public final class NightlyStage implements Stage<NightlyResult> {
       skipped.put("train", trainSkipped());
       stages.put("score", Json.mapper().valueToTree(new ScoreStage(spark, config, run, registry, null, false).plan()));
     }
+    stages.put(MonitorStage.JOB, Json.mapper().createObjectNode().put("job", MonitorStage.JOB).put("dryRun", true)
+        .put("night", MonitorStage.night(config.monitor()).toString()).put("table", config.tables().monitoring()));
     stages.values().forEach(plan -> LOG.info("nightly {}: dry run: {}", runId, plan));
     return result(runId, false, (System.nanoTime() - started) / 1e9);
   }
 
   private NightlyResult result(String runId, boolean trained, double seconds) {
-    return new NightlyResult(JOB, runId, dryRun, List.copyOf(stages.keySet()),
+    ObjectNode monitor = stages.get(MonitorStage.JOB);
+    String status = monitor != null && monitor.path("status").isTextual() ? monitor.path("status").asText()
+        : MonitorResult.OK;
+    return new NightlyResult(JOB, runId, dryRun, status, List.copyOf(stages.keySet()),
         Collections.unmodifiableMap(new LinkedHashMap<>(stages)),
         Collections.unmodifiableMap(new LinkedHashMap<>(skipped)), trained, seconds);
   }

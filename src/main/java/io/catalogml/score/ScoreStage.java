@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 import io.catalogml.config.CatalogConfig;
 import io.catalogml.config.ModelSettings;
 import io.catalogml.core.Stage;
+import io.catalogml.core.WorkDirs;
 import io.catalogml.lake.DeltaConflicts;
 import io.catalogml.lake.DeltaTables;
 import io.catalogml.lake.Lake;
@@ -95,18 +96,26 @@ public final class ScoreStage implements Stage<ScoreResult> {
     this.config = config;
     this.run = run;
     this.registry = registry;
-    this.model = model != null && !model.isBlank() ? model
-        : !config.score().model().isBlank() ? config.score().model()
-        : "models:/" + config.model().name() + "@champion";
+    this.model = modelReference(config, model);
     this.full = full;
     this.lake = Lake.of(config);
+  }
+
+  /**
+   * The model a score (and the monitor of its predictions) uses: {@code override} when given, else
+   * {@code score.model}, else {@code models:/<model.name>@champion}.
+   */
+  public static String modelReference(CatalogConfig config, String override) {
+    return override != null && !override.isBlank() ? override
+        : !config.score().model().isBlank() ? config.score().model()
+        : "models:/" + config.model().name() + "@champion";
   }
 
   @Override
   public ScoreResult execute() {
     long started = System.nanoTime();
     String runId = UUID.randomUUID().toString();
-    Path work = tempDir();
+    Path work = WorkDirs.create("score");
     try {
       LoadedModel loaded = ModelLoader.load(model, registry, work);
       ModelFeatures.requireProducts(spark, lake);
@@ -135,7 +144,7 @@ public final class ScoreStage implements Stage<ScoreResult> {
         spark.sparkContext().clearJobGroup();
       }
     } finally {
-      deleteTree(work);
+      WorkDirs.delete(work);
     }
   }
 
@@ -238,7 +247,7 @@ public final class ScoreStage implements Stage<ScoreResult> {
    * model that cannot be loaded fails here as it would there) and the products to score counted.
    */
   public ScorePlan plan() {
-    Path work = tempDir();
+    Path work = WorkDirs.create("score");
     try {
       LoadedModel loaded = ModelLoader.load(model, registry, work);
       if (!DeltaTable.isDeltaTable(spark, lake.products())) {
@@ -250,7 +259,7 @@ public final class ScoreStage implements Stage<ScoreResult> {
       return new ScorePlan("score", true, model, loaded.name(), loaded.version(), full, inputs.productsVersion(),
           inputs.products().count(), todo.count());
     } finally {
-      deleteTree(work);
+      WorkDirs.delete(work);
     }
   }
 
@@ -455,21 +464,6 @@ public final class ScoreStage implements Stage<ScoreResult> {
     run.logMetrics(metrics, 0);
   }
 
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("catalog-ml-score");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      LOG.warn("score: could not delete work folder {}: {}", dir, e.getMessage());
-    }
-  }
 
   private static double seconds(long started) {
     return (System.nanoTime() - started) / 1e9;

@@ -21,6 +21,8 @@ import io.catalogml.evaluate.ConfusionMatrixPlot;
 import io.catalogml.evaluate.EpochMetrics;
 import io.catalogml.evaluate.LearningCurvePlot;
 import io.catalogml.lake.Lake;
+import io.catalogml.monitor.InputProfile;
+import io.catalogml.monitor.MonitorReference;
 import io.catalogml.preprocess.TitleGroups;
 import io.catalogml.preprocess.text.TextPipeline;
 import io.catalogml.tracking.ModelRegistry;
@@ -122,6 +124,7 @@ public final class TrainStage implements Stage<TrainResult> {
               data.textPipeline)
           : ModelPackage.writeLogReg(checkpoints.modelDir(), (LogRegClassifier) trained.classifier, card, data.labels,
               trained.spec, data.textPipeline);
+      monitorReference(data, lake, train, trained).write(pkg.folder());
       run.logMetrics(testReport.toMetrics("test_"), trained.state.epochsDone());
       run.logArtifact(checkpoints.evaluationDir(), "");
       run.logArtifact(pkg.folder(), "");
@@ -153,6 +156,28 @@ public final class TrainStage implements Stage<TrainResult> {
     } finally {
       spark.sparkContext().clearJobGroup();
     }
+  }
+
+  /**
+   * What the monitor job will compare each night with: the training split's label mix and inputs
+   * (titles read from bronze at the version silver was made from), the validation confidence.
+   */
+  private MonitorReference monitorReference(TrainData data, Lake lake, Dataset<Row> train, Trained trained) {
+    long productsVersion = data.productsVersions.stream().mapToLong(Long::longValue).max().orElse(0);
+    Dataset<Row> titles = spark.read().format("delta").option("versionAsOf", productsVersion).load(lake.products())
+        .select(org.apache.spark.sql.functions.col("product_id").as("_pid"),
+            org.apache.spark.sql.functions.col("content_hash").as("_hash"), org.apache.spark.sql.functions.col("title"));
+    Dataset<Row> rows = train.select("product_id", "content_hash", "image_ok")
+        .join(titles, train.col("product_id").equalTo(titles.col("_pid"))
+            .and(train.col("content_hash").equalTo(titles.col("_hash"))), "left");
+    InputProfile inputs = InputProfile.measure(rows, data.textPipeline);
+    double textPath = config.model().type() != ModelSettings.Type.DL4J ? 1.0
+        : switch (config.model().mode()) {
+          case TEXT -> 1.0;
+          case IMAGE -> 0.0;
+          case FUSION -> inputs.imageFailureShare();
+        };
+    return MonitorReference.of(data.trainCounts, inputs, textPath, trained.validation, data.featuresVersion);
   }
 
   /** A trained model with what the package and the reports need. */

@@ -197,7 +197,15 @@ class ClassificationReportTest {
     node.fieldNames().forEachRemaining(keys::add);
     assertThat(keys).containsExactly("examples", "classes", "accuracy", "top1Accuracy", "top3Accuracy",
         "top5Accuracy", "logLoss", "weightedPrecision", "weightedRecall", "weightedF1", "macroPrecision",
-        "macroRecall", "macroF1", "perClass", "confusionMatrix");
+        "macroRecall", "macroF1", "perClass", "confusionMatrix", "meanConfidence", "confidenceHistogram");
+    long binned = 0;
+    for (JsonNode n : node.get("confidenceHistogram")) {
+      binned += n.asLong();
+    }
+    assertThat(binned).isEqualTo(r.examples());
+    // top probabilities 0.7, 0.6, 0.5, 0.8, 0.4, 0.4, 0.5; two of them in the [0.40, 0.45) bin
+    assertThat(node.get("meanConfidence").asDouble()).isCloseTo(3.9 / 7, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(node.get("confidenceHistogram").get(8).asLong()).isEqualTo(2);
     List<String> classKeys = new ArrayList<>();
     node.get("perClass").get(0).fieldNames().forEachRemaining(classKeys::add);
     assertThat(classKeys).containsExactly("index", "label", "precision", "recall", "f1", "support", "predicted");

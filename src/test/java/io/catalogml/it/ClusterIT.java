@@ -74,7 +74,7 @@ class ClusterIT {
     assertThat(run.exitCode()).as(run.toString()).isZero();
     JsonNode result = run.lastJson();
     assertThat(result.get("stagesRun")).extracting(JsonNode::asText)
-        .containsExactly("ingest", "preprocess", "train", "score");
+        .containsExactly("ingest", "preprocess", "train", "score", "monitor");
     JsonNode train = result.get("stages").get("train");
     assertThat(train.get("master").asText()).isEqualTo("averaging");
     assertThat(train.get("workers").asInt()).isEqualTo(2);

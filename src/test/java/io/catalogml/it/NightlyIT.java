@@ -47,12 +47,18 @@ class NightlyIT {
     first = run.lastJson();
     assertThat(first.get("job").asText()).isEqualTo("nightly");
     assertThat(first.get("stagesRun")).extracting(JsonNode::asText)
-        .containsExactly("ingest", "preprocess", "train", "score");
+        .containsExactly("ingest", "preprocess", "train", "score", "monitor");
     JsonNode score = first.get("stages").get("score");
     assertThat(first.get("stages").get("train").get("champion").asBoolean()).isTrue();
     assertThat(score.get("model").asText()).isEqualTo("models:/product-type@champion");
     assertThat(score.get("scored").asLong() + score.get("quarantined").asLong()).isEqualTo(1000);
-    assertThat(run.stderr()).contains("stage 1/4 ingest started", "stage 4/4 score done in");
+    assertThat(run.stderr()).contains("stage 1/5 ingest started", "stage 4/5 score done in", "stage 5/5 monitor done in");
+    JsonNode monitor = first.get("stages").get("monitor");
+    assertThat(first.get("status").asText()).as(monitor.toString()).isEqualTo("ok");
+    assertThat(monitor.get("modelVersion").asText()).isEqualTo(score.get("modelVersion").asText());
+    assertThat(Processes.readTable(dir.resolve("lake/gold/monitoring"), "night").get("rows").asLong()).isEqualTo(1);
+    assertThat(Path.of(java.net.URI.create(monitor.get("report").asText())).resolve("monitor-report.png"))
+        .isRegularFile();
 
     JsonNode predictions = Processes.readTable(dir.resolve("lake/gold/predictions"), "product_id");
     assertThat(predictions.get("rows").asLong()).isEqualTo(score.get("scored").asLong());
@@ -67,7 +73,8 @@ class NightlyIT {
     Processes.Run run = Processes.run(ENV, readmeCommand());
     assertThat(run.exitCode()).as(run.toString()).isZero();
     JsonNode again = run.lastJson();
-    assertThat(again.get("stagesRun")).extracting(JsonNode::asText).containsExactly("ingest", "preprocess", "score");
+    assertThat(again.get("stagesRun")).extracting(JsonNode::asText)
+        .containsExactly("ingest", "preprocess", "score", "monitor");
     assertThat(again.get("trained").asBoolean()).isFalse();
     assertThat(again.get("stages").get("score").get("scored").asLong()).isZero();
     JsonNode after = Processes.readTable(dir.resolve("lake/gold/predictions"), "product_id");

@@ -66,8 +66,13 @@ class NightlyStageTest extends SparkTestBase {
   @Test
   @Order(1)
   void theFirstNightIngestsPreprocessesTrainsAChampionAndScoresEveryProduct() {
-    assertThat(first.stagesRun()).containsExactly("ingest", "preprocess", "train", "score");
+    assertThat(first.stagesRun()).containsExactly("ingest", "preprocess", "train", "score", "monitor");
     assertThat(first.trained()).isTrue();
+    assertThat(first.status()).as(first.stages().get("monitor").toString()).isEqualTo("ok");
+    assertThat(first.exitCode()).isZero();
+    assertThat(first.stages().get("monitor").path("predictions").asLong()).isEqualTo(
+        first.stages().get("score").path("scored").asLong());
+    assertThat(spark.read().format("delta").load(Lake.of(config).monitoring()).count()).isEqualTo(1);
     assertThat(first.stages().get("ingest").path("inserted").asLong()).isEqualTo(1000);
     assertThat(first.stages().get("preprocess").path("computed").asLong()).isEqualTo(1000);
     assertThat(first.stages().get("train").path("champion").asBoolean()).isTrue();
@@ -102,7 +107,7 @@ class NightlyStageTest extends SparkTestBase {
   @Order(3)
   void theSameDropTheNextNightWritesNothingAndTrainsNothing() {
     NightlyResult again = night(config);
-    assertThat(again.stagesRun()).containsExactly("ingest", "preprocess", "score");
+    assertThat(again.stagesRun()).containsExactly("ingest", "preprocess", "score", "monitor");
     assertThat(again.trained()).isFalse();
     assertThat(again.skipped()).containsKey("train");
     assertThat(again.stages().get("ingest").path("unchanged").asLong()).isEqualTo(1000);
@@ -131,7 +136,7 @@ class NightlyStageTest extends SparkTestBase {
       plan = new NightlyStage(spark, changed, tracking.run(), tracking.registry(), true).execute();
     }
     assertThat(plan.dryRun()).isTrue();
-    assertThat(plan.stagesRun()).containsExactly("ingest", "preprocess", "score");
+    assertThat(plan.stagesRun()).containsExactly("ingest", "preprocess", "score", "monitor");
     JsonNode ingest = plan.stages().get("ingest");
     assertThat(ingest.path("wouldUpdate").asLong()).as(ingest.toString()).isEqualTo(1);
     assertThat(ingest.path("wouldInsert").asLong()).isZero();
@@ -144,7 +149,8 @@ class NightlyStageTest extends SparkTestBase {
 
   static Map<String, Long> versions(Lake lake) {
     Map<String, Long> v = new TreeMap<>();
-    for (String location : List.of(lake.products(), lake.quarantine(), lake.features(), lake.predictions())) {
+    for (String location : List.of(lake.products(), lake.quarantine(), lake.features(), lake.predictions(),
+        lake.monitoring())) {
       v.put(location, io.delta.tables.DeltaTable.isDeltaTable(spark, location)
           ? DeltaTables.version(io.delta.tables.DeltaTable.forPath(spark, location)) : -1L);
     }
@@ -159,7 +165,7 @@ class NightlyStageTest extends SparkTestBase {
     try (JobTracking tracking = JobTracking.start(NightlyStage.JOB, empty)) {
       plan = new NightlyStage(spark, empty, tracking.run(), tracking.registry(), true).execute();
     }
-    assertThat(plan.stagesRun()).containsExactly("ingest", "preprocess", "train", "score");
+    assertThat(plan.stagesRun()).containsExactly("ingest", "preprocess", "train", "score", "monitor");
     assertThat(plan.stages().get("ingest").path("wouldInsert").asLong()).isEqualTo(1000);
     assertThat(plan.stages().get("train").path("reason").asText()).contains("does not exist yet");
     assertThat(fresh.resolve("lake")).as("no table created").doesNotExist();

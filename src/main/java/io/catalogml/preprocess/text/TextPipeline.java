@@ -105,6 +105,22 @@ public final class TextPipeline implements Serializable {
     return java.util.Arrays.copyOf(ids, n);
   }
 
+  /**
+   * Words of a title as this pipeline reads them (normalised, stop words out, not truncated), and
+   * how many of them are outside the vocabulary: {@code {words, unknown}}. What monitoring
+   * compares between the training split and a night's catalogue.
+   */
+  public int[] titleWords(String title) {
+    List<String> tokens = normalizer().tokens(title);
+    int unknown = 0;
+    for (String t : tokens) {
+      if (index().get(t) == null) {
+        unknown++;
+      }
+    }
+    return new int[] {tokens.size(), unknown};
+  }
+
   /** Title ids, truncated to the configured title length. */
   public int[] encodeTitle(String title) {
     return encode(title, settings.titleMaxTokens());
