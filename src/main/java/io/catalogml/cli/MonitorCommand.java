@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 /** {@code catalog-ml monitor}: last night's predictions and inputs against the model's reference. */
 @Command(name = "monitor", mixinStandardHelpOptions = true,
     description = {
-        "Compare gold.predictions and the inputs behind them with the model's own reference (its training split's",
-        "class mix and inputs, its validation split's confidence and accuracy): one row per night in gold.monitoring,",
+        "Compare gold.predictions and the inputs behind them with the model's own reference (the model applied at",
+        "training to the labelled catalogue it was trained on: predicted class mix, confidence, agreement, inputs):",
+        "one row per night in gold.monitoring,",
         "one per class in gold.monitoring_classes, a report (Markdown + PNG) under <lake>/reports/monitor/<night>/",
         "and in the MLflow run. Exit 10 when a metric is over its monitor.* threshold (status drift). Prints the",
         "result as JSON (last line)."})

@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  * @param train how the train job trains
  * @param score how the score job scores
  * @param monitor when the monitor job calls a night's numbers drift
+ * @param retrain when the nightly chain trains a candidate on its own
  * @param flat every effective key and value, for recording with a run
  */
 public record CatalogConfig(
@@ -47,6 +48,7 @@ public record CatalogConfig(
     TrainSettings train,
     ScoreSettings score,
     MonitorSettings monitor,
+    RetrainSettings retrain,
     Map<String, String> flat) implements Serializable {
 
   /** Spark session settings. */
@@ -62,7 +64,8 @@ public record CatalogConfig(
 
   /** Logical names of the tables, e.g. {@code bronze.products}. */
   public record TableNames(String products, String quarantine, String features, String predictions,
-      String scoreQuarantine, String monitoring, String monitoringClasses) implements Serializable {}
+      String scoreQuarantine, String monitoring, String monitoringClasses, String feedback, String feedbackQuarantine,
+      String review) implements Serializable {}
 
   /**
    * How the score job scores.
@@ -77,23 +80,38 @@ public record CatalogConfig(
 
   /**
    * When the monitor job calls a night's numbers drift: each threshold is compared with the
-   * champion's own reference (its training split, or its validation split for confidence).
+   * model's own reference (the model applied at training to the labelled catalogue it was trained on).
    *
    * @param night YYYY-MM-DD the row is for; empty = today (UTC)
-   * @param jsDistance Jensen-Shannon distance of the predicted class mix from the training label mix
+   * @param jsDistance Jensen-Shannon distance of the night's predicted class mix from the mix at training
    * @param psi population stability index of the same two mixes
-   * @param confidenceDrop fall of the mean top probability below the validation split's
-   * @param lowConfidenceRise rise of the low-confidence share above the validation split's
-   * @param unknownTokenRise rise of the unknown-word share of titles above the training split's
-   * @param titleLengthChange relative change of the mean title length from the training split's
+   * @param confidenceDrop fall of the mean top probability below the one at training
+   * @param lowConfidenceRise rise of the low-confidence share above the one at training
+   * @param unknownTokenRise rise of the unknown-word share of titles above the one at training
+   * @param titleLengthChange relative change of the mean title length from the one at training
    * @param imageFailureRise rise of the share of products without a usable image
    * @param textPathRise rise of the share of predictions made without the image
-   * @param agreementDrop fall of the agreement with catalogue labels below the validation accuracy
+   * @param agreementDrop fall of the agreement with catalogue labels below the accuracy at training
    * @param historyNights nights of history in the report
+   * @param reviewSize products in the nightly review list
+   * @param reviewMargin top-2 probability gap under which a prediction is a close call
    */
   public record MonitorSettings(String night, double jsDistance, double psi, double confidenceDrop,
       double lowConfidenceRise, double unknownTokenRise, double titleLengthChange, double imageFailureRise,
-      double textPathRise, double agreementDrop, int historyNights) implements Serializable {}
+      double textPathRise, double agreementDrop, int historyNights, int reviewSize, double reviewMargin)
+      implements Serializable {}
+
+  /**
+   * When the nightly chain trains a candidate on its own ({@link io.catalogml.monitor.RetrainPolicy}).
+   *
+   * @param enabled act on the decision (false: report it only)
+   * @param driftNights drifted nights needed in the window, tonight among them
+   * @param driftWindow monitored nights looked back over
+   * @param corrections corrections since training that call for a retrain (0 = off)
+   * @param agreementDrop fall of label agreement since the model's first monitored night
+   */
+  public record RetrainSettings(boolean enabled, int driftNights, int driftWindow, int corrections,
+      double agreementDrop) implements Serializable {}
 
   /**
    * MLflow tracking settings; an empty uri means the local store.
@@ -199,7 +217,8 @@ public record CatalogConfig(
     LakeSettings lake = new LakeSettings(Settings.LAKE_ROOT.read(c), Settings.LAKE_CONFLICT_RETRIES.read(c));
     TableNames tables = new TableNames(Settings.TABLE_PRODUCTS.read(c), Settings.TABLE_QUARANTINE.read(c),
         Settings.TABLE_FEATURES.read(c), Settings.TABLE_PREDICTIONS.read(c), Settings.TABLE_SCORE_QUARANTINE.read(c),
-        Settings.TABLE_MONITORING.read(c), Settings.TABLE_MONITORING_CLASSES.read(c));
+        Settings.TABLE_MONITORING.read(c), Settings.TABLE_MONITORING_CLASSES.read(c), Settings.TABLE_FEEDBACK.read(c),
+        Settings.TABLE_FEEDBACK_QUARANTINE.read(c), Settings.TABLE_REVIEW.read(c));
     TrackingSettings tracking = new TrackingSettings(
         Settings.TRACKING_URI.read(c), Settings.TRACKING_LOCAL_DIR.read(c), Settings.TRACKING_FALLBACK.read(c),
         Settings.TRACKING_RETRIES.read(c), Settings.TRACKING_RETRY_WAIT_MS.read(c),
@@ -270,9 +289,13 @@ public record CatalogConfig(
         Settings.MONITOR_LOW_CONFIDENCE_RISE.read(c), Settings.MONITOR_UNKNOWN_RISE.read(c),
         Settings.MONITOR_TITLE_LENGTH_CHANGE.read(c), Settings.MONITOR_IMAGE_FAILURE_RISE.read(c),
         Settings.MONITOR_TEXT_PATH_RISE.read(c), Settings.MONITOR_AGREEMENT_DROP.read(c),
-        Settings.MONITOR_HISTORY_NIGHTS.read(c));
+        Settings.MONITOR_HISTORY_NIGHTS.read(c), Settings.MONITOR_REVIEW_SIZE.read(c),
+        Settings.MONITOR_REVIEW_MARGIN.read(c));
+    RetrainSettings retrain = new RetrainSettings(Settings.RETRAIN_ENABLED.read(c), Settings.RETRAIN_DRIFT_NIGHTS.read(c),
+        Settings.RETRAIN_DRIFT_WINDOW.read(c), Settings.RETRAIN_CORRECTIONS.read(c),
+        Settings.RETRAIN_AGREEMENT_DROP.read(c));
     return new CatalogConfig(spark, lake, tables, tracking, source, ingest, preprocess, model, training, score,
-        monitor, flatten(c));
+        monitor, retrain, flatten(c));
   }
 
   private static Map<String, String> flatten(Config c) {
@@ -331,6 +354,6 @@ public record CatalogConfig(
   /** Returns a copy whose source reads from another input folder. */
   public CatalogConfig withInput(String input) {
     return new CatalogConfig(spark, lake, tables, tracking, source.withInput(input), ingest, preprocess, model, train,
-        score, monitor, flat);
+        score, monitor, retrain, flat);
   }
 }

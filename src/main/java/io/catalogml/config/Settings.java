@@ -45,6 +45,12 @@ public final class Settings {
       TABLE_ALLOWED, "Table of the monitor job's nightly rows: drift and confidence metrics, one row per night.");
   public static final Setting<String> TABLE_MONITORING_CLASSES = Setting.matching("tables.monitoring-classes",
       TABLE_NAME, TABLE_ALLOWED, "Table of the monitor job's per-class rows: one row per night and class.");
+  public static final Setting<String> TABLE_FEEDBACK = Setting.matching("tables.feedback", TABLE_NAME, TABLE_ALLOWED,
+      "Table of label corrections from the feedback job, one row per product; preprocess uses its label.");
+  public static final Setting<String> TABLE_FEEDBACK_QUARANTINE = Setting.matching("tables.feedback-quarantine",
+      TABLE_NAME, TABLE_ALLOWED, "Table of rejected correction rows with their reason.");
+  public static final Setting<String> TABLE_REVIEW = Setting.matching("tables.review", TABLE_NAME, TABLE_ALLOWED,
+      "Table of the products most worth a person's look, refreshed by the monitor job each night.");
   public static final Setting<String> TABLE_SCORE_QUARANTINE = Setting.matching("tables.score-quarantine", TABLE_NAME,
       TABLE_ALLOWED, "Table of products the score job could not score, with the reason.");
 
@@ -259,30 +265,45 @@ public final class Settings {
       "a date like 2026-12-01, or '' for today",
       "Night a monitor row is for, as YYYY-MM-DD ('' = today, UTC); a rerun of the same night replaces its rows.");
   public static final Setting<Double> MONITOR_JS_DISTANCE = Setting.doubleRange("monitor.js-distance", 0.0, 1.0,
-      "Drift when the Jensen-Shannon distance (natural log, as scipy computes it) of the predicted class mix from "
-          + "the training label mix exceeds this.");
+      "Drift when the Jensen-Shannon distance (natural log, as scipy computes it) of the night's predicted class "
+          + "mix from the model's predicted mix at training exceeds this.");
   public static final Setting<Double> MONITOR_PSI = Setting.doubleRange("monitor.psi", 0.0, 100.0,
-      "Drift when the population stability index of the predicted class mix against the training label mix "
+      "Drift when the population stability index of the night's predicted class mix against the mix at training "
           + "exceeds this (0.1 is the usual warning level, 0.25 a significant shift).");
   public static final Setting<Double> MONITOR_CONFIDENCE_DROP = Setting.doubleRange("monitor.confidence-drop", 0.0,
-      1.0, "Drift when the mean top probability falls this far below the validation split's.");
+      1.0, "Drift when the mean top probability falls this far below the model's at training.");
   public static final Setting<Double> MONITOR_LOW_CONFIDENCE_RISE = Setting.doubleRange("monitor.low-confidence-rise",
       0.0, 1.0, "Drift when the share of predictions under score.low-confidence rises this far above the "
-          + "validation split's.");
+          + "model's at training.");
   public static final Setting<Double> MONITOR_UNKNOWN_RISE = Setting.doubleRange("monitor.unknown-token-rise", 0.0,
-      1.0, "Drift when the share of title words outside the model's vocabulary (id 1) rises this far above the "
-          + "training split's.");
+      1.0, "Drift when the share of title words outside the model's vocabulary rises this far above the catalogue's "
+          + "at training.");
   public static final Setting<Double> MONITOR_TITLE_LENGTH_CHANGE = Setting.doubleRange(
       "monitor.title-length-change", 0.0, 10.0, "Drift when the mean title length in words differs from the "
-          + "training split's by more than this fraction of it.");
+          + "catalogue's at training by more than this fraction of it.");
   public static final Setting<Double> MONITOR_IMAGE_FAILURE_RISE = Setting.doubleRange("monitor.image-failure-rise",
-      0.0, 1.0, "Drift when the share of products without a usable image rises this far above the training split's.");
+      0.0, 1.0, "Drift when the share of products without a usable image rises this far above the catalogue's at training.");
   public static final Setting<Double> MONITOR_TEXT_PATH_RISE = Setting.doubleRange("monitor.text-path-rise", 0.0,
       1.0, "Drift when the share of predictions made without the image (the text path) rises this far above the "
-          + "training split's.");
+          + "catalogue's at training.");
   public static final Setting<Double> MONITOR_AGREEMENT_DROP = Setting.doubleRange("monitor.agreement-drop", 0.0,
       1.0, "Drift when agreement of the predictions with the catalogue's own labels falls this far below the "
-          + "model's validation accuracy.");
+          + "model's accuracy on the labelled catalogue it was trained on.");
+  public static final Setting<Integer> MONITOR_REVIEW_SIZE = Setting.intRange("monitor.review-size", 0, 1000000,
+      "Products in the review list the monitor writes each night (0 = none).");
+  public static final Setting<Double> MONITOR_REVIEW_MARGIN = Setting.doubleRange("monitor.review-margin", 0.0, 1.0,
+      "A prediction whose two most probable classes are closer than this is a close call for the review list.");
+  public static final Setting<Boolean> RETRAIN_ENABLED = Setting.bool("retrain.enabled",
+      "Let the nightly chain train a candidate when a retrain.* rule fires (false: the decision is only reported).");
+  public static final Setting<Integer> RETRAIN_DRIFT_NIGHTS = Setting.intRange("retrain.drift-nights", 1, 1000,
+      "Retrain when tonight drifted and at least this many of the last retrain.drift-window monitored nights did.");
+  public static final Setting<Integer> RETRAIN_DRIFT_WINDOW = Setting.intRange("retrain.drift-window", 1, 1000,
+      "Monitored nights of the model the drift rule looks back over.");
+  public static final Setting<Integer> RETRAIN_CORRECTIONS = Setting.intRange("retrain.corrections", 0, 100000000,
+      "Retrain when at least this many products were corrected (gold.feedback) since the model was trained "
+          + "(0 = never for this reason).");
+  public static final Setting<Double> RETRAIN_AGREEMENT_DROP = Setting.doubleRange("retrain.agreement-drop", 0.0, 1.0,
+      "Retrain when label agreement fell by more than this since the model's first monitored night.");
   public static final Setting<Integer> MONITOR_HISTORY_NIGHTS = Setting.intRange("monitor.history-nights", 1, 3660,
       "Nights of history the monitor report plots.");
 
@@ -290,7 +311,7 @@ public final class Settings {
   public static final List<Setting<?>> ALL = List.of(
       SPARK_MASTER, SPARK_APP_NAME, SPARK_CONF,
       LAKE_ROOT, LAKE_CONFLICT_RETRIES, TABLE_PRODUCTS, TABLE_QUARANTINE, TABLE_FEATURES, TABLE_PREDICTIONS, TABLE_SCORE_QUARANTINE,
-      TABLE_MONITORING, TABLE_MONITORING_CLASSES,
+      TABLE_MONITORING, TABLE_MONITORING_CLASSES, TABLE_FEEDBACK, TABLE_FEEDBACK_QUARANTINE, TABLE_REVIEW,
       TRACKING_URI, TRACKING_LOCAL_DIR, TRACKING_FALLBACK, TRACKING_RETRIES, TRACKING_RETRY_WAIT_MS,
       TRACKING_TIMEOUT_SECONDS,
       SOURCE_FORMAT, SOURCE_INPUT, SOURCE_IMAGE_ROOT, SOURCE_IMAGE_TEMPLATE,
@@ -313,7 +334,8 @@ public final class Settings {
       SCORE_MODEL, SCORE_BATCH_SIZE, SCORE_TOP_K, SCORE_LOW_CONFIDENCE,
       MONITOR_NIGHT, MONITOR_JS_DISTANCE, MONITOR_PSI, MONITOR_CONFIDENCE_DROP, MONITOR_LOW_CONFIDENCE_RISE,
       MONITOR_UNKNOWN_RISE, MONITOR_TITLE_LENGTH_CHANGE, MONITOR_IMAGE_FAILURE_RISE, MONITOR_TEXT_PATH_RISE,
-      MONITOR_AGREEMENT_DROP, MONITOR_HISTORY_NIGHTS);
+      MONITOR_AGREEMENT_DROP, MONITOR_HISTORY_NIGHTS, MONITOR_REVIEW_SIZE, MONITOR_REVIEW_MARGIN,
+      RETRAIN_ENABLED, RETRAIN_DRIFT_NIGHTS, RETRAIN_DRIFT_WINDOW, RETRAIN_CORRECTIONS, RETRAIN_AGREEMENT_DROP);
 
   /** Layout of a catalogue drop. */
   public enum SourceFormat { GENERIC, RAKUTEN, IMAGE_FOLDER }

@@ -160,6 +160,18 @@ public final class CatalogErrors {
         + ". " + Character.toUpperCase(fix.charAt(0)) + fix.substring(1) + ", or check lake.root and tables.*.");
   }
 
+  public static CatalogException badFeedbackFile(String input, String why, java.util.List<String> required,
+      java.util.List<String> optional) {
+    return usage("input.bad-feedback-file", "Cannot read the corrections at " + input + ": " + why + ". A corrections "
+        + "file is CSV with a header naming the columns " + required + " (required) and " + optional
+        + " (optional), one row per corrected product.");
+  }
+
+  public static CatalogException badNight(String night, String why) {
+    return usage("config.bad-value", "Invalid monitor.night '" + night + "': " + why + ". Give a real date as "
+        + "YYYY-MM-DD (--night 2026-12-01), or leave it empty for today (UTC).");
+  }
+
   public static CatalogException nothingToMonitor(String table, long version) {
     return usage("monitor.no-predictions", "Cannot monitor: " + table + " (version " + version + ") has no "
         + "prediction, so there is no night to compare with the model's reference. Run `score` first.");

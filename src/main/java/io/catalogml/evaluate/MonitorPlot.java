@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * The monitor's morning picture, one PNG with three panels: the class mix of the night's predictions
- * beside the training split's label mix (the classes that moved most), the night's confidence
- * histogram beside the validation split's, and the drift metrics over the last nights.
+ * beside the model's predicted mix at training (the classes that moved most), the night's confidence
+ * histogram beside the one at training, and the drift metrics over the last nights.
  */
 public final class MonitorPlot {
   /** Image width in pixels. */
@@ -41,7 +41,7 @@ public final class MonitorPlot {
    * Writes the picture.
    *
    * @param classes the classes to draw, in order (at most about 15 fit)
-   * @param validationHistogram validation products by top probability (20 bins)
+   * @param validationHistogram reference products by top probability (20 bins)
    * @param tonightHistogram the night's predictions by top probability (20 bins)
    * @param history nights oldest first, the last one tonight
    * @param metrics the history metrics to draw, in legend order
@@ -97,7 +97,7 @@ public final class MonitorPlot {
   private static void classMix(Graphics2D g, List<ClassShare> classes, int top, int bottom) {
     double max = Canvas.niceCeil(classes.stream().mapToDouble(c -> Math.max(c.reference(), c.tonight())).max()
         .orElse(0.1));
-    frame(g, "Class mix: training split vs tonight's predictions (the classes that moved most)", top, bottom - 60, max,
+    frame(g, "Predicted class mix: at training vs tonight (the classes that moved most)", top, bottom - 60, max,
         "%.2f");
     int n = Math.max(1, classes.size());
     double slot = (RIGHT - LEFT) / (double) n;
@@ -111,7 +111,7 @@ public final class MonitorPlot {
       g.setColor(Canvas.TEXT);
       Canvas.centred(g, Canvas.shorten(c.label(), (int) Math.max(4, slot / 7)), x, bottom - 40);
     }
-    legend(g, top, new String[] {"training split", "tonight"}, new Color[] {REFERENCE, TONIGHT});
+    legend(g, top, new String[] {"at training", "tonight"}, new Color[] {REFERENCE, TONIGHT});
   }
 
   private static void bar(Graphics2D g, double x, double v, double w, double max, int top, int bottom, Color c) {
@@ -140,7 +140,7 @@ public final class MonitorPlot {
       max = Math.max(max, Math.max(v[i], t[i]));
     }
     max = Canvas.niceCeil(max);
-    frame(g, "Confidence (top probability): validation split vs tonight, share of products per bin", top,
+    frame(g, "Confidence (top probability): at training vs tonight, share of products per bin", top,
         bottom - 40, max, "%.2f");
     double slot = (RIGHT - LEFT) / (double) v.length;
     g.setFont(Canvas.font(12, false));
@@ -155,7 +155,7 @@ public final class MonitorPlot {
     }
     g.setColor(Canvas.MUTED);
     Canvas.centred(g, "1.0", RIGHT, bottom - 22);
-    legend(g, top, new String[] {"validation", "tonight"}, new Color[] {REFERENCE, TONIGHT});
+    legend(g, top, new String[] {"at training", "tonight"}, new Color[] {REFERENCE, TONIGHT});
   }
 
   private static void history(Graphics2D g, List<NightPoint> nights, List<String> metrics, int top, int bottom) {

@@ -38,20 +38,25 @@ import org.apache.spark.sql.types.StructType;
  * {@link SourceColumns#MALFORMED}. Column names are cleaned (byte-order mark and blanks removed,
  * an empty name becomes {@code _cN}).
  */
-final class SourceFiles {
+public final class SourceFiles {
   static final String CORRUPT = "_corrupt_record";
 
   private SourceFiles() {}
 
   /** The data columns of a frame returned by {@link #read}, in file order. */
-  static List<String> dataColumns(Dataset<Row> frame) {
+  public static List<String> dataColumns(Dataset<Row> frame) {
     List<String> names = new ArrayList<>(Arrays.asList(frame.columns()));
     names.removeAll(List.of(SourceColumns.SOURCE_FILE, SourceColumns.SOURCE_ROW,
         SourceColumns.RAW_RECORD, SourceColumns.MALFORMED));
     return names;
   }
 
-  static Dataset<Row> read(SparkSession spark, FileFormat format, String path, CsvOptions csv) {
+  /**
+   * The records of the files at {@code path}, every data column as a string, with
+   * {@code source_file}, 1-based {@code source_row}, {@code raw_record} (JSON) and {@code malformed}
+   * (null, or why the record could not be parsed).
+   */
+  public static Dataset<Row> read(SparkSession spark, FileFormat format, String path, CsvOptions csv) {
     Dataset<Row> raw = switch (format) {
       case CSV -> csv(spark, path, csv);
       case JSON -> json(spark, path);

@@ -63,6 +63,21 @@ public final class Lake implements Serializable {
     return location(names.monitoringClasses());
   }
 
+  /** Location of the label corrections table. */
+  public String feedback() {
+    return location(names.feedback());
+  }
+
+  /** Location of the rejected corrections table. */
+  public String feedbackQuarantine() {
+    return location(names.feedbackQuarantine());
+  }
+
+  /** Location of the nightly review list. */
+  public String review() {
+    return location(names.review());
+  }
+
   /** Folder of the monitor job's reports ({@code <root>/reports/monitor}), beside the tables. */
   public String monitorReports() {
     return new Path(qualifiedRoot(), "reports/monitor").toString();

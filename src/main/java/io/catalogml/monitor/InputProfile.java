@@ -15,8 +15,8 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * What a set of products looks like to a model, measured the same way on the training split (the
- * reference) and on a night's catalogue: its titles read by the model's own text pipeline, and
+ * What a set of products looks like to a model, measured the same way on the catalogue it was trained
+ * on (the reference) and on a night's catalogue: its titles read by the model's own text pipeline, and
  * its images as preprocess found them.
  *
  * @param products products measured

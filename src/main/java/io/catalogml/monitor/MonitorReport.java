@@ -53,7 +53,7 @@ public final class MonitorReport {
       Files.createDirectories(folder);
       MonitorPlot.write(folder.resolve(PICTURE), "Monitor " + night + ": " + status + " (" + model + ")",
           moved.stream().map(c -> new MonitorPlot.ClassShare(c.label(), c.referenceShare(), c.predictedShare()))
-              .toList(), reference.validationConfidenceHistogram(), tonightHistogram, points, HISTORY);
+              .toList(), reference.confidenceHistogram(), tonightHistogram, points, HISTORY);
       Files.writeString(folder.resolve(MARKDOWN), markdown(night, status, checks, moved, history, model));
     } catch (IOException e) {
       throw CatalogErrors.cannotWriteOutput(folder, e);
@@ -64,8 +64,8 @@ public final class MonitorReport {
       List<Row> history, String model) {
     StringBuilder md = new StringBuilder();
     md.append("# Monitor ").append(night).append(": ").append(status).append("\n\n");
-    md.append("Model ").append(model).append(". Reference: the model's training split (class mix, inputs) and "
-        + "validation split (confidence, accuracy).\n\n");
+    md.append("Model ").append(model).append(". Reference: the model on the labelled catalogue it was trained on "
+        + "(its predicted class mix, confidence, agreement and inputs), measured as tonight is.\n\n");
     md.append("![monitor](").append(PICTURE).append(")\n\n");
     md.append("| metric | tonight | reference | threshold | rule | breached |\n|---|---:|---:|---:|---|---|\n");
     for (Check c : checks) {
@@ -73,11 +73,12 @@ public final class MonitorReport {
           .append(" | ").append(num(c.threshold())).append(" | ").append(c.rule().name().toLowerCase(Locale.ROOT))
           .append(" | ").append(c.breached() ? "**yes**" : "no").append(" |\n");
     }
-    md.append("\n## Classes that moved most\n\n| class | training share | predicted share | predicted | labelled "
-        + "| agreement |\n|---|---:|---:|---:|---:|---:|\n");
+    md.append("\n## Classes that moved most\n\n| class | share at training | share tonight | predicted | "
+        + "training labels share | labelled | agreement |\n|---|---:|---:|---:|---:|---:|---:|\n");
     for (MonitorStage.ClassRow c : moved) {
       md.append("| ").append(c.label()).append(" | ").append(num(c.referenceShare())).append(" | ")
-          .append(num(c.predictedShare())).append(" | ").append(c.predicted()).append(" | ").append(c.labelled())
+          .append(num(c.predictedShare())).append(" | ").append(c.predicted()).append(" | ")
+          .append(num(c.trainingShare())).append(" | ").append(c.labelled())
           .append(" | ").append(num(c.agreement())).append(" |\n");
     }
     md.append("\n## Last nights\n\n| night | status | breaches |");

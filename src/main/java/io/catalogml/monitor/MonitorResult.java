@@ -25,6 +25,9 @@ import java.util.List;
  * @param featuresVersion Delta version of silver.features read (null when there is none)
  * @param predictionsVersion Delta version of gold.predictions read
  * @param monitoringVersion Delta version of gold.monitoring after the run (null when nothing was written)
+ * @param reviewRows products in tonight's review list ({@code gold.review})
+ * @param reviewVersion Delta version of gold.review after the run (null when nothing was written)
+ * @param retrain whether the model's history calls for a retrain tonight ({@link RetrainPolicy}; null without reference)
  * @param report folder of the night's report under the lake (null when nothing was written)
  * @param message what a person should know (why there is no reference)
  * @param seconds wall time
@@ -32,7 +35,8 @@ import java.util.List;
 public record MonitorResult(String job, String runId, String night, String status, List<String> breaches,
     List<Check> checks, String model, String modelName, String modelVersion, String modelRunId, long products,
     long predictions, long labelled, Long productsVersion, Long featuresVersion, Long predictionsVersion,
-    Long monitoringVersion, String report, String message, double seconds) implements StageResult {
+    Long monitoringVersion, long reviewRows, Long reviewVersion, RetrainPolicy.Decision retrain, String report,
+    String message, double seconds) implements StageResult {
   /** Nothing over its threshold. */
   public static final String OK = "ok";
   /** At least one metric over its threshold. */

@@ -15,7 +15,6 @@ import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
 import io.catalogml.core.WorkDirs;
 import io.catalogml.evaluate.ClassificationReport;
-import io.catalogml.evaluate.MonitorPlot;
 import io.catalogml.lake.DeltaConflicts;
 import io.catalogml.lake.DeltaTables;
 import io.catalogml.lake.Lake;
@@ -28,7 +27,6 @@ import io.catalogml.tracking.RunTags;
 import io.catalogml.tracking.TrackedRun;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
@@ -36,7 +34,6 @@ import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +41,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -60,7 +58,7 @@ import org.slf4j.LoggerFactory;
  *       {@link MonitorReference}; a package without one gives status {@value MonitorResult#NO_REFERENCE}.</li>
  *   <li>Measure the night: the predicted class mix, confidence, label agreement and the share
  *       scored without the image from the predictions; the titles (read by the model's own text
- *       pipeline) and images of {@code bronze.products} ({@link InputProfile}).</li>
+ *       pipeline) and images of {@code bronze.products} ({@link InputProfile}), as the reference was measured.</li>
  *   <li>Compare each with the reference ({@link Check}, thresholds {@code monitor.*}); any breach
  *       makes the status {@value MonitorResult#DRIFT} (exit code 10).</li>
  *   <li>MERGE the night's rows (a rerun of the same night replaces them), write the report under
@@ -101,7 +99,14 @@ public final class MonitorStage implements Stage<MonitorResult> {
 
   /** The night this run is for: {@code monitor.night}, or today in UTC. */
   public static LocalDate night(MonitorSettings settings) {
-    return settings.night().isEmpty() ? LocalDate.now(ZoneOffset.UTC) : LocalDate.parse(settings.night());
+    if (settings.night().isEmpty()) {
+      return LocalDate.now(ZoneOffset.UTC);
+    }
+    try {
+      return LocalDate.parse(settings.night());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw CatalogErrors.badNight(settings.night(), e.getMessage());
+    }
   }
 
   @Override
@@ -123,8 +128,8 @@ public final class MonitorStage implements Stage<MonitorResult> {
         LOG.warn("monitor {}: {}", runId, message);
         run.setTags(Map.of("catalogml.monitor.status", MonitorResult.NO_REFERENCE));
         return new MonitorResult(JOB, runId, night.toString(), MonitorResult.NO_REFERENCE, List.of(), List.of(),
-            model, loaded.name(), loaded.version(), loaded.runId(), 0, 0, 0, null, null, null, null, null, message,
-            seconds(started));
+            model, loaded.name(), loaded.version(), loaded.runId(), 0, 0, 0, null, null, null, null, 0, null, null,
+            null, message, seconds(started));
       }
       Night n = measure(loaded, reference);
       List<Check> checks = checks(n, reference);
@@ -133,23 +138,33 @@ public final class MonitorStage implements Stage<MonitorResult> {
       Timestamp now = new Timestamp(System.currentTimeMillis());
       long monitoringVersion = DeltaConflicts.retry(lake.names().monitoring(), config.lake().conflictRetries(),
           () -> write(night, status, breaches, checks, n, reference, loaded, runId, now));
+      Review review = review(night, loaded, n.predictionsVersion, runId);
+      RetrainPolicy.Decision retrain = RetrainPolicy.decide(modelNights(loaded, night), corrections(loaded),
+          config.retrain());
       Path local = work.resolve("report");
       MonitorReport.write(local, night, status, checks, n.classes, reference, n.confidenceHistogram,
           history(night), loaded.name() + (loaded.version() == null ? "" : " v" + loaded.version()));
       String report = publish(local, night);
       track(night, status, breaches, checks, n, loaded, monitoringVersion, local);
+      run.setTags(Map.of("catalogml.retrain.rule", retrain.rule(), "catalogml.retrain.reason", retrain.reason()));
       LOG.info("monitor {}: night {} {}{}", runId, night, status, breaches.isEmpty() ? "" : " " + breaches);
       return new MonitorResult(JOB, runId, night.toString(), status, breaches, checks, model, loaded.name(),
           loaded.version(), loaded.runId(), n.products, n.predictions, n.labelled, n.productsVersion,
-          n.featuresVersion, n.predictionsVersion, monitoringVersion, report, null, seconds(started));
+          n.featuresVersion, n.predictionsVersion, monitoringVersion, review.rows, review.version, retrain, report,
+          null, seconds(started));
     } finally {
       WorkDirs.delete(work);
     }
   }
 
-  /** One class of the night next to the reference. */
-  record ClassRow(String label, double referenceShare, double predictedShare, long predicted, Double meanProbability,
-      long labelled, Double agreement) {}
+  /**
+   * One class of the night next to the reference.
+   *
+   * @param referenceShare its share of the model's predictions on the catalogue it was trained on
+   * @param trainingShare its share of the training split's labels
+   */
+  record ClassRow(String label, double referenceShare, double trainingShare, double predictedShare, long predicted,
+      Double meanProbability, long labelled, Double agreement) {}
 
   /** What the night looked like. */
   private record Night(long products, long predictions, long labelled, Map<String, Long> mix, double meanProbability,
@@ -187,15 +202,17 @@ public final class MonitorStage implements Stage<MonitorResult> {
       histogram[ClassificationReport.confidenceBin(r.getLong(0) / (double) ClassificationReport.CONFIDENCE_BINS)] +=
           r.getLong(1);
     }
-    long referenceTotal = reference.trainLabels().values().stream().mapToLong(Long::longValue).sum();
+    long trainTotal = reference.trainLabels().values().stream().mapToLong(Long::longValue).sum();
     TreeSet<String> labels = new TreeSet<>(reference.trainLabels().keySet());
+    labels.addAll(reference.predicted().keySet());
     labels.addAll(mix.keySet());
     List<ClassRow> classes = new ArrayList<>();
     for (String label : labels) {
       long[] l = byLabel.getOrDefault(label, new long[2]);
-      classes.add(new ClassRow(label, referenceTotal == 0 ? 0 : reference.trainLabels().getOrDefault(label, 0L)
-          / (double) referenceTotal, mix.getOrDefault(label, 0L) / (double) rows, mix.getOrDefault(label, 0L),
-          meanByClass.get(label), l[0], l[0] == 0 ? null : l[1] / (double) l[0]));
+      classes.add(new ClassRow(label, reference.predicted().getOrDefault(label, 0L) / (double) reference.products(),
+          trainTotal == 0 ? 0 : reference.trainLabels().getOrDefault(label, 0L) / (double) trainTotal,
+          mix.getOrDefault(label, 0L) / (double) rows, mix.getOrDefault(label, 0L), meanByClass.get(label), l[0],
+          l[0] == 0 ? null : l[1] / (double) l[0]));
     }
 
     long productsVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.products()));
@@ -224,14 +241,13 @@ public final class MonitorStage implements Stage<MonitorResult> {
 
   private List<Check> checks(Night n, MonitorReference r) {
     MonitorSettings t = config.monitor();
-    InputProfile ref = r.trainInputs();
+    InputProfile ref = r.inputs();
     return List.of(
-        Check.of(JS_DISTANCE, Drift.jensenShannon(r.trainLabels(), n.mix), null, t.jsDistance(),
+        Check.of(JS_DISTANCE, Drift.jensenShannon(r.predicted(), n.mix), null, t.jsDistance(),
             Check.Rule.DISTANCE),
-        Check.of(PSI, Drift.psi(r.trainLabels(), n.mix), null, t.psi(), Check.Rule.DISTANCE),
-        Check.of(MEAN_PROBABILITY, n.meanProbability, r.validationMeanConfidence(), t.confidenceDrop(),
-            Check.Rule.DROP),
-        Check.of(LOW_CONFIDENCE_SHARE, n.lowConfidenceShare, r.validationShareUnder(config.score().lowConfidence()),
+        Check.of(PSI, Drift.psi(r.predicted(), n.mix), null, t.psi(), Check.Rule.DISTANCE),
+        Check.of(MEAN_PROBABILITY, n.meanProbability, r.meanConfidence(), t.confidenceDrop(), Check.Rule.DROP),
+        Check.of(LOW_CONFIDENCE_SHARE, n.lowConfidenceShare, r.shareUnder(config.score().lowConfidence()),
             t.lowConfidenceRise(), Check.Rule.RISE),
         Check.of(UNKNOWN_WORD_SHARE, n.inputs.unknownWordShare(), ref.unknownWordShare(), t.unknownTokenRise(),
             Check.Rule.RISE),
@@ -240,7 +256,7 @@ public final class MonitorStage implements Stage<MonitorResult> {
         Check.of(IMAGE_FAILURE_SHARE, n.inputs.imageFailureShare(), ref.imageFailureShare(), t.imageFailureRise(),
             Check.Rule.RISE),
         Check.of(TEXT_PATH_SHARE, n.textPathShare, r.textPathShare(), t.textPathRise(), Check.Rule.RISE),
-        Check.of(LABEL_AGREEMENT, n.agreement, n.agreement == null ? null : r.validationAccuracy(), t.agreementDrop(),
+        Check.of(LABEL_AGREEMENT, n.agreement, n.agreement == null ? null : r.agreement(), t.agreementDrop(),
             Check.Rule.DROP));
   }
 
@@ -277,7 +293,7 @@ public final class MonitorStage implements Stage<MonitorResult> {
             .insertAll(), DeltaTables.Expected.written(1, 0));
 
     List<Row> classRows = n.classes.stream().map(c -> RowFactory.create(date, c.label(), c.referenceShare(),
-        c.predictedShare(), c.predicted(), c.meanProbability(), c.labelled(), c.agreement(), m.name(), m.version(),
+        c.trainingShare(), c.predictedShare(), c.predicted(), c.meanProbability(), c.labelled(), c.agreement(), m.name(), m.version(),
         runId, now)).toList();
     DeltaTable classes = DeltaTables.createIfNotExists(spark, lake.monitoringClasses(), MonitorTables.CLASSES,
         Map.of());
@@ -290,6 +306,72 @@ public final class MonitorStage implements Stage<MonitorResult> {
             .whenNotMatchedBySource("t.night = DATE'" + night + "'").delete(),
         DeltaTables.Expected.written(classRows.size(), stale));
     return commit.version();
+  }
+
+  /** The model's monitored nights up to this one, oldest first (rows of other models are another history). */
+  private List<RetrainPolicy.Night> modelNights(LoadedModel m, LocalDate night) {
+    return spark.read().format("delta").load(lake.monitoring())
+        .where(col("model_name").equalTo(m.name()).and(col("model_version").eqNullSafe(m.version()))
+            .and(col("model_run_id").eqNullSafe(m.runId())).and(col("night").leq(lit(Date.valueOf(night)))))
+        .orderBy("night").select("night", "status", LABEL_AGREEMENT).collectAsList().stream()
+        .map(r -> new RetrainPolicy.Night(r.get(0).toString(), MonitorResult.DRIFT.equals(r.getString(1)),
+            r.isNullAt(2) ? null : r.getDouble(2)))
+        .toList();
+  }
+
+  /** Products corrected in gold.feedback since the model's package was written. */
+  private long corrections(LoadedModel m) {
+    if (!DeltaTable.isDeltaTable(spark, lake.feedback())) {
+      return 0;
+    }
+    Timestamp trained = Timestamp.from(java.time.Instant.parse(m.pkg().card().createdAt()));
+    return spark.read().format("delta").load(lake.feedback()).where(col("received_at").gt(lit(trained))).count();
+  }
+
+  /** What the review list got. */
+  private record Review(long rows, Long version) {}
+
+  /**
+   * Replaces {@code gold.review} with tonight's products most worth a person's look, best first:
+   * predictions that disagree with the catalogue's label, then those under {@code score.low-confidence},
+   * then close calls (top two within {@code monitor.review-margin}); lowest probability first within
+   * each; products already corrected in {@code gold.feedback} are left out.
+   */
+  private Review review(LocalDate night, LoadedModel m, long predictionsVersion, String runId) {
+    int size = config.monitor().reviewSize();
+    if (size == 0) {
+      return new Review(0, null);
+    }
+    Dataset<Row> p = spark.read().format("delta").option("versionAsOf", predictionsVersion).load(lake.predictions());
+    if (DeltaTable.isDeltaTable(spark, lake.feedback())) {
+      p = p.join(spark.read().format("delta").load(lake.feedback()).select("product_id"), "product_id", "left_anti");
+    }
+    Column second = col("top_probabilities").getItem(1);
+    Column reason = when(not(col("label_agrees")), lit("disagrees"))
+        .when(col("probability").lt(config.score().lowConfidence()), lit("low_confidence"))
+        .when(second.isNotNull().and(col("probability").minus(second).lt(config.monitor().reviewMargin())),
+            lit("close_call"));
+    Column order = when(col("reason").equalTo("disagrees"), 0).when(col("reason").equalTo("low_confidence"), 1)
+        .otherwise(2);
+    Dataset<Row> bronze = spark.read().format("delta").load(lake.products())
+        .select(col("product_id").as("_pid"), col("title"), col("image_uri"));
+    List<Row> picked = p.withColumn("reason", reason).where(col("reason").isNotNull())
+        .orderBy(order, col("probability"), col("product_id")).limit(size)
+        .join(bronze, col("product_id").equalTo(col("_pid")), "left")
+        .orderBy(order, col("probability"), col("product_id"))
+        .select(col("product_id"), col("reason"), col("predicted_label"), col("probability"),
+            col("top_labels").getItem(1).as("second_label"), second.as("second_probability"), col("label"),
+            col("title"), col("image_uri"))
+        .collectAsList();
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < picked.size(); i++) {
+      Row r = picked.get(i);
+      rows.add(RowFactory.create(Date.valueOf(night), i + 1, r.get(0), r.get(1), r.get(2), r.get(3), r.get(4),
+          r.get(5), r.get(6), r.get(7), r.get(8), m.name(), m.version(), runId));
+    }
+    DeltaTables.createIfNotExists(spark, lake.review(), MonitorTables.REVIEW, Map.of());
+    spark.createDataFrame(rows, MonitorTables.REVIEW).write().format("delta").mode("overwrite").save(lake.review());
+    return new Review(rows.size(), DeltaTables.version(DeltaTable.forPath(spark, lake.review())));
   }
 
   /** The last {@code monitor.history-nights} nights of gold.monitoring up to this one, oldest first. */

@@ -48,11 +48,29 @@ public final class MonitorTables {
         .add("computed_at", DataTypes.TimestampType, false);
   }
 
-  /** One row per night and class (every class of the training split or predicted tonight). */
+  /** The products most worth a person's look tonight, best first; replaced each night. */
+  public static final StructType REVIEW = new StructType()
+      .add("night", DataTypes.DateType, false)
+      .add("rank", DataTypes.IntegerType, false)
+      .add("product_id", DataTypes.StringType, false)
+      .add("reason", DataTypes.StringType, false)
+      .add("predicted_label", DataTypes.StringType, false)
+      .add("probability", DataTypes.DoubleType, false)
+      .add("second_label", DataTypes.StringType)
+      .add("second_probability", DataTypes.DoubleType)
+      .add("label", DataTypes.StringType)
+      .add("title", DataTypes.StringType)
+      .add("image_uri", DataTypes.StringType)
+      .add("model_name", DataTypes.StringType, false)
+      .add("model_version", DataTypes.StringType)
+      .add("monitor_run_id", DataTypes.StringType, false);
+
+  /** One row per night and class (every class of the training split, or predicted at training or tonight). */
   public static final StructType CLASSES = new StructType()
       .add("night", DataTypes.DateType, false)
       .add("label", DataTypes.StringType, false)
       .add("reference_share", DataTypes.DoubleType, false)
+      .add("training_share", DataTypes.DoubleType, false)
       .add("predicted_share", DataTypes.DoubleType, false)
       .add("predicted", DataTypes.LongType, false)
       .add("mean_probability", DataTypes.DoubleType)

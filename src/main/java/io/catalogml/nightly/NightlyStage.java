@@ -1,5 +1,6 @@
 package io.catalogml.nightly;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.catalogml.config.CatalogConfig;
 import io.catalogml.core.CatalogErrors;
@@ -43,6 +44,10 @@ public final class NightlyStage implements Stage<NightlyResult> {
   private static final Logger LOG = LoggerFactory.getLogger(NightlyStage.class);
   /** Name of the chain, its experiment ({@code catalog-ml/nightly}) and its CLI job. */
   public static final String JOB = "nightly";
+  /** Stage names of the retrain policy's actions: train a candidate, rescore and monitor again with it. */
+  static final String RETRAIN = "retrain";
+  static final String RESCORE = "rescore";
+  static final String REMONITOR = "remonitor";
   private static final String NO_DROP = "no drop to ingest: pass --input DIR or set source.input";
 
   private final SparkSession spark;
@@ -99,9 +104,41 @@ public final class NightlyStage implements Stage<NightlyResult> {
     }
     step(runId, ++n, total, "score", (r, reg) -> new ScoreStage(spark, config, r, reg, null, false).execute());
     step(runId, ++n, total, MonitorStage.JOB, (r, reg) -> new MonitorStage(spark, config, r, reg, null).execute());
+    boolean retrained = !train && retrain(runId, total);
     double seconds = (System.nanoTime() - started) / 1e9;
     LOG.info("nightly {}: done in {} s", runId, String.format("%.1f", seconds));
-    return result(runId, train, seconds);
+    return result(runId, train, retrained, seconds);
+  }
+
+  /**
+   * The retrain policy's decision, acted on: a candidate trained on tonight's silver, and when the
+   * champion rule promotes it, the catalogue rescored and the night monitored again with it.
+   *
+   * @return whether a candidate was trained
+   */
+  private boolean retrain(String runId, int total) {
+    JsonNode decision = stages.get(MonitorStage.JOB).path("retrain");
+    if (!decision.path("retrain").asBoolean()) {
+      return false;
+    }
+    if (!config.retrain().enabled()) {
+      skipped.put(RETRAIN, "retrain.enabled = false; the policy said: " + decision.path("reason").asText());
+      return false;
+    }
+    LOG.info("nightly {}: retraining: {}", runId, decision.path("reason").asText());
+    int n = total;
+    step(runId, ++n, total + 3, RETRAIN, "train", (r, reg) -> new TrainStage(spark, config, r, reg, false).execute());
+    ObjectNode trained = stages.get(RETRAIN);
+    if (!trained.path("champion").asBoolean()) {
+      skipped.put(RESCORE, "candidate v" + trained.path("modelVersion").asText() + " was not promoted ("
+          + trained.path("promotion").asText() + "); the champion's predictions stand");
+      return true;
+    }
+    step(runId, ++n, total + 3, RESCORE, "score",
+        (r, reg) -> new ScoreStage(spark, config, r, reg, null, false).execute());
+    step(runId, ++n, total + 3, REMONITOR, MonitorStage.JOB,
+        (r, reg) -> new MonitorStage(spark, config, r, reg, null).execute());
+    return true;
   }
 
   /**
@@ -128,16 +165,16 @@ public final class NightlyStage implements Stage<NightlyResult> {
     stages.put(MonitorStage.JOB, Json.mapper().createObjectNode().put("job", MonitorStage.JOB).put("dryRun", true)
         .put("night", MonitorStage.night(config.monitor()).toString()).put("table", config.tables().monitoring()));
     stages.values().forEach(plan -> LOG.info("nightly {}: dry run: {}", runId, plan));
-    return result(runId, false, (System.nanoTime() - started) / 1e9);
+    return result(runId, false, false, (System.nanoTime() - started) / 1e9);
   }
 
-  private NightlyResult result(String runId, boolean trained, double seconds) {
-    ObjectNode monitor = stages.get(MonitorStage.JOB);
+  private NightlyResult result(String runId, boolean trained, boolean retrained, double seconds) {
+    ObjectNode monitor = stages.containsKey(REMONITOR) ? stages.get(REMONITOR) : stages.get(MonitorStage.JOB);
     String status = monitor != null && monitor.path("status").isTextual() ? monitor.path("status").asText()
         : MonitorResult.OK;
     return new NightlyResult(JOB, runId, dryRun, status, List.copyOf(stages.keySet()),
         Collections.unmodifiableMap(new LinkedHashMap<>(stages)),
-        Collections.unmodifiableMap(new LinkedHashMap<>(skipped)), trained, seconds);
+        Collections.unmodifiableMap(new LinkedHashMap<>(skipped)), trained, retrained, seconds);
   }
 
   private String trainSkipped() {
@@ -152,9 +189,14 @@ public final class NightlyStage implements Stage<NightlyResult> {
   }
 
   private void step(String runId, int n, int total, String name, Body body) {
+    step(runId, n, total, name, name, body);
+  }
+
+  /** Runs stage {@code name} as job {@code job} (its experiment), recording its result under the stage's name. */
+  private void step(String runId, int n, int total, String name, String job, Body body) {
     long t0 = System.nanoTime();
     LOG.info("nightly {}: stage {}/{} {} started", runId, n, total, name);
-    try (JobTracking tracking = JobTracking.startStage(name, config, JOB, run)) {
+    try (JobTracking tracking = JobTracking.startStage(job, name, config, JOB, run)) {
       tracking.sparkStarted(spark.sparkContext().master());
       try {
         stages.put(name, tracking.finished(body.run(tracking.run(), tracking.registry())));

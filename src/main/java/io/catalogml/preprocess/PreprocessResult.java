@@ -14,7 +14,8 @@ import java.util.Map;
  * @param products products in that version
  * @param computed rows whose features were computed in this run
  * @param reused rows whose features were kept (same content hash, same text pipeline)
- * @param relabelled reused rows whose label changed in bronze
+ * @param relabelled reused rows whose label changed (in bronze, or by a correction in gold.feedback)
+ * @param correctedLabels products whose label is a correction from gold.feedback rather than the catalogue's
  * @param removed rows deleted because the product left bronze
  * @param imageFailures computed rows without a usable image, per failure code
  * @param splits rows per split after the run
@@ -35,6 +36,7 @@ public record PreprocessResult(
     long computed,
     long reused,
     long relabelled,
+    long correctedLabels,
     long removed,
     Map<String, Long> imageFailures,
     Map<String, Long> splits,

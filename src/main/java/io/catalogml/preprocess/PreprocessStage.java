@@ -9,6 +9,7 @@ import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
 import io.catalogml.lake.DeltaConflicts;
 import io.catalogml.lake.DeltaTables;
+import io.catalogml.feedback.Corrections;
 import io.catalogml.lake.Lake;
 import io.catalogml.preprocess.text.TextPipeline;
 import io.delta.tables.DeltaTable;
@@ -78,7 +79,11 @@ public final class PreprocessStage implements Stage<PreprocessResult> {
    */
   private PreprocessResult attempt(String runId, Timestamp now, long started, int retries) {
     long productsVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.products()));
-    Dataset<Row> bronze = FeatureRows.products(spark, lake, productsVersion, config.preprocess());
+    // A person's correction (gold.feedback) wins over the catalogue's label; the features stay as they are.
+    Dataset<Row> labelled = Corrections.apply(spark, lake,
+        FeatureRows.products(spark, lake, productsVersion, config.preprocess())).persist(StorageLevel.MEMORY_AND_DISK());
+    long corrected = labelled.where(col(Corrections.CORRECTED)).count();
+    Dataset<Row> bronze = labelled.drop(Corrections.CORRECTED);
     DeltaTable features = DeltaTables.addMissingColumns(spark,
         DeltaTables.createIfNotExists(spark, lake.features(), FeatureTables.FEATURES, true), lake.features(),
         FeatureTables.FEATURES);
@@ -102,11 +107,12 @@ public final class PreprocessStage implements Stage<PreprocessResult> {
       Map<String, Long> splits = new TreeMap<>();
       features.toDF().groupBy("split").count().collectAsList().forEach(r -> splits.put(r.getString(0), r.getLong(1)));
       return new PreprocessResult("preprocess", runId, full, productsVersion, products, computedRows,
-          products - computedRows, merged.relabelled, merged.removed, imageFailures, splits, pipeline.text.id(),
+          products - computedRows, merged.relabelled, corrected, merged.removed, imageFailures, splits, pipeline.text.id(),
           pipeline.fitted, pipeline.text.wordIds(), lake.names().features(), merged.version, retries,
           seconds(started));
     } finally {
       computed.unpersist();
+      labelled.unpersist();
     }
   }
 

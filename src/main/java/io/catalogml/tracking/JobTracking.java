@@ -71,10 +71,20 @@ public final class JobTracking implements AutoCloseable {
    * {@code catalogml.stage.<job>.run_id}.
    */
   public static JobTracking startStage(String job, CatalogConfig conf, String chain, TrackedRun chainRun) {
+    return startStage(job, job, conf, chain, chainRun);
+  }
+
+  /**
+   * Like {@link #startStage(String, CatalogConfig, String, TrackedRun)} for a stage that runs a job
+   * under another name (the chain's {@code retrain} is a {@code train} run, recorded in its experiment).
+   */
+  public static JobTracking startStage(String job, String stage, CatalogConfig conf, String chain,
+      TrackedRun chainRun) {
     JobTracking tracking = start(job, conf);
     try {
-      tracking.run.setTags(Map.of("catalogml.chain", chain, "catalogml.chain.run_id", chainRun.runId()));
-      chainRun.setTags(Map.of("catalogml.stage." + job + ".run_id", tracking.run.runId()));
+      tracking.run.setTags(Map.of("catalogml.chain", chain, "catalogml.chain.run_id", chainRun.runId(),
+          "catalogml.chain.stage", stage));
+      chainRun.setTags(Map.of("catalogml.stage." + stage + ".run_id", tracking.run.runId()));
       return tracking;
     } catch (RuntimeException e) {
       tracking.failed(e);

@@ -124,7 +124,7 @@ public final class TrainStage implements Stage<TrainResult> {
               data.textPipeline)
           : ModelPackage.writeLogReg(checkpoints.modelDir(), (LogRegClassifier) trained.classifier, card, data.labels,
               trained.spec, data.textPipeline);
-      monitorReference(data, lake, train, trained).write(pkg.folder());
+      monitorReference(data, lake, trained).write(pkg.folder());
       run.logMetrics(testReport.toMetrics("test_"), trained.state.epochsDone());
       run.logArtifact(checkpoints.evaluationDir(), "");
       run.logArtifact(pkg.folder(), "");
@@ -159,17 +159,20 @@ public final class TrainStage implements Stage<TrainResult> {
   }
 
   /**
-   * What the monitor job will compare each night with: the training split's label mix and inputs
-   * (titles read from bronze at the version silver was made from), the validation confidence.
+   * What the monitor job will compare each night with: the packaged model applied to every labelled
+   * product of the silver it was trained on (class mix, confidence, agreement), their inputs (titles
+   * read from bronze at the version silver was made from), and the training label mix.
    */
-  private MonitorReference monitorReference(TrainData data, Lake lake, Dataset<Row> train, Trained trained) {
+  private MonitorReference monitorReference(TrainData data, Lake lake, Trained trained) {
+    Dataset<Row> catalogue = data.labelled("all");
+    ClassificationReport report = Evaluator.evaluate(trained.classifier, catalogue);
     long productsVersion = data.productsVersions.stream().mapToLong(Long::longValue).max().orElse(0);
     Dataset<Row> titles = spark.read().format("delta").option("versionAsOf", productsVersion).load(lake.products())
         .select(org.apache.spark.sql.functions.col("product_id").as("_pid"),
             org.apache.spark.sql.functions.col("content_hash").as("_hash"), org.apache.spark.sql.functions.col("title"));
-    Dataset<Row> rows = train.select("product_id", "content_hash", "image_ok")
-        .join(titles, train.col("product_id").equalTo(titles.col("_pid"))
-            .and(train.col("content_hash").equalTo(titles.col("_hash"))), "left");
+    Dataset<Row> rows = catalogue.select("product_id", "content_hash", "image_ok")
+        .join(titles, catalogue.col("product_id").equalTo(titles.col("_pid"))
+            .and(catalogue.col("content_hash").equalTo(titles.col("_hash"))), "left");
     InputProfile inputs = InputProfile.measure(rows, data.textPipeline);
     double textPath = config.model().type() != ModelSettings.Type.DL4J ? 1.0
         : switch (config.model().mode()) {
@@ -177,7 +180,7 @@ public final class TrainStage implements Stage<TrainResult> {
           case IMAGE -> 0.0;
           case FUSION -> inputs.imageFailureShare();
         };
-    return MonitorReference.of(data.trainCounts, inputs, textPath, trained.validation, data.featuresVersion);
+    return MonitorReference.of(report, inputs, textPath, data.trainCounts, trained.validation, data.featuresVersion);
   }
 
   /** A trained model with what the package and the reports need. */

@@ -118,6 +118,9 @@ class MonitorStageTest extends SparkTestBase {
     assertThat(r.predictions()).isEqualTo(1000);
     assertThat(r.checks()).extracting(Check::metric).containsExactlyElementsOf(MonitorTables.METRICS);
     assertThat(r.checks()).allSatisfy(c -> assertThat(c.value()).as(c.metric()).isNotNull());
+    assertThat(r.checks()).filteredOn(c -> c.reference() != null)
+        .allSatisfy(c -> assertThat(c.value()).as(c.metric()).isCloseTo(c.reference(),
+            org.assertj.core.data.Offset.offset(1e-9)));
 
     Lake lake = Lake.of(base());
     List<Row> rows = spark.read().format("delta").load(lake.monitoring()).collectAsList();
@@ -138,7 +141,9 @@ class MonitorStageTest extends SparkTestBase {
     BufferedImage png = ImageIO.read(report.resolve(MonitorReport.PICTURE).toFile());
     assertThat(png.getWidth()).isEqualTo(1400);
     String md = Files.readString(report.resolve(MonitorReport.MARKDOWN));
-    assertThat(md).startsWith("# Monitor " + NIGHT + ": ok").contains("| class_mix_js_distance |", "Tshirts");
+    // The catalogue the model was trained on, scored by the same model: its class mix has not moved at all.
+    assertThat(md).startsWith("# Monitor " + NIGHT + ": ok").contains("| class_mix_js_distance | 0.0000 |",
+        "## Classes that moved most");
 
     JsonNode run = PythonReadBack.read("file://" + dir.resolve("base/mlruns").toAbsolutePath(), m.trackingRunId(),
         null);
@@ -147,15 +152,34 @@ class MonitorStageTest extends SparkTestBase {
     JsonNode js = run.path("metrics").path("monitor_" + MonitorStage.JS_DISTANCE);
     assertThat(js.get(0).get(0).asLong()).as("the night is the step").isEqualTo(LocalDate.parse(NIGHT).toEpochDay());
     assertThat(run.path("artifacts").toString()).contains(MonitorReport.PICTURE, MonitorReport.MARKDOWN);
+
+    List<Row> review = spark.read().format("delta").load(lake.review()).orderBy("rank").collectAsList();
+    assertThat(review).hasSize((int) r.reviewRows()).isNotEmpty();
+    assertThat(review.get(0).getAs("rank").equals(1)).isTrue();
+    assertThat(review).allSatisfy(entry -> {
+      assertThat(entry.<String>getAs("image_uri")).isNotNull();
+      String reason = entry.getAs("reason");
+      if (reason.equals("disagrees")) {
+        assertThat(entry.<String>getAs("predicted_label")).isNotEqualTo(entry.getAs("label"));
+      } else {
+        assertThat(entry.<String>getAs("predicted_label")).isEqualTo(entry.getAs("label"));
+      }
+    });
+    assertThat(review.get(0).<String>getAs("reason")).as("disagreements first").isEqualTo("disagrees");
   }
 
   @Test
   @Order(2)
-  void aRerunOfTheNightReplacesItsRowsAndTheNextNightAddsHistory() throws Exception {
+  void aRerunOfTheNightReplacesItsRowsAndLeavesCorrectedProductsOutOfTheReviewList() throws Exception {
     CatalogConfig config = base();
-    monitor(config, NIGHT);
-    MonitorResult next = monitor(config, "2026-11-02").result();
     Lake lake = Lake.of(config);
+    String first = spark.read().format("delta").load(lake.review()).where("rank = 1").head().getAs("product_id");
+    Path corrections = Fixtures.write(dir.resolve("corrections.csv"), "product_id,label\n" + first + ",Tshirts\n");
+    new io.catalogml.feedback.FeedbackStage(spark, config, corrections.toString()).execute();
+    monitor(config, NIGHT);
+    assertThat(spark.read().format("delta").load(lake.review()).where("product_id = '" + first + "'").count())
+        .as("a corrected product has had its look").isZero();
+    MonitorResult next = monitor(config, "2026-11-02").result();
     assertThat(spark.read().format("delta").load(lake.monitoring()).count()).isEqualTo(2);
     long classesPerNight = spark.read().format("delta").load(lake.monitoringClasses())
         .where("night = DATE'" + NIGHT + "'").count();

@@ -10,6 +10,8 @@ import io.catalogml.SparkTestBase;
 import io.catalogml.config.CatalogConfig;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.CatalogException;
+import io.catalogml.feedback.FeedbackStage;
+import org.apache.spark.sql.Row;
 import io.catalogml.lake.Lake;
 import io.catalogml.tracking.JobTracking;
 import io.catalogml.tracking.PythonReadBack;
@@ -185,5 +187,43 @@ class NightlyStageTest extends SparkTestBase {
         })
         .hasMessageStartingWith("nightly stopped at score: Cannot resolve model models:/product-type@nightly")
         .hasMessageContaining("(ingest, preprocess) completed");
+  }
+
+  @Test
+  @Order(7)
+  void enoughCorrectionsMakeTheNextNightTrainACandidateThatTheChampionRuleJudges() {
+    Lake lake = Lake.of(config);
+    List<Row> two = spark.read().format("delta").load(lake.products()).orderBy("product_id").limit(2)
+        .select("product_id").collectAsList();
+    Path corrections = Fixtures.write(dir.resolve("corrections.csv"), "product_id,label,reviewer\n"
+        + two.get(0).getString(0) + ",Watches,ann\n" + two.get(1).getString(0) + ",Watches,ann\n");
+    new FeedbackStage(spark, config, corrections.toString()).execute();
+    CatalogConfig eager = TrainFixtures.config(dir, Path.of(config.source().input()), "model.type=mllib-logreg",
+        "retrain.corrections=2");
+    String before = spark.read().format("delta").load(lake.predictions()).select("model_version").distinct()
+        .head().getString(0);
+
+    NightlyResult r = night(eager);
+    JsonNode decision = r.stages().get("monitor").path("retrain");
+    assertThat(decision.path("rule").asText()).as(decision.toString()).isEqualTo("corrections");
+    assertThat(r.retrained()).isTrue();
+    assertThat(r.stages().get("preprocess").path("correctedLabels").asLong()).isEqualTo(2);
+    ObjectNode candidate = r.stages().get(NightlyStage.RETRAIN);
+    assertThat(candidate.path("modelVersion").asText()).isNotEqualTo(before);
+    String served = spark.read().format("delta").load(lake.predictions()).select("model_version").distinct()
+        .head().getString(0);
+    if (candidate.path("champion").asBoolean()) {
+      assertThat(r.stagesRun()).endsWith(NightlyStage.RETRAIN, NightlyStage.RESCORE, NightlyStage.REMONITOR);
+      assertThat(served).as("rescored with the new champion").isEqualTo(candidate.path("modelVersion").asText());
+    } else {
+      assertThat(r.stagesRun()).endsWith("monitor", NightlyStage.RETRAIN);
+      assertThat(r.skipped().get(NightlyStage.RESCORE)).contains("was not promoted");
+      assertThat(served).as("the champion's predictions stand").isEqualTo(before);
+    }
+
+    NightlyResult next = night(config);
+    assertThat(next.stages().get("monitor").path("retrain").path("rule").asText())
+        .as("the corrections are older than the newest model, or the threshold is the default 100").isEqualTo("none");
+    assertThat(next.retrained()).isFalse();
   }
 }
