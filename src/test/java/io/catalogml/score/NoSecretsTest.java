@@ -68,8 +68,9 @@ class NoSecretsTest extends SparkTestBase {
           (s, conf, run, reg) -> new IngestStage(s, conf).execute(),
           (s, conf, run, reg) -> new PreprocessStage(s, conf, false).execute(),
           (s, conf, run, reg) -> new TrainStage(s, conf, run, reg, false).execute(),
-          (s, conf, run, reg) -> new ScoreStage(s, conf, run, reg, null, false).execute());
-      List<String> jobs = List.of("ingest", "preprocess", "train", "score");
+          (s, conf, run, reg) -> new ScoreStage(s, conf, run, reg, null, false).execute(),
+          (s, conf, run, reg) -> new io.catalogml.monitor.MonitorStage(s, conf, run, reg, null).execute());
+      List<String> jobs = List.of("ingest", "preprocess", "train", "score", "monitor");
       for (int i = 0; i < chain.size(); i++) {
         try (JobTracking tracking = JobTracking.start(jobs.get(i), c)) {
           StageResult r = chain.get(i).run(spark, c, tracking.run(), tracking.registry());
@@ -89,12 +90,16 @@ class NoSecretsTest extends SparkTestBase {
 
     assertThat(logs.toString()).as("logs were captured").contains("Tracking score run");
     assertThat(logs.toString()).doesNotContain(SECRET);
-    assertThat(printed).hasSize(4).allSatisfy(line -> assertThat(line).doesNotContain(SECRET));
+    assertThat(printed).hasSize(5).allSatisfy(line -> assertThat(line).doesNotContain(SECRET));
     for (String runId : runs) {
       JsonNode back = PythonReadBack.read(server.uri(), runId, "product-type");
       assertThat(back.toString()).as("run %s as MLflow sees it", runId).doesNotContain(SECRET);
       assertThat(back.path("params").path("tracking.uri").asText()).isEqualTo(server.uri());
     }
+    JsonNode monitor = PythonReadBack.read(server.uri(), runs.get(4), null);
+    assertThat(monitor.path("artifacts").toString()).as("the report, through the server's proxied artifacts")
+        .contains("monitor-report.md", "monitor-report.png");
+    assertThat(monitor.path("tags").path("catalogml.monitor.status").asText()).isEqualTo("ok");
     JsonNode train = PythonReadBack.read(server.uri(), runs.get(2), null);
     assertThat(train.path("texts").path("model/model-card.json").asText())
         .as("the model card is among the artifacts read back").contains("\"tracking.uri\"");
