@@ -3,6 +3,8 @@
 #   jobs/submit.sh JOB [job options]
 #   jobs/submit.sh [spark-submit options] -- JOB [job options]
 # e.g. jobs/submit.sh --master spark://host:7077 --executor-memory 4g -- ingest --conf my.conf
+# With --deploy-mode cluster on a standalone master it waits for the driver, prints its JSON line and
+# exits with the job's code; the master's web UI is CATALOG_ML_MASTER_UI (default http://HOST:8080).
 # Needs SPARK_HOME (a Spark 3.5 distribution; `pip install pyspark==3.5.7` gives one). Uses the
 # fat jar target/catalog-ml-*-spark.jar (or CATALOG_ML_JAR), building it if missing.
 # The JVM flags Spark on Java 17 and DL4J need are set here for the driver and the executors;
@@ -43,10 +45,44 @@ if [[ ! -f "${SPARK_CONF_DIR:-$SPARK_HOME/conf}/log4j2.properties" ]]; then
 fi
 executor_opts="${SPARK_JAVA17_OPENS[*]} ${CATALOG_ML_DL4J_OPTS[*]} ${CATALOG_ML_EXECUTOR_OPTS:-}"
 
-exec "$SPARK_HOME/bin/spark-submit" \
-  --class io.catalogml.cli.Main \
-  --conf "spark.driver.extraJavaOptions=$driver_opts" \
-  --conf "spark.executor.extraJavaOptions=$executor_opts" \
-  --conf "spark.executorEnv.OMP_NUM_THREADS=$OMP_NUM_THREADS" \
-  ${submit_args[@]+"${submit_args[@]}"} \
-  "$jar" ${job_args[@]+"${job_args[@]}"}
+submit=("$SPARK_HOME/bin/spark-submit"
+  --class io.catalogml.cli.Main
+  --conf "spark.driver.extraJavaOptions=$driver_opts"
+  --conf "spark.executor.extraJavaOptions=$executor_opts"
+  --conf "spark.executorEnv.OMP_NUM_THREADS=$OMP_NUM_THREADS"
+  ${submit_args[@]+"${submit_args[@]}"})
+
+# Cluster deploy mode on a standalone master: spark-submit exits 0 however the driver ended (it does
+# not wait at all without spark.standalone.submit.waitAppCompletion, and with it exits 0 on FAILED
+# too), and the job's JSON line stays in the driver's stdout on a worker. So wait for the driver,
+# then ask the master how it ended and the worker for its result line (jobs/lib/standalone_driver.py),
+# and exit with the job's own code. YARN's cluster mode already waits and fails with the application.
+master="" deploy_mode=""
+for ((i = 0; i < ${#submit_args[@]}; i++)); do
+  case "${submit_args[$i]}" in
+    --master) master="${submit_args[$((i + 1))]:-}" ;;
+    --master=*) master="${submit_args[$i]#--master=}" ;;
+    --deploy-mode) deploy_mode="${submit_args[$((i + 1))]:-}" ;;
+    --deploy-mode=*) deploy_mode="${submit_args[$i]#--deploy-mode=}" ;;
+  esac
+done
+if [[ "$deploy_mode" != "cluster" || "$master" != spark://* ]]; then
+  exec "${submit[@]}" "$jar" ${job_args[@]+"${job_args[@]}"}
+fi
+
+hostport="${master#spark://}"
+master_ui="${CATALOG_ML_MASTER_UI:-http://${hostport%%[:,]*}:8080}"
+log="$(mktemp -t catalog-ml-submit.XXXXXX)"
+trap 'rm -f "$log"' EXIT
+set +e
+"${submit[@]}" --conf spark.standalone.submit.waitAppCompletion=true \
+  "$jar" ${job_args[@]+"${job_args[@]}"} 2> >(tee "$log" >&2)
+submitted=$?
+set -e
+wait
+driver="$(grep -o 'Driver successfully submitted as driver-[0-9-]*' "$log" | tail -n 1 | awk '{print $NF}')"
+if [[ -z "$driver" ]]; then
+  echo "{\"job\":\"${job_args[0]:-}\",\"status\":\"failed\",\"error\":\"cluster.not-submitted\",\"exitCode\":1,\"message\":\"spark-submit did not submit a driver to $master (exit $submitted); its log above says why.\"}"
+  exit 1
+fi
+exec python3 "$CATALOG_ML_ROOT/jobs/lib/standalone_driver.py" "$master_ui" "$driver" "${job_args[0]:-}"

@@ -78,7 +78,7 @@ final class JobRunner {
           try {
             tracking.sparkStarted(spark.sparkContext().master());
             StageResult result = body.run(spark, conf, tracking.run(), tracking.registry());
-            String line = tracking.finished(result).toString();
+            String line = tracking.finished(result).put("exitCode", result.exitCode()).toString();
             if (reported.compareAndSet(false, true)) {
               out.println(line);
             }
@@ -95,7 +95,7 @@ final class JobRunner {
       }
     } catch (CatalogException e) {
       System.err.println("catalog-ml " + job + ": " + e.getMessage());
-      Map<String, Object> failure = failure(job, e.code(), e.getMessage());
+      Map<String, Object> failure = failure(job, e.code(), e.getMessage(), e.exitCode());
       failure.putAll(e.details());
       print(out, reported, failure);
       return e.exitCode();
@@ -105,10 +105,10 @@ final class JobRunner {
       LOG.error("catalog-ml {} failed", job, e);
       CatalogException inTask = CatalogErrors.find(e);
       if (inTask != null) {
-        print(out, reported, failure(job, inTask.code(), inTask.getMessage()));
+        print(out, reported, failure(job, inTask.code(), inTask.getMessage(), inTask.exitCode()));
         return inTask.exitCode();
       }
-      print(out, reported, failure(job, "internal", String.valueOf(e)));
+      print(out, reported, failure(job, "internal", String.valueOf(e), CatalogErrors.INTERNAL));
       return CatalogErrors.INTERNAL;
     }
   }
@@ -126,7 +126,8 @@ final class JobRunner {
     if (open != null) {
       open.failed(exiting);
     }
-    print(out, reported, failure(job, exiting.code(), exiting.getMessage()));
+    // The JVM's exit status is Spark's or the signal's, not known here: no exitCode in this line.
+    print(out, reported, failure(job, exiting.code(), exiting.getMessage(), null));
   }
 
   private static void print(PrintStream out, AtomicBoolean reported, Map<String, Object> failure) {
@@ -136,12 +137,15 @@ final class JobRunner {
     }
   }
 
-  private static Map<String, Object> failure(String job, String code, String message) {
+  private static Map<String, Object> failure(String job, String code, String message, Integer exitCode) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("job", job);
     m.put("status", "failed");
     m.put("error", code);
     m.put("message", message);
+    if (exitCode != null) {
+      m.put("exitCode", exitCode);
+    }
     return m;
   }
 }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * 127.0.0.1 (pyspark's Spark 3.5.7), the fat jar spark-submitted by {@code jobs/submit.sh} in
  * client mode. The nightly chain (ingest, preprocess, train with parameter averaging over both
  * executors, score), then gradient sharing across the two executor JVMs over the parameter server,
- * then scoring with that model. Tables are read back with delta-rs, runs with MLflow's Python
+ * then scoring with that model, and a job in cluster deploy mode (the driver on a worker), failing and
+ * succeeding: the launcher's exit code and JSON line are the job's. Tables are read back with delta-rs, runs with MLflow's Python
  * client. The cluster is stopped after the class, whatever its tests did.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -139,5 +140,40 @@ class ClusterIT {
     JsonNode predictions = Processes.readTable(dir.resolve("lake/gold/predictions"), "product_id");
     assertThat(predictions.get("rows").asLong()).isEqualTo(1000);
     assertThat(predictions.get("version").asLong()).isEqualTo(result.get("predictionsVersion").asLong());
+  }
+
+  /** A job spark-submitted in cluster deploy mode: the driver runs on a worker, from the worker's folder. */
+  static Processes.Run submitToCluster(String job, String... args) throws Exception {
+    Path root = Processes.ROOT.toAbsolutePath();
+    List<String> cmd = new ArrayList<>(List.of("jobs/submit.sh", "--master", cluster.url(), "--deploy-mode", "cluster",
+        "--driver-memory", "1g", "--executor-memory", "1g", "--",
+        job, "--conf", root.resolve("conf/examples/fashion.conf").toString(),
+        "--set", "lake.root=" + dir.resolve("lake"), "--set", "tracking.local-dir=" + dir.resolve("mlruns"),
+        "--set", "train.checkpoint-dir=" + dir.resolve("checkpoints")));
+    cmd.addAll(List.of(args));
+    return Processes.run(Map.of("CATALOG_ML_JAR", Path.of(System.getProperty("catalogml.fatJar")).toAbsolutePath().toString(),
+        "CATALOG_ML_MASTER_UI", cluster.masterUi()), cmd.toArray(String[]::new));
+  }
+
+  @Test
+  @Order(4)
+  void inClusterDeployModeTheSubmitEndsWithTheJobsResultAndExitCode() throws Exception {
+    // spark-submit alone exits 0 here whatever the driver did (spark.standalone.submit.waitAppCompletion
+    // or not); jobs/submit.sh waits for the driver and takes its result line from the worker.
+    Processes.Run failed = submitToCluster("score", "--model", dir.resolve("no-such-model").toString());
+    assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(4);
+    JsonNode failure = failed.lastJson();
+    assertThat(failure.get("error").asText()).isEqualTo("model.not-a-package");
+    assertThat(failure.get("exitCode").asInt()).isEqualTo(4);
+    assertThat(failed.stderr()).contains("ended FAILED");
+
+    Processes.Run done = submitToCluster("score", "--model", "models:/product-type/2");
+    assertThat(done.exitCode()).as(done.toString()).isZero();
+    JsonNode result = done.lastJson();
+    assertThat(result.get("modelVersion").asText()).isEqualTo("2");
+    assertThat(result.get("exitCode").asInt()).isZero();
+    assertThat(result.get("scored").asLong()).as("every product already has this model's prediction").isZero();
+    assertThat(result.get("unchanged").asLong()).isEqualTo(1000);
+    assertThat(done.stderr()).contains("ended FINISHED");
   }
 }

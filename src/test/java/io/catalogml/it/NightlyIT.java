@@ -90,6 +90,7 @@ class NightlyIT {
     JsonNode failure = run.lastJson();
     assertThat(failure.get("status").asText()).isEqualTo("failed");
     assertThat(failure.get("error").asText()).isEqualTo("model.not-a-package");
+    assertThat(failure.get("exitCode").asInt()).as("the line carries the exit code").isEqualTo(4);
     assertThat(failure.get("failedStage").asText()).isEqualTo("score");
     assertThat(failure.get("stages").get("ingest").get("unchanged").asLong()).isEqualTo(1000);
     assertThat(failure.get("message").asText()).startsWith("nightly stopped at score: Cannot load a model from");
@@ -102,6 +103,7 @@ class NightlyIT {
         + io.catalogml.core.Ports.free() + "\""));
     assertThat(run.exitCode()).as(run.toString()).isEqualTo(3);
     assertThat(run.lastJson().get("error").asText()).isEqualTo("tracking.unreachable");
+    assertThat(run.lastJson().get("exitCode").asInt()).isEqualTo(3);
     assertThat(run.stderr()).doesNotContain("stage 1/");
   }
 }

@@ -49,6 +49,11 @@ final class StandaloneCluster implements AutoCloseable {
     return url;
   }
 
+  /** The master's web UI, http://127.0.0.1:PORT (its /json/ status tells how a driver ended). */
+  String masterUi() throws IOException {
+    return "http://127.0.0.1:" + Files.readString(dir.resolve("master-ui-port")).strip();
+  }
+
   /** The stderr logs of every executor of every application the workers ran. */
   List<String> executorLogs() throws IOException {
     List<String> logs = new ArrayList<>();
