@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Two {@code ingest} processes started together on a new lake, then two {@code preprocess}
  * processes, as a new user would start them: each writer redoes a lost Delta race on the table's
  * new state, so both end 0 (or 75 with {@code delta.conflict} after {@code lake.conflict-retries}),
- * the table holds every product once, and what the runs say they wrote adds up. (The score writer's
- * own two-process test is {@link ScoreIT}.) Tables are read back with delta-rs.
+ * the table holds every product once, and what the runs say they wrote adds up; then two
+ * {@code feedback} runs of one corrections file. (The score writer's own two-process test is
+ * {@link ScoreIT}.) Tables are read back with delta-rs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConcurrentWritersIT {
@@ -90,5 +91,32 @@ class ConcurrentWritersIT {
     assertThat(features.get("distinct").asLong()).isEqualTo(1000);
     assertThat(results.stream().filter(r -> r.get("exit").asInt() == 0).map(r -> r.get("textPipelineId").asText())
         .distinct()).hasSize(1);
+  }
+
+  @Test
+  @Order(3)
+  void twoFeedbackRunsOfOneFileEndWithEachCorrectionOnce() throws Exception {
+    // Five products of the sample, each given another label, with the reviewer's name.
+    List<String> lines = java.nio.file.Files.readAllLines(Path.of("data/sample/fashion/styles.csv"));
+    StringBuilder csv = new StringBuilder("product_id,label,reviewer\n");
+    for (String line : lines.subList(1, 6)) {
+      csv.append(line.substring(0, line.indexOf(','))).append(",Watches,ann\n");
+    }
+    Path corrections = dir.resolve("corrections.csv");
+    java.nio.file.Files.writeString(corrections, csv);
+
+    List<JsonNode> results = together("feedback", "--input", corrections.toString());
+    for (JsonNode r : results) {
+      if (r.get("exit").asInt() == 0) {
+        assertThat(r.get("rowsIn").asLong()).isEqualTo(5);
+        assertThat(r.get("inserted").asLong() + r.get("unchanged").asLong()).as(r.toString()).isEqualTo(5);
+      }
+    }
+    long inserted = results.stream().filter(r -> r.get("exit").asInt() == 0)
+        .mapToLong(r -> r.get("inserted").asLong()).sum();
+    assertThat(inserted).as("each correction inserted by exactly one of them").isEqualTo(5);
+    JsonNode feedback = Processes.readTable(dir.resolve("lake/gold/feedback"), "product_id");
+    assertThat(feedback.get("rows").asLong()).isEqualTo(5);
+    assertThat(feedback.get("distinct").asLong()).isEqualTo(5);
   }
 }
