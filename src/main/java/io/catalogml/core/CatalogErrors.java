@@ -192,6 +192,13 @@ public final class CatalogErrors {
 
   // ---- evaluation ------------------------------------------------------------------------
 
+  public static CatalogException trainingDiverged(int epoch, double loss) {
+    return runtime("train.diverged", "Training diverged in epoch " + epoch + ": the network's parameters or its loss ("
+        + loss + ") are no longer finite numbers, so nothing after this epoch can be evaluated or saved. Lower "
+        + "train.learning-rate (on a catalogue of a few hundred products, set train.workers = 1 too), then train again; the "
+        + "checkpoints of the epochs before it are kept (train --resume continues from the last of them).");
+  }
+
   public static CatalogException nonFiniteProbabilities(int truth, float value) {
     return runtime("evaluate.non-finite", "Cannot evaluate: the model gave a non-finite probability (" + value
         + ") for a product of class " + truth + ". Training has diverged: lower the learning rate, check the "

@@ -11,7 +11,11 @@ import io.catalogml.evaluate.EpochMetrics;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import io.catalogml.core.CatalogErrors;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.BooleanIndexing;
+import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +73,7 @@ final class Dl4jTrainer {
         long t0 = System.nanoTime();
         spark.sparkContext().setJobDescription("catalog-ml train: epoch " + epoch + " of " + settings.epochs());
         net = trainer.fitEpoch(epoch);
+        requireFinite(net, epoch, trainer.score());
         double seconds = (System.nanoTime() - t0) / 1e9;
         fitSeconds += seconds;
         fitted += trainer.examples();
@@ -89,6 +94,20 @@ final class Dl4jTrainer {
     return new Outcome(best, state, stoppedEarly, fitSeconds, fitted);
   }
 
+
+  /**
+   * Fails on the driver when an epoch left the network with a NaN or infinite parameter or loss, before
+   * the validation pass would meet it in every task (and Spark would retry each of those tasks), and
+   * before its checkpoint is saved, so that {@code --resume} starts from the last finite epoch.
+   */
+  static void requireFinite(ComputationGraph net, int epoch, double loss) {
+    INDArray params = net.params();
+    boolean finite = Double.isFinite(loss) && !BooleanIndexing.or(params, Conditions.isNan())
+        && !BooleanIndexing.or(params, Conditions.isInfinite());
+    if (!finite) {
+      throw CatalogErrors.trainingDiverged(epoch, loss);
+    }
+  }
 
   private static String fmt(double v) {
     return String.format(java.util.Locale.ROOT, "%.4f", v);
