@@ -163,7 +163,7 @@ class ScheduleIT {
     assertThat(fields[1]).matches("1?\\d|2[0-3]");
     assertThat(List.of(fields[2], fields[3], fields[4])).containsOnly("*");
     String command = fields[5];
-    assertThat(command).startsWith("flock -n -E 75 ").contains("jobs/schedule/nightly.sh").doesNotContain("%");
+    assertThat(command).startsWith("flock -n -E 75 ").contains("jobs/schedule/cron-run.sh", " -- nightly ").doesNotContain("%");
     assertThat(cron).containsKeys("SHELL", "CATALOG_ML_HOME", "CATALOG_ML_LOG_DIR", "CATALOG_ML_LOCK",
         "SPARK_HOME", "CATALOG_ML_SUBMIT", "CATALOG_ML_NIGHTLY");
 
@@ -198,14 +198,14 @@ class ScheduleIT {
     assertThat(night.stdout()).isEmpty();
     assertThat(night.stderr().strip()).startsWith("catalog-ml nightly: exit 3 (tracking.unreachable) after 2 attempt(s)")
         .doesNotContain("\n");
-    List<String> results = Files.readAllLines(logs.resolve("nightly-results.jsonl"));
+    List<String> results = Files.readAllLines(logs.resolve("results.jsonl"));
     assertThat(results).hasSize(2).allSatisfy(r -> {
       JsonNode j = Json.mapper().readTree(r);
       assertThat(j.path("job").asText()).isEqualTo("nightly");
       assertThat(j.path("error").asText()).isEqualTo("tracking.unreachable");
     });
     try (var files = Files.list(logs)) {
-      Path log = files.filter(p -> p.getFileName().toString().matches("nightly-\\d{4}-\\d\\d-\\d\\d\\.log"))
+      Path log = files.filter(p -> p.getFileName().toString().matches("catalog-ml-\\d{4}-\\d\\d-\\d\\d\\.log"))
           .findFirst().orElseThrow();
       assertThat(Files.readString(log)).contains("attempt 1 of 2", "attempt 1 exited 3", "attempt 2 exited 3",
           "Cannot start the run");
