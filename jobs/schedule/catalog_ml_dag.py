@@ -267,7 +267,8 @@ def build_dag(dag_id: str = "catalog_ml_nightly", schedule: str | None = "15 2 *
         default_args=default_args,
         params={
             "input": Param(os.environ.get("CATALOG_ML_INPUT", ""), type="string",
-                           description="Folder of tonight's catalogue drop; empty: no ingest (as nightly)."),
+                           description="Folder of tonight's catalogue drop; empty: no ingest "
+                                       "(the DAG does not read source.input)."),
             "retrain": Param(True, type="boolean",
                              description="Act on the monitor's retrain decision (nightly: retrain.enabled)."),
         },
