@@ -78,7 +78,7 @@ final class JobRunner {
           try {
             tracking.sparkStarted(spark.sparkContext().master());
             StageResult result = body.run(spark, conf, tracking.run(), tracking.registry());
-            String line = tracking.finished(result).put("exitCode", result.exitCode()).toString();
+            String line = tracking.finished(result).toString();
             if (reported.compareAndSet(false, true)) {
               out.println(line);
             }

@@ -103,16 +103,21 @@ public final class JobTracking implements AutoCloseable {
     run.setTags(Map.of("catalogml.spark.master", master));
   }
 
-  /** Records the result and ends the run FINISHED; returns the result with the run's coordinates. */
+  /**
+   * Records the result and ends the run FINISHED; returns the result with its {@code exitCode} and the
+   * run's coordinates ({@code tracking}): the line the CLI prints.
+   */
   public ObjectNode finished(StageResult result) {
     ObjectNode json = Json.mapper().valueToTree(result);
     Map<String, Double> metrics = new TreeMap<>();
     numbers("", json, metrics);
     run.logMetrics(metrics, 0);
+    // The exit code the job ends with rides on the line, for launchers that see only the line.
+    json.put("exitCode", result.exitCode());
     try {
       Path dir = Files.createTempDirectory("catalog-ml-result");
       Path file = dir.resolve("result.json");
-      Files.writeString(file, Json.line(result) + "\n", StandardCharsets.UTF_8);
+      Files.writeString(file, Json.line(json) + "\n", StandardCharsets.UTF_8);
       run.logArtifact(file, "");
       Files.delete(file);
       Files.delete(dir);
