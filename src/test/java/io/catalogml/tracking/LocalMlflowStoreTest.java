@@ -8,7 +8,9 @@ import io.catalogml.config.Settings.TrackingFallback;
 import io.catalogml.tracking.TrackedRun.RunStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +47,30 @@ class LocalMlflowStoreTest {
     }
     assertThat(mlruns.resolve("models/product-type/aliases/champion")).hasContent("1");
     assertThat(mlruns.resolve("0/meta.yaml")).content().contains("name: 'Default'");
+    assertEveryIntegerMlflowReadsIsPlain(mlruns);
+  }
+
+  /**
+   * The meta.yaml values MLflow's file stores read as integers (times, a run's status and source
+   * type, a model version's number) are plain YAML integers in every file, aliases moved or not.
+   */
+  private static void assertEveryIntegerMlflowReadsIsPlain(Path mlruns) throws Exception {
+    Set<String> tracking = Set.of("creation_time", "last_update_time", "start_time", "end_time", "status", "source_type");
+    Set<String> registry = Set.of("creation_timestamp", "last_updated_timestamp", "version");
+    List<Path> metas;
+    try (var files = Files.walk(mlruns)) {
+      metas = files.filter(p -> p.getFileName().toString().equals("meta.yaml")).toList();
+    }
+    assertThat(metas).hasSizeGreaterThanOrEqualTo(6);
+    for (Path meta : metas) {
+      Set<String> keys = mlruns.relativize(meta).startsWith("models") ? registry : tracking;
+      for (String line : Files.readAllLines(meta)) {
+        String key = line.contains(":") ? line.substring(0, line.indexOf(':')) : "";
+        if (keys.contains(key)) {
+          assertThat(line).as(meta.toString()).matches(key + ": [0-9]+");
+        }
+      }
+    }
   }
 
   @Test
