@@ -74,7 +74,7 @@ class LocalMlflowStoreTest {
   }
 
   @Test
-  void runsOfOneExperimentShareItAndAreReopenedFromDisk() throws Exception {
+  void runsOfOneExperimentShareItAndAreReopenedFromDiskWithTheirKind() throws Exception {
     Path mlruns = tmp.resolve("mlruns");
     String first;
     String second;
@@ -82,11 +82,15 @@ class LocalMlflowStoreTest {
       first = run.experimentId();
       run.end(RunStatus.FINISHED, null);
     }
+    Path kind = mlruns.resolve(first).resolve("tags").resolve(RunTags.EXPERIMENT_KIND);
+    assertThat(kind).hasContent("custom_model_development");
+    Files.delete(kind);
     try (Tracker tracker = open(mlruns); TrackedRun run = tracker.startRun("catalog-ml/ingest", "b")) {
       second = run.experimentId();
       run.logMetrics(Map.of("rows", 3.0), 0);
     }
     assertThat(second).isEqualTo(first);
+    assertThat(kind).as("an experiment without a kind gets it at its next run").hasContent("custom_model_development");
     try (var experiments = Files.list(mlruns)) {
       assertThat(experiments.filter(p -> Files.exists(p.resolve("meta.yaml"))).count()).isEqualTo(2);
     }

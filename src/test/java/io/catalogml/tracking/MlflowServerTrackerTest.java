@@ -8,6 +8,7 @@ import io.catalogml.config.Settings.TrackingFallback;
 import io.catalogml.tracking.TrackedRun.RunStatus;
 import java.nio.file.Path;
 import java.util.Map;
+import org.mlflow.tracking.MlflowClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,25 @@ class MlflowServerTrackerTest {
       JsonNode back = PythonReadBack.read(server.venv(), server.uri(), run.runId(), null);
       assertThat(back.path("metrics").path("f1")).hasSize(100);
       assertThat(back.path("metrics").path("loss").get(99).get(0).asInt()).isEqualTo(99);
+    }
+  }
+
+  @Test
+  void anExperimentWithoutAKindIsTaggedAtItsNextRun(MlflowServer server) throws Exception {
+    MlflowClient plain = new MlflowClient(server.uri());
+    String experimentId;
+    try {
+      experimentId = plain.createExperiment("catalog-ml/made-before-kinds");
+    } finally {
+      plain.close();
+    }
+    try (Tracker tracker = Trackers.open(settings(server.uri()), Map.of());
+        TrackedRun run = tracker.startRun("catalog-ml/made-before-kinds", "later")) {
+      assertThat(run.experimentId()).isEqualTo(experimentId);
+      run.end(RunStatus.FINISHED, null);
+      JsonNode back = PythonReadBack.read(server.venv(), server.uri(), run.runId(), null);
+      assertThat(back.path("experiment_tags").path(RunTags.EXPERIMENT_KIND).asText())
+          .isEqualTo("custom_model_development");
     }
   }
 
