@@ -2,7 +2,8 @@
 # The test command: installs what the tests need, then runs every test.
 #   jobs/test.sh [extra Maven arguments]
 # Installs the pinned Python packages of jobs/lib/requirements.txt into .venv (pyspark gives
-# the Spark distribution that the spark-submit tests run), then `mvn verify`: unit tests
+# the Spark distribution that the spark-submit tests run) and of jobs/lib/requirements-mlflow3.txt
+# into .venv-mlflow3 (MLflow 3), then `mvn verify`: unit tests
 # (surefire, real local Spark and Delta) and integration tests (failsafe: the launchers as
 # real processes, spark-submit to local[2] and to a standalone cluster of two workers, the fat
 # jar). With CI=true a missing tool fails the run.
@@ -10,27 +11,28 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 cd "$CATALOG_ML_ROOT"
 
-venv="$CATALOG_ML_ROOT/.venv"
-if [[ ! -x "$venv/bin/python" ]]; then
-  python3 -m venv "$venv"
-fi
-stamp="$venv/.requirements"
-if ! cmp -s jobs/lib/requirements.txt "$stamp"; then
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r jobs/lib/requirements.txt
-  cp jobs/lib/requirements.txt "$stamp"
-fi
+# install_venv DIR REQUIREMENTS [PIP OPTIONS]: a virtualenv with the pinned packages, reinstalled when
+# the requirements file changed (a copy of it in DIR/.requirements is the stamp).
+install_venv() {
+  local venv="$CATALOG_ML_ROOT/$1" requirements="$2"
+  shift 2
+  if [[ ! -x "$venv/bin/python" ]]; then
+    python3 -m venv "$venv"
+  fi
+  if ! cmp -s "$requirements" "$venv/.requirements"; then
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "$@" -r "$requirements"
+    cp "$requirements" "$venv/.requirements"
+  fi
+}
+install_venv .venv jobs/lib/requirements.txt
+# The current MLflow 3.x beside 2.17.2: its server and UI server run the same tracking tests.
+install_venv .venv-mlflow3 jobs/lib/requirements-mlflow3.txt
 
 # The docker and schedule checks' tools (DockerFilesIT, ScheduleIT) in .venv-ops: hadolint and Airflow
 # pinned in jobs/lib/requirements-ops.txt, and compose-check (compose-go, the loader of docker compose)
 # built with Go from the module proxy, pinned by jobs/lib/compose-check/go.sum.
 ops="$CATALOG_ML_ROOT/.venv-ops"
-if [[ ! -x "$ops/bin/python" ]]; then
-  python3 -m venv "$ops"
-fi
-if ! cmp -s jobs/lib/requirements-ops.txt "$ops/.requirements"; then
-  "$ops/bin/pip" install --quiet --disable-pip-version-check --no-deps -r jobs/lib/requirements-ops.txt
-  cp jobs/lib/requirements-ops.txt "$ops/.requirements"
-fi
+install_venv .venv-ops jobs/lib/requirements-ops.txt --no-deps
 if [[ -n "$(find jobs/lib/compose-check -newer "$ops/bin/compose-check" 2>/dev/null)" \
       || ! -x "$ops/bin/compose-check" ]]; then
   if command -v go >/dev/null; then
@@ -40,7 +42,7 @@ if [[ -n "$(find jobs/lib/compose-check -newer "$ops/bin/compose-check" 2>/dev/n
   fi
 fi
 
-SPARK_HOME="$("$venv/bin/python" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')"
+SPARK_HOME="$(.venv/bin/python -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')"
 export SPARK_HOME
 export SPARK_LOCAL_IP=127.0.0.1
 

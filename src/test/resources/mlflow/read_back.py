@@ -2,7 +2,7 @@
 
 usage: read_back.py TRACKING_URI RUN_ID [MODEL_NAME]
 TRACKING_URI is an http(s) server or a file:///.../mlruns store (used as registry URI too).
-Prints one JSON object: status, experiment, run name, params, tags, metric histories as
+Prints one JSON object: status, experiment and its tags, run name, params, tags, metric histories as
 [step, value] pairs, artifact files (with the text of small ones), and for MODEL_NAME its
 versions and aliases.
 """
@@ -39,9 +39,11 @@ def main(uri, run_id, model=None):
             if os.path.getsize(local) < 20000:
                 with open(local, "rb") as fh:
                     texts[f] = fh.read().decode("utf-8", "replace")
+    experiment = client.get_experiment(run.info.experiment_id)
     out = {
         "status": run.info.status,
-        "experiment": client.get_experiment(run.info.experiment_id).name,
+        "experiment": experiment.name,
+        "experiment_tags": experiment.tags,
         "run_name": run.info.run_name,
         "params": run.data.params,
         "tags": run.data.tags,

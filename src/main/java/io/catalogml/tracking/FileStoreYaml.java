@@ -9,16 +9,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * The {@code meta.yaml} files of MLflow's file store: top-level keys in sorted order (as PyYAML
  * writes them), scalar values, and one level of nested string maps (a registered model's
  * aliases). Enough for what MLflow writes there; not a general YAML parser.
+ *
+ * <p>Scalars keep their YAML type through a read, change and write: a plain integer reads as a
+ * {@code Long} and is written plain again, a quoted one stays a string. MLflow's readers cast the
+ * times, the run status and a model version's number with {@code int}: quoted, the UI server
+ * answers 500 ({@code 'str' object cannot be interpreted as an integer}).
  */
 final class FileStoreYaml {
+  private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]{1,18}");
+  private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9]+\\.[0-9]*(?:[eE][-+]?[0-9]+)?");
+
   private FileStoreYaml() {}
 
-  /** Writes {@code values} atomically; values are String, Number, null, an empty List or a Map of strings. */
+  /** Writes {@code values} atomically; values are String, Number, Boolean, null, an empty List or a Map of strings. */
   static void write(Path file, Map<String, ?> values) throws IOException {
     StringBuilder out = new StringBuilder();
     for (Map.Entry<String, ?> e : new TreeMap<>(values).entrySet()) {
@@ -43,7 +52,11 @@ final class FileStoreYaml {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** Reads a file written by {@link #write} or by MLflow: scalars as strings (null for null), maps as maps. */
+  /**
+   * Reads a file written by {@link #write} or by MLflow: plain integers as {@code Long}, plain
+   * decimals as {@code Double}, {@code true}/{@code false} as {@code Boolean}, {@code null} as
+   * null, every other scalar (quoted or plain) as a string; nested maps as maps of strings.
+   */
   static Map<String, Object> read(Path file) throws IOException {
     Map<String, Object> values = new LinkedHashMap<>();
     Map<String, String> nested = null;
@@ -66,7 +79,7 @@ final class FileStoreYaml {
           values.put(key, nested);
         } else {
           nested = null;
-          values.put(key, raw.equals("{}") ? new LinkedHashMap<String, String>() : unquote(raw));
+          values.put(key, raw.equals("{}") ? new LinkedHashMap<String, String>() : typed(raw));
         }
       }
     }
@@ -77,10 +90,23 @@ final class FileStoreYaml {
     if (v == null) {
       return "null";
     }
-    if (v instanceof Number) {
+    if (v instanceof Number || v instanceof Boolean) {
       return v.toString();
     }
     return "'" + v.toString().replace("'", "''") + "'";
+  }
+
+  private static Object typed(String raw) {
+    if (INTEGER.matcher(raw).matches()) {
+      return Long.parseLong(raw);
+    }
+    if (DECIMAL.matcher(raw).matches()) {
+      return Double.parseDouble(raw);
+    }
+    if (raw.equals("true") || raw.equals("false")) {
+      return Boolean.parseBoolean(raw);
+    }
+    return unquote(raw);
   }
 
   private static String unquote(String raw) {

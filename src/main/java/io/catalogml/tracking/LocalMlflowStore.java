@@ -2,6 +2,7 @@ package io.catalogml.tracking;
 
 import io.catalogml.core.CatalogErrors;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -18,12 +19,14 @@ import java.util.stream.Stream;
  * ({@code mlruns/models/<name>/}, aliases included).
  *
  * <pre>
- * mlruns/&lt;experiment id&gt;/meta.yaml
+ * mlruns/&lt;experiment id&gt;/{meta.yaml, tags/}
  * mlruns/&lt;experiment id&gt;/&lt;run id&gt;/{meta.yaml, params/, metrics/, tags/, artifacts/}
  * mlruns/models/&lt;name&gt;/{meta.yaml, aliases/&lt;alias&gt;, version-&lt;n&gt;/meta.yaml}
  * </pre>
  *
- * <p>One writer at a time per experiment is assumed when an experiment is created.
+ * <p>Every experiment a run starts in is tagged {@value RunTags#EXPERIMENT_KIND} =
+ * {@value RunTags#MODEL_DEVELOPMENT} (an existing one when it lacks the tag), MLflow 3's kind for
+ * model training. One writer at a time per experiment is assumed when an experiment is created.
  */
 public final class LocalMlflowStore implements Tracker {
   private final Path root;
@@ -56,6 +59,7 @@ public final class LocalMlflowStore implements Tracker {
         experimentId = Long.toString(ThreadLocalRandom.current().nextLong(100_000_000_000_000_000L, Long.MAX_VALUE));
         writeExperiment(experimentId, experiment);
       }
+      tagKindUnlessTagged(root.resolve(experimentId));
       String runId = UUID.randomUUID().toString().replace("-", "");
       return LocalRun.start(root.resolve(experimentId).resolve(runId), experimentId, runId, runName);
     } catch (IOException e) {
@@ -85,6 +89,14 @@ public final class LocalMlflowStore implements Tracker {
     meta.put("lifecycle_stage", "active");
     meta.put("name", name);
     FileStoreYaml.write(root.resolve(id).resolve("meta.yaml"), meta);
+  }
+
+  private static void tagKindUnlessTagged(Path experimentDir) throws IOException {
+    Path tag = experimentDir.resolve("tags").resolve(RunTags.EXPERIMENT_KIND);
+    if (!Files.exists(tag)) {
+      Files.createDirectories(tag.getParent());
+      Files.writeString(tag, RunTags.MODEL_DEVELOPMENT, StandardCharsets.UTF_8);
+    }
   }
 
   /** The folder of a run, whatever its experiment. */

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -132,7 +133,8 @@ final class LocalRegistry implements ModelRegistry {
     }
     try {
       Map<String, Object> m = FileStoreYaml.read(meta);
-      return Optional.of(new ModelVersion(name, version, (String) m.get("run_id"), (String) m.get("source")));
+      return Optional.of(new ModelVersion(name, version, Objects.toString(m.get("run_id"), null),
+          Objects.toString(m.get("source"), null)));
     } catch (IOException e) {
       throw CatalogErrors.localStoreFailed(meta, "read model version", e.toString());
     }

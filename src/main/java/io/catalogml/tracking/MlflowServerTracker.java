@@ -6,8 +6,10 @@ import io.catalogml.core.CatalogException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.mlflow.api.proto.Service.CreateExperiment;
 import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.Experiment;
+import org.mlflow.api.proto.Service.ExperimentTag;
 import org.mlflow.api.proto.Service.RunInfo;
 import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow.tracking.MlflowClient;
@@ -18,7 +20,8 @@ import org.mlflow.tracking.MlflowHttpException;
  * through the mlflow-client ({@code logBatch}), the registry's write calls through
  * {@code sendPost}, artifacts through the server's proxied artifact API. Every request is retried
  * with backoff on transient failures ({@code tracking.retries}, {@code tracking.retry-wait-ms},
- * {@code tracking.timeout-seconds}).
+ * {@code tracking.timeout-seconds}). Experiments are created (or, lacking it, given) the tag
+ * {@value RunTags#EXPERIMENT_KIND} = {@value RunTags#MODEL_DEVELOPMENT}.
  */
 public final class MlflowServerTracker implements Tracker {
   private final String uri;
@@ -62,25 +65,36 @@ public final class MlflowServerTracker implements Tracker {
     return new ServerRun(client, retry, artifacts, info);
   }
 
+  /** The experiment's id, created with the {@link RunTags#EXPERIMENT_KIND} tag, or given it when it lacks one. */
   private String experimentId(String name) {
-    Optional<String> existing = retry.call("find experiment " + name, () -> byName(name));
-    return existing.orElseGet(() -> retry.call("create experiment " + name, () -> {
+    Optional<Experiment> existing = retry.call("find experiment " + name, () -> byName(name));
+    if (existing.isPresent()) {
+      Experiment e = existing.get();
+      if (e.getTagsList().stream().noneMatch(t -> t.getKey().equals(RunTags.EXPERIMENT_KIND))) {
+        retry.run("tag experiment " + name, () -> client.setExperimentTag(e.getExperimentId(),
+            RunTags.EXPERIMENT_KIND, RunTags.MODEL_DEVELOPMENT));
+      }
+      return e.getExperimentId();
+    }
+    CreateExperiment create = CreateExperiment.newBuilder().setName(name).addTags(ExperimentTag.newBuilder()
+        .setKey(RunTags.EXPERIMENT_KIND).setValue(RunTags.MODEL_DEVELOPMENT)).build();
+    return retry.call("create experiment " + name, () -> {
       try {
-        return client.createExperiment(name);
+        return client.createExperiment(create);
       } catch (MlflowHttpException e) {
         if (e.getStatusCode() == 400 && String.valueOf(e.getBodyMessage()).contains("RESOURCE_ALREADY_EXISTS")) {
-          return byName(name).orElseThrow(() -> e);
+          return byName(name).map(Experiment::getExperimentId).orElseThrow(() -> e);
         }
         throw e;
       }
-    }));
+    });
   }
 
   /** By search, not get-by-name: the client logs a missing experiment's 404 as a rate limit and retries it. */
-  private Optional<String> byName(String name) {
+  private Optional<Experiment> byName(String name) {
     String filter = "name = '" + name.replace("'", "\\'") + "'";
     return client.searchExperiments(filter, ViewType.ACTIVE_ONLY, 1, List.of()).getItems().stream()
-        .filter(e -> e.getName().equals(name)).map(Experiment::getExperimentId).findFirst();
+        .filter(e -> e.getName().equals(name)).findFirst();
   }
 
   @Override

@@ -15,6 +15,14 @@ import java.util.regex.Pattern;
  * which library versions; and the input Delta table versions a job passes in. Never credentials.
  */
 public final class RunTags {
+  /**
+   * The experiment tag holding MLflow 3's experiment kind (GenAI or model training). MLflow's
+   * development UI opens an experiment in its kind's view; the 3.17.2 release still follows its
+   * sidebar switch.
+   */
+  public static final String EXPERIMENT_KIND = "mlflow.experimentKind";
+  /** MLflow 3's kind for classic model training ({@code ExperimentKind.CUSTOM_MODEL_DEVELOPMENT} of its UI). */
+  public static final String MODEL_DEVELOPMENT = "custom_model_development";
   private static final Pattern JAR_VERSION = Pattern.compile("-(\\d[^/]*?)(?:-[a-z0-9_]+-x86_64)?\\.jar$");
   private static final Map<String, String> LIBRARIES = Map.of(
       "spark", "org.apache.spark.SparkContext",

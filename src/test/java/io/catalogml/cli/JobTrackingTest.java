@@ -187,7 +187,7 @@ class JobTrackingTest {
       for (Path e : experiments.filter(p -> Files.exists(p.resolve("meta.yaml"))).toList()) {
         if (Files.readString(e.resolve("meta.yaml")).contains("name: '" + experiment + "'")) {
           try (var runs = Files.list(e)) {
-            List<Path> dirs = runs.filter(Files::isDirectory).toList();
+            List<Path> dirs = runs.filter(r -> Files.exists(r.resolve("meta.yaml"))).toList();
             assertThat(dirs).hasSize(1);
             return dirs.get(0).getFileName().toString();
           }

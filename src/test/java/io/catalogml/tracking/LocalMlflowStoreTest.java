@@ -8,7 +8,9 @@ import io.catalogml.config.Settings.TrackingFallback;
 import io.catalogml.tracking.TrackedRun.RunStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,10 +47,34 @@ class LocalMlflowStoreTest {
     }
     assertThat(mlruns.resolve("models/product-type/aliases/champion")).hasContent("1");
     assertThat(mlruns.resolve("0/meta.yaml")).content().contains("name: 'Default'");
+    assertEveryIntegerMlflowReadsIsPlain(mlruns);
+  }
+
+  /**
+   * The meta.yaml values MLflow's file stores read as integers (times, a run's status and source
+   * type, a model version's number) are plain YAML integers in every file, aliases moved or not.
+   */
+  private static void assertEveryIntegerMlflowReadsIsPlain(Path mlruns) throws Exception {
+    Set<String> tracking = Set.of("creation_time", "last_update_time", "start_time", "end_time", "status", "source_type");
+    Set<String> registry = Set.of("creation_timestamp", "last_updated_timestamp", "version");
+    List<Path> metas;
+    try (var files = Files.walk(mlruns)) {
+      metas = files.filter(p -> p.getFileName().toString().equals("meta.yaml")).toList();
+    }
+    assertThat(metas).hasSizeGreaterThanOrEqualTo(6);
+    for (Path meta : metas) {
+      Set<String> keys = mlruns.relativize(meta).startsWith("models") ? registry : tracking;
+      for (String line : Files.readAllLines(meta)) {
+        String key = line.contains(":") ? line.substring(0, line.indexOf(':')) : "";
+        if (keys.contains(key)) {
+          assertThat(line).as(meta.toString()).matches(key + ": [0-9]+");
+        }
+      }
+    }
   }
 
   @Test
-  void runsOfOneExperimentShareItAndAreReopenedFromDisk() throws Exception {
+  void runsOfOneExperimentShareItAndAreReopenedFromDiskWithTheirKind() throws Exception {
     Path mlruns = tmp.resolve("mlruns");
     String first;
     String second;
@@ -56,11 +82,15 @@ class LocalMlflowStoreTest {
       first = run.experimentId();
       run.end(RunStatus.FINISHED, null);
     }
+    Path kind = mlruns.resolve(first).resolve("tags").resolve(RunTags.EXPERIMENT_KIND);
+    assertThat(kind).hasContent("custom_model_development");
+    Files.delete(kind);
     try (Tracker tracker = open(mlruns); TrackedRun run = tracker.startRun("catalog-ml/ingest", "b")) {
       second = run.experimentId();
       run.logMetrics(Map.of("rows", 3.0), 0);
     }
     assertThat(second).isEqualTo(first);
+    assertThat(kind).as("an experiment without a kind gets it at its next run").hasContent("custom_model_development");
     try (var experiments = Files.list(mlruns)) {
       assertThat(experiments.filter(p -> Files.exists(p.resolve("meta.yaml"))).count()).isEqualTo(2);
     }

@@ -13,48 +13,67 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real {@code mlflow server} from the project's {@code .venv} (installed by {@code jobs/test.sh}
- * from jobs/lib/requirements.txt): sqlite backend and proxied artifacts in a folder, on a free
- * 127.0.0.1 port, one gunicorn worker.
+ * A real {@code mlflow server} from one of the project's virtualenvs ({@link MlflowVenv}, installed
+ * by {@code jobs/test.sh}): sqlite backend and proxied artifacts in a folder, or an existing local
+ * file store as {@code mlflow ui} opens it; on a free 127.0.0.1 port, one worker.
  */
 public final class MlflowServer implements AutoCloseable {
   /** Root of the checkout: surefire and failsafe set {@code catalogml.root}. */
   public static final Path ROOT = Path.of(System.getProperty("catalogml.root", ".")).toAbsolutePath().normalize();
-  static final Path MLFLOW = ROOT.resolve(".venv/bin/mlflow");
-  public static final Path PYTHON = ROOT.resolve(".venv/bin/python");
+  /** The Python of the MLflow 2.17.2 virtualenv. */
+  public static final Path PYTHON = MlflowVenv.MLFLOW_2.python();
 
+  private final MlflowVenv venv;
   private final Path dir;
+  private final String backend;
   private final int port;
   private final Process process;
 
-  private MlflowServer(Path dir, int port, Process process) {
+  private MlflowServer(MlflowVenv venv, Path dir, String backend, int port, Process process) {
+    this.venv = venv;
     this.dir = dir;
+    this.backend = backend;
     this.port = port;
     this.process = process;
   }
 
-  /** Whether the virtualenv has mlflow (else the tests skip, or fail with CI=true). */
-  static boolean installed() {
-    return Files.isExecutable(MLFLOW) && Files.isExecutable(PYTHON);
-  }
-
-  /** Starts a server keeping its database and artifacts in {@code dir}, on a free port. */
+  /** Starts an MLflow 2.17.2 server keeping its database and artifacts in {@code dir}, on a free port. */
   public static MlflowServer start(Path dir) throws IOException, InterruptedException {
-    return start(dir, freePort());
+    return start(MlflowVenv.MLFLOW_2, dir);
   }
 
-  /** Starts a server on {@code port} with the database and artifacts of {@code dir} (new or reused). */
-  public static MlflowServer start(Path dir, int port) throws IOException, InterruptedException {
+  /** Starts a server of {@code venv}'s MLflow keeping its database and artifacts in {@code dir}, on a free port. */
+  public static MlflowServer start(MlflowVenv venv, Path dir) throws IOException, InterruptedException {
+    return launch(venv, dir, "sqlite:///" + dir.resolve("mlflow.db").toAbsolutePath(), freePort());
+  }
+
+  /**
+   * Opens an existing local file store as {@code mlflow ui --backend-store-uri STORE} does (the UI
+   * and its REST API on a free port; logs in {@code dir}). MLflow 3 refuses a file store unless
+   * {@code MLFLOW_ALLOW_FILE_STORE=true}, which is set.
+   */
+  static MlflowServer openFileStore(MlflowVenv venv, Path store, Path dir) throws IOException, InterruptedException {
+    return launch(venv, dir, store.toAbsolutePath().toUri().toString(), freePort());
+  }
+
+  private static MlflowServer launch(MlflowVenv venv, Path dir, String backend, int port)
+      throws IOException, InterruptedException {
     Files.createDirectories(dir);
-    ProcessBuilder pb = new ProcessBuilder(List.of(MLFLOW.toString(), "server", "--host", "127.0.0.1",
-        "--port", Integer.toString(port), "--workers", "1",
-        "--backend-store-uri", "sqlite:///" + dir.resolve("mlflow.db").toAbsolutePath(),
+    ProcessBuilder pb = new ProcessBuilder(List.of(venv.mlflow().toString(), "server", "--host", "127.0.0.1",
+        "--port", Integer.toString(port), "--workers", "1", "--backend-store-uri", backend,
         "--artifacts-destination", dir.resolve("artifacts").toAbsolutePath().toString()))
+        .directory(dir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()));
     Map<String, String> env = pb.environment();
     env.keySet().removeIf(k -> k.startsWith("MLFLOW_"));
-    MlflowServer server = new MlflowServer(dir, port, pb.start());
+    // MLflow 3 starts four job consumers (GenAI scorers) beside the server unless told not to:
+    // seconds of start-up on a busy machine, for nothing catalog-ml uses
+    env.put("MLFLOW_SERVER_ENABLE_JOB_EXECUTION", "false");
+    if (backend.startsWith("file:")) {
+      env.put("MLFLOW_ALLOW_FILE_STORE", "true");
+    }
+    MlflowServer server = new MlflowServer(venv, dir, backend, port, pb.start());
     server.awaitHealthy(Duration.ofSeconds(120));
     return server;
   }
@@ -62,6 +81,11 @@ public final class MlflowServer implements AutoCloseable {
   /** {@code http://127.0.0.1:PORT}. */
   public String uri() {
     return "http://127.0.0.1:" + port;
+  }
+
+  /** The MLflow release the server runs. */
+  public MlflowVenv venv() {
+    return venv;
   }
 
   int port() {
@@ -82,7 +106,7 @@ public final class MlflowServer implements AutoCloseable {
 
   /** A new server on the same port with the same database and artifacts. */
   MlflowServer restart() throws IOException, InterruptedException {
-    return start(dir, port);
+    return launch(venv, dir, backend, port);
   }
 
   private void awaitHealthy(Duration limit) throws IOException, InterruptedException {

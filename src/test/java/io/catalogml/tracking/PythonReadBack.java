@@ -10,13 +10,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Reads a run (and a registered model) back with MLflow's Python client: src/test/resources/mlflow/read_back.py. */
+/**
+ * Reads a run (and a registered model) back with MLflow's Python client, of 2.17.2 or another
+ * {@link MlflowVenv}: src/test/resources/mlflow/read_back.py.
+ */
 public final class PythonReadBack {
   private PythonReadBack() {}
 
-  /** What the Python client sees of {@code runId} in {@code trackingUri}; {@code model} may be null. */
+  /** What MLflow 2.17.2's Python client sees of {@code runId} in {@code trackingUri}; {@code model} may be null. */
   public static JsonNode read(String trackingUri, String runId, String model) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(MlflowServer.PYTHON.toString(),
+    return read(MlflowVenv.MLFLOW_2, trackingUri, runId, model);
+  }
+
+  /** What the Python client of {@code venv}'s MLflow sees of {@code runId} in {@code trackingUri}. */
+  public static JsonNode read(MlflowVenv venv, String trackingUri, String runId, String model)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(venv.python().toString(),
         MlflowServer.ROOT.resolve("src/test/resources/mlflow/read_back.py").toString(), trackingUri, runId));
     if (model != null) {
       command.add(model);

@@ -105,6 +105,7 @@ final class TrackingScenario {
   static void checkReadBack(JsonNode r, Written w) throws IOException {
     assertThat(r.path("status").asText()).isEqualTo("FINISHED");
     assertThat(r.path("experiment").asText()).isEqualTo(EXPERIMENT);
+    assertThat(r.path("experiment_tags").path(RunTags.EXPERIMENT_KIND).asText()).isEqualTo("custom_model_development");
     assertThat(r.path("run_name").asText()).isEqualTo("scenario run");
 
     assertThat(r.path("params").path("spark.conf.spark.sql.shuffle.partitions").asText()).isEqualTo("4");
