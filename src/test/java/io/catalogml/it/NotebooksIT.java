@@ -132,6 +132,28 @@ class NotebooksIT {
     assertThat(List.of(monitor.get("status").asText(), night.get("status").asText())).containsOnly("ok");
   }
 
+  @Test
+  void aParagraphThatThrowsStopsTheShellAndTheOnesAfterItNeverRun() throws Exception {
+    Path note = dir.resolve("broken/failing.zpln");
+    Files.createDirectories(note.getParent());
+    Files.writeString(note, """
+        {"name": "failing", "id": "2ABCDEFGH", "defaultInterpreterGroup": "spark", "paragraphs": [
+          {"id": "paragraph_1_0", "text": "%md\\nA note that fails"},
+          {"id": "paragraph_1_1", "text": "%spark\\nval n = z.textbox(\\"n\\", \\"3\\").toString.toInt\\nprintln(\\"n is \\" + n)"},
+          {"id": "paragraph_1_2", "text": "%spark\\nrequire(n == 4, \\"n is not 4\\")"},
+          {"id": "paragraph_1_3", "text": "%sql\\nSELECT 1 AS never"}]}
+        """);
+
+    SparkShellNotes.Outcome failed = SparkShellNotes.run(List.of(ZeppelinNote.read(note)), Map.of("n", "3"),
+        dir.resolve("broken/shell"), "", 5);
+
+    assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(1);
+    assertThat(failed.expected()).containsExactly("failing#1", "failing#2", "failing#3");
+    assertThat(failed.ran()).containsExactly("failing#1");
+    assertThat(failed.stdout()).contains("n is 3", "requirement failed: n is not 4", "@@failed failing#2")
+        .doesNotContain("never");
+  }
+
   /** The result line a note printed for {@code job}. */
   static JsonNode result(String job) {
     JsonNode r = RESULTS.get(job);
