@@ -30,6 +30,14 @@ public final class ConfigLoader {
     return CatalogConfig.from(merged(files, overrides));
   }
 
+  /**
+   * Loads one file with {@code KEY=VALUE} overrides, as {@code --conf FILE --set KEY=VALUE...} does: the
+   * form a notebook paragraph calls ({@code ConfigLoader.load(Paths.get(conf), s"lake.root=$lake")}).
+   */
+  public static CatalogConfig load(Path file, String... overrides) {
+    return load(List.of(file), List.of(overrides));
+  }
+
   /** The merged, resolved and key-checked raw configuration. */
   public static Config merged(List<Path> files, List<String> overrides) {
     Config defaults = ConfigFactory.parseResources(DEFAULTS_RESOURCE,

@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
  *   tracking.finished(r);
  * } // a body that threw leaves the run FAILED
  * </pre>
+ *
+ * <p>In a Spark session that is already running (a Zeppelin note), {@link #record} does all of it:
+ *
+ * <pre>
+ * Recorded&lt;ScoreResult&gt; r = JobTracking.record("score", config, spark.sparkContext().master(),
+ *     (run, registry) -&gt; new ScoreStage(spark, config, run, registry, null, false).execute());
+ * </pre>
  */
 public final class JobTracking implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JobTracking.class);
@@ -90,6 +97,50 @@ public final class JobTracking implements AutoCloseable {
       tracking.failed(e);
       tracking.close();
       throw e;
+    }
+  }
+
+  /** A job's body, given its open run and the run's registry. */
+  @FunctionalInterface
+  public interface Body<R extends StageResult> {
+    R run(TrackedRun run, ModelRegistry registry);
+  }
+
+  /**
+   * A job's result as the CLI prints it.
+   *
+   * @param result the stage's own result
+   * @param json the result as JSON with the run's coordinates under {@code tracking}: the CLI's last line
+   */
+  public record Recorded<R extends StageResult>(R result, ObjectNode json) {
+    /** The tracker's run id. */
+    public String runId() {
+      return json.path("tracking").path("runId").asText();
+    }
+
+    /** The JSON line the CLI prints for this run. */
+    public String line() {
+      return json.toString();
+    }
+  }
+
+  /**
+   * Runs {@code job} in a Spark session that is already running (a notebook): its run opened, tagged
+   * with {@code sparkMaster}, handed to {@code body}, and ended FINISHED with the result or FAILED with
+   * what {@code body} threw, which is rethrown; recorded as {@code catalog-ml JOB} records it.
+   */
+  public static <R extends StageResult> Recorded<R> record(String job, CatalogConfig conf, String sparkMaster,
+      Body<R> body) {
+    try (JobTracking tracking = start(job, conf)) {
+      try {
+        tracking.sparkStarted(sparkMaster);
+        R result = body.run(tracking.run(), tracking.registry());
+        return new Recorded<>(result, tracking.finished(result));
+      } catch (Throwable e) {
+        // Scala code and Spark throw checked exceptions undeclared (AnalysisException); the run is FAILED all the same.
+        tracking.failed(e);
+        throw e;
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package io.catalogml.cli;
 import io.catalogml.tracking.JobTracking;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -53,6 +54,14 @@ class JobTrackingTest {
 
   private record Outcome(int exit, JsonNode json) {}
 
+  /** A drop of two products and a row without id, kept without images. */
+  private CatalogConfig threeRowDrop() throws Exception {
+    Path drop = tmp.resolve("drop");
+    Files.createDirectories(drop);
+    Files.writeString(drop.resolve("products.csv"), "id,title,image\np1,Red shirt,\np2,Blue jeans,\n,No id,\n");
+    return config("source.input=" + drop, "ingest.missing-image=keep");
+  }
+
   private static Outcome run(String job, CatalogConfig conf,
       BiFunction<SparkSession, CatalogConfig, ? extends StageResult> body) throws Exception {
     PrintStream original = System.out;
@@ -70,10 +79,7 @@ class JobTrackingTest {
 
   @Test
   void ingestRecordsParamsMetricsTagsAndResultInTheLocalStore() throws Exception {
-    Path drop = tmp.resolve("drop");
-    Files.createDirectories(drop);
-    Files.writeString(drop.resolve("products.csv"), "id,title,image\np1,Red shirt,\np2,Blue jeans,\n,No id,\n");
-    CatalogConfig conf = config("source.input=" + drop, "ingest.missing-image=keep");
+    CatalogConfig conf = threeRowDrop();
 
     Outcome out = run("ingest", conf, (spark, c) -> new IngestStage(spark, c).execute());
 
@@ -93,6 +99,53 @@ class JobTrackingTest {
     ObjectNode printed = (ObjectNode) out.json().deepCopy();
     printed.remove("tracking");
     assertThat(Json.mapper().readTree(back.path("texts").path("result.json").asText())).isEqualTo(printed);
+  }
+
+  @Test
+  void aJobRecordedInARunningSessionIsRecordedAsTheCliRecordsIt() throws Exception {
+    CatalogConfig conf = threeRowDrop();
+    SparkSession spark = io.catalogml.spark.SparkSessions.create(conf.spark(), "notebook");
+
+    JobTracking.Recorded<io.catalogml.ingest.IngestResult> inNote = JobTracking.record("ingest", conf,
+        spark.sparkContext().master(), (run, registry) -> new IngestStage(spark, conf).execute());
+    Outcome byCli = run("ingest", conf, (session, c) -> new IngestStage(session, c).execute()); // stops the session
+
+    assertThat(inNote.result().rowsIn()).isEqualTo(3);
+    assertThat(inNote.json().path("tracking").path("runId").asText()).isEqualTo(inNote.runId());
+    assertThat(inNote.line()).doesNotContain("\n").contains("\"runId\":\"" + inNote.runId() + "\"");
+    String uri = inNote.json().path("tracking").path("uri").asText();
+    JsonNode note = PythonReadBack.read(uri, inNote.runId(), null);
+    JsonNode cli = PythonReadBack.read(uri, byCli.json().path("tracking").path("runId").asText(), null);
+    assertThat(note.path("status").asText()).isEqualTo("FINISHED");
+    assertThat(note.path("experiment")).isEqualTo(cli.path("experiment"));
+    assertThat(note.path("params")).isEqualTo(cli.path("params"));
+    assertThat(fieldNames(note.path("tags"))).isEqualTo(fieldNames(cli.path("tags")));
+    assertThat(note.path("tags").path("catalogml.spark.master").asText()).isEqualTo("local[2]");
+    assertThat(fieldNames(note.path("metrics"))).isEqualTo(fieldNames(cli.path("metrics")));
+    assertThat(note.path("artifacts")).isEqualTo(cli.path("artifacts"));
+    assertThat(note.path("metrics").path("rowsIn").get(0).get(1).asDouble()).isEqualTo(3.0);
+  }
+
+  @Test
+  void aJobThatThrowsInARunningSessionIsRethrownAndLeavesAFailedRun() throws Exception {
+    CatalogConfig conf = config();
+    IllegalStateException boom = new IllegalStateException("the stage failed: no such table");
+
+    assertThatThrownBy(() -> JobTracking.record("score", conf, "local[2]", (run, registry) -> {
+      throw boom;
+    })).isSameAs(boom);
+
+    Path mlruns = tmp.resolve("mlruns");
+    JsonNode back = PythonReadBack.read("file://" + mlruns.toAbsolutePath(), onlyRun(mlruns, "catalog-ml/score"), null);
+    assertThat(back.path("status").asText()).isEqualTo("FAILED");
+    assertThat(back.path("tags").path("catalogml.failure.reason").asText()).isEqualTo(boom.getMessage());
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    java.util.Collections.sort(names);
+    return names;
   }
 
   @Test

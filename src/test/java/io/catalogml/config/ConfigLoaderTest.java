@@ -50,6 +50,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void oneFileWithOverridesLoadsAsTheListsDoAndAnIncludedFileCounts() {
+    Path base = Fixtures.write(dir.resolve("base.conf"), "source.format = rakuten\nlake.root = /base\n");
+    Path mine = Fixtures.write(dir.resolve("mine.conf"), "include file(\"" + base + "\")\nlake.root = /mine\n");
+    CatalogConfig one = ConfigLoader.load(mine, "spark.master=local[2]");
+    assertThat(one.publicValues())
+        .isEqualTo(ConfigLoader.load(List.of(mine), List.of("spark.master=local[2]")).publicValues());
+    assertThat(one.source().format()).isEqualTo(SourceFormat.RAKUTEN);
+    assertThat(one.lake().root()).isEqualTo("/mine");
+    assertThat(one.spark().master()).isEqualTo("local[2]");
+  }
+
+  @Test
   void setAcceptsHoconListsAndQuotedSparkKeys() {
     CatalogConfig c = ConfigLoader.load(List.of(), List.of(
         "ingest.labels=[\"Tshirts\", \"Watches\"]",
