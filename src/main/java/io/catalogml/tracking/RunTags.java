@@ -29,6 +29,10 @@ public final class RunTags {
       "delta", "io.delta.tables.DeltaTable",
       "dl4j", "org.deeplearning4j.nn.graph.ComputationGraph",
       "mlflow-client", "org.mlflow.tracking.MlflowClient");
+  /** The Maven record of the libraries that have one, by the class that stands for them. */
+  private static final Map<String, String> POMS = Map.of(
+      "org.deeplearning4j.nn.graph.ComputationGraph", "META-INF/maven/org.deeplearning4j/deeplearning4j-nn/pom.properties",
+      "org.mlflow.tracking.MlflowClient", "META-INF/maven/org.mlflow/mlflow-client/pom.properties");
 
   private RunTags() {}
 
@@ -71,20 +75,64 @@ public final class RunTags {
     return versions;
   }
 
+  /**
+   * A library's version. In the fat jar every class comes from {@code catalog-ml-*-spark.jar}, whose
+   * manifest and file name say catalog-ml's version, so the library's own record comes first: its
+   * Maven {@code pom.properties} (kept by the shade plugin), or Delta's {@code io.delta.VERSION} (Delta
+   * is built with sbt and ships none); then the manifest or file name of the jar the class came from,
+   * unless that jar is catalog-ml's own.
+   */
   static Optional<String> versionOf(String className) {
+    String pom = POMS.get(className);
+    if (pom != null) {
+      Optional<String> v = pomVersion(pom);
+      if (v.isPresent()) {
+        return v;
+      }
+    }
+    if (className.equals(LIBRARIES.get("delta"))) {
+      Optional<String> v = scalaPackageVersion("io.delta.package$", "VERSION");
+      if (v.isPresent()) {
+        return v;
+      }
+    }
     try {
       Class<?> c = Class.forName(className, false, RunTags.class.getClassLoader());
+      var source = c.getProtectionDomain().getCodeSource();
+      String jar = source == null ? "" : source.getLocation().getPath();
+      if (jar.contains("catalog-ml-")) {
+        return Optional.empty();
+      }
       String fromManifest = c.getPackage() == null ? null : c.getPackage().getImplementationVersion();
       if (fromManifest != null) {
         return Optional.of(fromManifest);
       }
-      var source = c.getProtectionDomain().getCodeSource();
-      if (source == null) {
-        return Optional.empty();
-      }
-      Matcher m = JAR_VERSION.matcher(source.getLocation().getPath());
+      Matcher m = JAR_VERSION.matcher(jar);
       return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<String> pomVersion(String resource) {
+    try (var in = RunTags.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        return Optional.empty();
+      }
+      java.util.Properties p = new java.util.Properties();
+      p.load(in);
+      return Optional.ofNullable(p.getProperty("version"));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<String> scalaPackageVersion(String packageObject, String method) {
+    try {
+      Class<?> c = Class.forName(packageObject, false, RunTags.class.getClassLoader());
+      Object module = c.getField("MODULE$").get(null);
+      return Optional.ofNullable((String) c.getMethod(method).invoke(module));
+    } catch (ReflectiveOperationException | LinkageError | SecurityException | ClassCastException e) {
       return Optional.empty();
     }
   }

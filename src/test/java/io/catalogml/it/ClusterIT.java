@@ -95,6 +95,10 @@ class ClusterIT {
     JsonNode trainRun = readRun(train.get("tracking").get("runId").asText());
     assertThat(trainRun.get("status").asText()).isEqualTo("FINISHED");
     assertThat(trainRun.get("tags").get("catalogml.spark.master").asText()).isEqualTo(cluster.url());
+    // In the fat jar every class comes from catalog-ml's own jar: the versions are still the libraries'.
+    assertThat(trainRun.get("tags").get("catalogml.version.delta").asText()).isEqualTo("3.3.2");
+    assertThat(trainRun.get("tags").get("catalogml.version.dl4j").asText()).isEqualTo("1.0.0-M2");
+    assertThat(trainRun.get("tags").get("catalogml.version.mlflow-client").asText()).isEqualTo("2.17.2");
     assertThat(trainRun.get("tags").get("catalogml.chain.run_id").asText())
         .isEqualTo(result.get("tracking").get("runId").asText());
     assertThat(trainRun.get("params").get("train.master").asText()).isEqualTo("averaging");
