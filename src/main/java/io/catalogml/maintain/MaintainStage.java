@@ -11,7 +11,6 @@ import io.catalogml.lake.Lake;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -31,6 +31,8 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Console;
+import scala.Function0;
 import scala.Option;
 
 /**
@@ -165,7 +167,7 @@ public final class MaintainStage implements Stage<MaintainResult> {
     Row compaction = DeltaConflicts.retry(name, retries, () -> DeltaTable.forPath(spark, location).optimize()
         .executeCompaction().select("metrics.numFilesRemoved", "metrics.numFilesAdded").head());
     Map<String, Long> beforeVacuum = TableFiles.list(spark, location);
-    withListingParallelism(() -> DeltaTable.forPath(spark, location).vacuum());
+    vacuum(() -> DeltaTable.forPath(spark, location).vacuum());
     State after = state(location);
     long vacuumed = 0;
     long vacuumedBytes = 0;
@@ -201,9 +203,9 @@ public final class MaintainStage implements Stage<MaintainResult> {
     long bytes = 0;
     try {
       FileSystem fs = new Path(location).getFileSystem(spark.sparkContext().hadoopConfiguration());
-      for (String f : withListingParallelism(() -> spark.sql("VACUUM " + DeltaTables.sqlName(location) + " DRY RUN")
+      for (String f : vacuum(() -> spark.sql("VACUUM " + DeltaTables.sqlName(location) + " DRY RUN")
           .as(Encoders.STRING()).collectAsList())) {
-        FileStatus status = fs.getFileStatus(new Path(URI.create(f)));
+        FileStatus status = fs.getFileStatus(new Path(f));
         if (status.isFile()) {
           doomed.add(f);
           bytes += status.getLen();
@@ -222,16 +224,18 @@ public final class MaintainStage implements Stage<MaintainResult> {
 
   /**
    * Runs a VACUUM with its folder listing spread over the cluster's default parallelism, unless
-   * {@value #LISTING_PARALLELISM} is set: VACUUM lists with that many tasks, and Spark's default of
-   * 10000 costs seconds of empty tasks per table however small it is (docs/BENCHMARKS.md).
+   * {@value #LISTING_PARALLELISM} is set (VACUUM lists with that many tasks, and Spark's default of
+   * 10000 costs seconds of empty tasks per table however small it is), and with the line Delta prints
+   * to the console ("Deleted N files ...") sent to stderr: stdout carries only the job's result.
    */
-  private <T> T withListingParallelism(java.util.function.Supplier<T> vacuum) {
+  private <T> T vacuum(Supplier<T> vacuum) {
+    Function0<T> toStderr = () -> Console.withOut(System.err, (Function0<T>) vacuum::get);
     if (spark.conf().contains(LISTING_PARALLELISM)) {
-      return vacuum.get();
+      return toStderr.apply();
     }
     spark.conf().set(LISTING_PARALLELISM, Integer.toString(spark.sparkContext().defaultParallelism()));
     try {
-      return vacuum.get();
+      return toStderr.apply();
     } finally {
       spark.conf().unset(LISTING_PARALLELISM);
     }

@@ -44,8 +44,7 @@ final class Retention {
    */
   static Map<String, String> changes(Map<String, String> properties, Duration retention) {
     Map<String, String> set = new LinkedHashMap<>();
-    String files = properties.get(FILES);
-    if (files == null || !parse(files).equals(retention)) {
+    if (!parse(current(properties)).equals(retention)) {
       set.put(FILES, interval(retention));
     }
     String log = properties.getOrDefault(LOG, DeltaConfigs.LOG_RETENTION().defaultValue());
