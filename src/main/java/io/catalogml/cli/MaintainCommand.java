@@ -9,11 +9,14 @@ import picocli.CommandLine.Option;
 /** {@code catalog-ml maintain}: OPTIMIZE and VACUUM every table of the lake with the configured retention. */
 @Command(name = "maintain", mixinStandardHelpOptions = true,
     description = {
-        "Table upkeep of every Delta table of the lake (tables not created yet are skipped and named): set its file",
-        "retention to maintain.retention (delta.deletedFileRetentionDuration), compact its small files (OPTIMIZE),",
-        "then VACUUM the data files that left it longer ago than that: time travel to older versions stops",
-        "working. The rows readers see do not change. One row per table goes to gold.maintenance. Prints the",
-        "result as JSON (last line): files and bytes of each table's snapshot and folder, before and after."})
+        "Table upkeep of every Delta table of the lake (a table not created yet is",
+        "skipped, and named): set its file retention to maintain.retention",
+        "(delta.deletedFileRetentionDuration, 7 days), compact its small files",
+        "(OPTIMIZE), then VACUUM the data files that left it longer ago than that:",
+        "time travel to older versions stops working. Readers see the same rows.",
+        "One row per table goes to gold.maintenance. Prints the result as JSON",
+        "(last line): files and bytes of each table's snapshot and folder, before",
+        "and after."})
 final class MaintainCommand implements Callable<Integer> {
   @Mixin
   JobOptions options;
