@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "catalog-ml", mixinStandardHelpOptions = true, version = "catalog-ml 0.1.0",
     description = "Classify an e-commerce catalogue from text and images on Spark.",
-    subcommands = {NightlyCommand.class, IngestCommand.class, PreprocessCommand.class, TrainCommand.class, ScoreCommand.class, MonitorCommand.class, FeedbackCommand.class, EvaluateCommand.class, ConfigCommand.class, BenchCommand.class,
+    subcommands = {NightlyCommand.class, IngestCommand.class, PreprocessCommand.class, TrainCommand.class, ScoreCommand.class, MonitorCommand.class, FeedbackCommand.class, MaintainCommand.class, EvaluateCommand.class, ConfigCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @Override

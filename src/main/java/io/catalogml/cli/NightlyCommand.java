@@ -8,14 +8,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code catalog-ml nightly}: ingest → preprocess → (train) → score → monitor (→ retrain → rescore →
- * remonitor) in one Spark application.
+ * remonitor) (→ maintain, when due) in one Spark application.
  */
 @Command(name = "nightly", mixinStandardHelpOptions = true,
     description = {
         "The nightly chain in one Spark application: ingest the drop (when --input or source.input is set),",
         "preprocess incrementally, train first when the registry has no champion yet, score incrementally into",
         "gold.predictions, and monitor the night against the champion's reference; when the retrain policy",
-        "(retrain.*) fires, train a candidate and, if the champion rule promotes it, rescore and monitor again.",
+        "(retrain.*) fires, train a candidate and, if the champion rule promotes it, rescore and monitor again;",
+        "every maintain.every-nights nights (7), end with maintain: OPTIMIZE and VACUUM of every table.",
         "Each stage is recorded in MLflow as its own job records it. Prints one JSON line with each stage's",
         "result; on failure the line names the failed stage and the exit code is that stage's; exit 10 when",
         "the night's last monitor found drift."})

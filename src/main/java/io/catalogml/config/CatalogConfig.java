@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
  * @param score how the score job scores
  * @param monitor when the monitor job calls a night's numbers drift
  * @param retrain when the nightly chain trains a candidate on its own
+ * @param maintain table upkeep: retention of time travel, and how often nightly maintains
  * @param flat every effective key and value, for recording with a run
  */
 public record CatalogConfig(
@@ -49,6 +50,7 @@ public record CatalogConfig(
     ScoreSettings score,
     MonitorSettings monitor,
     RetrainSettings retrain,
+    MaintainSettings maintain,
     Map<String, String> flat) implements Serializable {
 
   /** Spark session settings. */
@@ -65,7 +67,13 @@ public record CatalogConfig(
   /** Logical names of the tables, e.g. {@code bronze.products}. */
   public record TableNames(String products, String quarantine, String features, String predictions,
       String scoreQuarantine, String monitoring, String monitoringClasses, String feedback, String feedbackQuarantine,
-      String review) implements Serializable {}
+      String review, String maintenance) implements Serializable {
+    /** Every table name, in the order of the flow (a new table belongs here: the maintain job keeps these). */
+    public List<String> all() {
+      return List.of(products, quarantine, features, predictions, scoreQuarantine, monitoring, monitoringClasses,
+          review, feedback, feedbackQuarantine, maintenance);
+    }
+  }
 
   /**
    * How the score job scores.
@@ -218,7 +226,7 @@ public record CatalogConfig(
     TableNames tables = new TableNames(Settings.TABLE_PRODUCTS.read(c), Settings.TABLE_QUARANTINE.read(c),
         Settings.TABLE_FEATURES.read(c), Settings.TABLE_PREDICTIONS.read(c), Settings.TABLE_SCORE_QUARANTINE.read(c),
         Settings.TABLE_MONITORING.read(c), Settings.TABLE_MONITORING_CLASSES.read(c), Settings.TABLE_FEEDBACK.read(c),
-        Settings.TABLE_FEEDBACK_QUARANTINE.read(c), Settings.TABLE_REVIEW.read(c));
+        Settings.TABLE_FEEDBACK_QUARANTINE.read(c), Settings.TABLE_REVIEW.read(c), Settings.TABLE_MAINTENANCE.read(c));
     TrackingSettings tracking = new TrackingSettings(
         Settings.TRACKING_URI.read(c), Settings.TRACKING_LOCAL_DIR.read(c), Settings.TRACKING_FALLBACK.read(c),
         Settings.TRACKING_RETRIES.read(c), Settings.TRACKING_RETRY_WAIT_MS.read(c),
@@ -294,8 +302,16 @@ public record CatalogConfig(
     RetrainSettings retrain = new RetrainSettings(Settings.RETRAIN_ENABLED.read(c), Settings.RETRAIN_DRIFT_NIGHTS.read(c),
         Settings.RETRAIN_DRIFT_WINDOW.read(c), Settings.RETRAIN_CORRECTIONS.read(c),
         Settings.RETRAIN_AGREEMENT_DROP.read(c));
+    MaintainSettings maintain = new MaintainSettings(Settings.MAINTAIN_RETENTION.read(c),
+        Settings.MAINTAIN_EVERY_NIGHTS.read(c), Settings.MAINTAIN_TABLES.read(c));
+    for (String t : maintain.tables()) {
+      if (!tables.all().contains(t)) {
+        throw CatalogErrors.badConfigValue(Settings.MAINTAIN_TABLES.path(), maintain.tables().toString(), "",
+            "a list of the lake's tables (tables.*): " + String.join(", ", tables.all()));
+      }
+    }
     return new CatalogConfig(spark, lake, tables, tracking, source, ingest, preprocess, model, training, score,
-        monitor, retrain, flatten(c));
+        monitor, retrain, maintain, flatten(c));
   }
 
   private static Map<String, String> flatten(Config c) {
@@ -354,6 +370,6 @@ public record CatalogConfig(
   /** Returns a copy whose source reads from another input folder. */
   public CatalogConfig withInput(String input) {
     return new CatalogConfig(spark, lake, tables, tracking, source.withInput(input), ingest, preprocess, model, train,
-        score, monitor, retrain, flat);
+        score, monitor, retrain, maintain, flat);
   }
 }

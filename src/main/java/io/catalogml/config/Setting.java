@@ -187,6 +187,21 @@ public final class Setting<T> {
     });
   }
 
+  /**
+   * A HOCON duration ({@code 7 days}, {@code 36 hours}, {@code 30 seconds}, {@code 7d}) of at least
+   * zero and at most {@code maxDays} days.
+   */
+  static Setting<java.time.Duration> duration(String path, int maxDays, String help) {
+    String allowed = "a duration like '7 days', '36 hours' or '30 seconds', at most " + maxDays + " days";
+    return new Setting<>(path, allowed, help, false, (c, p) -> {
+      java.time.Duration v = c.getDuration(p);
+      if (v.isNegative() || v.compareTo(java.time.Duration.ofDays(maxDays)) > 0) {
+        throw new Invalid(allowed);
+      }
+      return v;
+    });
+  }
+
   static Setting<List<Integer>> intList(String path, int min, int max, int maxSize, String help) {
     String allowed = "a list of 1 to " + maxSize + " integers from " + min + " to " + max;
     return new Setting<>(path, allowed, help, false, (c, p) -> {

@@ -51,6 +51,9 @@ public final class Settings {
       TABLE_NAME, TABLE_ALLOWED, "Table of rejected correction rows with their reason.");
   public static final Setting<String> TABLE_REVIEW = Setting.matching("tables.review", TABLE_NAME, TABLE_ALLOWED,
       "Table of the products most worth a person's look, refreshed by the monitor job each night.");
+  public static final Setting<String> TABLE_MAINTENANCE = Setting.matching("tables.maintenance", TABLE_NAME,
+      TABLE_ALLOWED, "Table of the maintain job's rows, one per table and run (files and bytes before and after); "
+          + "nightly's maintain.every-nights counts from its last run.");
   public static final Setting<String> TABLE_SCORE_QUARANTINE = Setting.matching("tables.score-quarantine", TABLE_NAME,
       TABLE_ALLOWED, "Table of products the score job could not score, with the reason.");
 
@@ -304,6 +307,15 @@ public final class Settings {
           + "(0 = never for this reason).");
   public static final Setting<Double> RETRAIN_AGREEMENT_DROP = Setting.doubleRange("retrain.agreement-drop", 0.0, 1.0,
       "Retrain when label agreement fell by more than this since the model's first monitored night.");
+  public static final Setting<java.time.Duration> MAINTAIN_RETENTION = Setting.duration("maintain.retention", 3650,
+      "Time travel the maintain job keeps: VACUUM deletes data files that left a table longer ago than this "
+          + "(set on every table as delta.deletedFileRetentionDuration); under 7 days only with "
+          + "spark.databricks.delta.retentionDurationCheck.enabled = false.");
+  public static final Setting<Integer> MAINTAIN_EVERY_NIGHTS = Setting.intRange("maintain.every-nights", 0, 3650,
+      "Nightly ends with maintain when at least this many nights (UTC dates) passed since the last maintain, or "
+          + "since the lake's first commit when there was none (0 = never in nightly).");
+  public static final Setting<List<String>> MAINTAIN_TABLES = Setting.stringList("maintain.tables",
+      "Tables the maintain job keeps, by logical name (e.g. [\"gold.predictions\"]); empty = every table of the lake.");
   public static final Setting<Integer> MONITOR_HISTORY_NIGHTS = Setting.intRange("monitor.history-nights", 1, 3660,
       "Nights of history the monitor report plots.");
 
@@ -312,6 +324,7 @@ public final class Settings {
       SPARK_MASTER, SPARK_APP_NAME, SPARK_CONF,
       LAKE_ROOT, LAKE_CONFLICT_RETRIES, TABLE_PRODUCTS, TABLE_QUARANTINE, TABLE_FEATURES, TABLE_PREDICTIONS, TABLE_SCORE_QUARANTINE,
       TABLE_MONITORING, TABLE_MONITORING_CLASSES, TABLE_FEEDBACK, TABLE_FEEDBACK_QUARANTINE, TABLE_REVIEW,
+      TABLE_MAINTENANCE,
       TRACKING_URI, TRACKING_LOCAL_DIR, TRACKING_FALLBACK, TRACKING_RETRIES, TRACKING_RETRY_WAIT_MS,
       TRACKING_TIMEOUT_SECONDS,
       SOURCE_FORMAT, SOURCE_INPUT, SOURCE_IMAGE_ROOT, SOURCE_IMAGE_TEMPLATE,
@@ -335,7 +348,8 @@ public final class Settings {
       MONITOR_NIGHT, MONITOR_JS_DISTANCE, MONITOR_PSI, MONITOR_CONFIDENCE_DROP, MONITOR_LOW_CONFIDENCE_RISE,
       MONITOR_UNKNOWN_RISE, MONITOR_TITLE_LENGTH_CHANGE, MONITOR_IMAGE_FAILURE_RISE, MONITOR_TEXT_PATH_RISE,
       MONITOR_AGREEMENT_DROP, MONITOR_HISTORY_NIGHTS, MONITOR_REVIEW_SIZE, MONITOR_REVIEW_MARGIN,
-      RETRAIN_ENABLED, RETRAIN_DRIFT_NIGHTS, RETRAIN_DRIFT_WINDOW, RETRAIN_CORRECTIONS, RETRAIN_AGREEMENT_DROP);
+      RETRAIN_ENABLED, RETRAIN_DRIFT_NIGHTS, RETRAIN_DRIFT_WINDOW, RETRAIN_CORRECTIONS, RETRAIN_AGREEMENT_DROP,
+      MAINTAIN_RETENTION, MAINTAIN_EVERY_NIGHTS, MAINTAIN_TABLES);
 
   /** Layout of a catalogue drop. */
   public enum SourceFormat { GENERIC, RAKUTEN, IMAGE_FOLDER }

@@ -190,6 +190,16 @@ public final class CatalogErrors {
         + "with one pipeline.");
   }
 
+  /** {@code maintain.retention} is shorter than Delta's VACUUM safety floor, and the session keeps Delta's check on. */
+  public static CatalogException retentionBelowSafety(String retention, String floor, String check) {
+    return usage("maintain.retention-too-short", "Cannot maintain the lake: maintain.retention = " + retention
+        + " is shorter than " + floor + ", the retention Delta's VACUUM safety check defends (its default "
+        + "delta.deletedFileRetentionDuration). A VACUUM that short can delete the files of a write still running and "
+        + "ends time travel sooner than Delta readers expect. Raise maintain.retention to at least " + floor
+        + "; or, when no job writes the lake while maintain runs, turn Delta's check off as Delta asks: "
+        + "spark.conf.\"" + check + "\" = \"false\".");
+  }
+
   // ---- evaluation ------------------------------------------------------------------------
 
   public static CatalogException trainingDiverged(int epoch, double loss) {

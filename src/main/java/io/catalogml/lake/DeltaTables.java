@@ -78,8 +78,13 @@ public final class DeltaTables {
       return table;
     }
     LOG.info("{}: adding column(s) {} (the table was made by an earlier version)", location, missing);
-    spark.sql("ALTER TABLE delta.`" + location.replace("`", "``") + "` ADD COLUMNS (" + String.join(", ", missing) + ")");
+    spark.sql("ALTER TABLE " + sqlName(location) + " ADD COLUMNS (" + String.join(", ", missing) + ")");
     return DeltaTable.forPath(spark, location);
+  }
+
+  /** The table at {@code location} as Spark SQL names it: {@code delta.`<location>`}. */
+  public static String sqlName(String location) {
+    return "delta.`" + location.replace("`", "``") + "`";
   }
 
   /**

@@ -78,6 +78,20 @@ public final class Lake implements Serializable {
     return location(names.review());
   }
 
+  /** Location of the maintain job's table: one row per table and run. */
+  public String maintenance() {
+    return location(names.maintenance());
+  }
+
+  /** Every table the jobs write ({@link CatalogConfig.TableNames#all()}), logical name → location, in the order of the flow. */
+  public java.util.Map<String, String> tables() {
+    java.util.Map<String, String> all = new java.util.LinkedHashMap<>();
+    for (String name : names.all()) {
+      all.put(name, location(name));
+    }
+    return java.util.Collections.unmodifiableMap(all);
+  }
+
   /** Folder of the monitor job's reports ({@code <root>/reports/monitor}), beside the tables. */
   public String monitorReports() {
     return new Path(qualifiedRoot(), "reports/monitor").toString();

@@ -9,6 +9,8 @@ import io.catalogml.core.Stage;
 import io.catalogml.core.Json;
 import io.catalogml.core.StageResult;
 import io.catalogml.ingest.IngestStage;
+import io.catalogml.maintain.MaintainSchedule;
+import io.catalogml.maintain.MaintainStage;
 import io.catalogml.monitor.MonitorResult;
 import io.catalogml.monitor.MonitorStage;
 import io.catalogml.preprocess.PreprocessPlan;
@@ -19,6 +21,7 @@ import io.catalogml.tracking.JobTracking;
 import io.catalogml.tracking.ModelRegistry;
 import io.catalogml.tracking.TrackedRun;
 import io.catalogml.train.TrainStage;
+import java.time.Clock;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The nightly chain in one Spark application: ingest (when {@code source.input} is set, e.g. by
  * {@code --input}) → preprocess (incremental) → train (only when scoring the champion and the
- * registry has none yet) → score (incremental) → monitor (the night against the champion's reference). Each stage runs as its own job would, with its own
+ * registry has none yet) → score (incremental) → monitor (the night against the champion's reference)
+ * (→ retrain → rescore → remonitor when the retrain policy fires) → maintain (table upkeep, when
+ * {@link MaintainSchedule} says it is due). Each stage runs as its own job would, with its own
  * MLflow run tagged with this chain's run; the first stage that fails stops the chain with its own
  * error code and exit code, and the failure carries the results of the stages before it.
  *
@@ -55,6 +60,7 @@ public final class NightlyStage implements Stage<NightlyResult> {
   private final TrackedRun run;
   private final ModelRegistry registry;
   private final boolean dryRun;
+  private final Clock clock;
   private final Map<String, ObjectNode> stages = new LinkedHashMap<>();
   private final Map<String, String> skipped = new LinkedHashMap<>();
 
@@ -65,11 +71,18 @@ public final class NightlyStage implements Stage<NightlyResult> {
    */
   public NightlyStage(SparkSession spark, CatalogConfig config, TrackedRun run, ModelRegistry registry,
       boolean dryRun) {
+    this(spark, config, run, registry, dryRun, Clock.systemUTC());
+  }
+
+  /** @param clock tonight's date for the maintain schedule (UTC) and the time maintain records */
+  public NightlyStage(SparkSession spark, CatalogConfig config, TrackedRun run, ModelRegistry registry,
+      boolean dryRun, Clock clock) {
     this.spark = spark;
     this.config = config;
     this.run = run;
     this.registry = registry;
     this.dryRun = dryRun;
+    this.clock = clock;
   }
 
   /** A stage's body, given the stage's own run and registry. */
@@ -84,11 +97,12 @@ public final class NightlyStage implements Stage<NightlyResult> {
     String runId = UUID.randomUUID().toString();
     boolean ingest = !config.source().input().isEmpty();
     boolean train = needsTraining();
-    int total = (ingest ? 1 : 0) + 1 + (train ? 1 : 0) + 2;
-    LOG.info("nightly {}: {} stages: {}preprocess, {}score, monitor", runId, total, ingest ? "ingest, " : "",
-        train ? "train, " : "");
+    MaintainSchedule.Decision upkeep = MaintainSchedule.decide(spark, config, clock);
+    int total = (ingest ? 1 : 0) + 1 + (train ? 1 : 0) + 2 + (upkeep.due() ? 1 : 0);
+    LOG.info("nightly {}: {} stages: {}preprocess, {}score, monitor{}", runId, total, ingest ? "ingest, " : "",
+        train ? "train, " : "", upkeep.due() ? ", maintain" : "");
     if (dryRun) {
-      return plan(runId, ingest, train, started);
+      return plan(runId, ingest, train, upkeep, started);
     }
     int n = 0;
     if (ingest) {
@@ -104,7 +118,14 @@ public final class NightlyStage implements Stage<NightlyResult> {
     }
     step(runId, ++n, total, "score", (r, reg) -> new ScoreStage(spark, config, r, reg, null, false).execute());
     step(runId, ++n, total, MonitorStage.JOB, (r, reg) -> new MonitorStage(spark, config, r, reg, null).execute());
-    boolean retrained = !train && retrain(runId, total);
+    boolean retrained = !train && retrain(runId, total - (upkeep.due() ? 1 : 0));
+    if (upkeep.due()) {
+      int at = stages.size() + 1;
+      step(runId, at, Math.max(total, at), MaintainStage.JOB, (r, reg) -> new MaintainStage(spark, config, clock)
+          .execute());
+    } else {
+      skipped.put(MaintainStage.JOB, upkeep.reason());
+    }
     double seconds = (System.nanoTime() - started) / 1e9;
     LOG.info("nightly {}: done in {} s", runId, String.format("%.1f", seconds));
     return result(runId, train, retrained, seconds);
@@ -145,7 +166,8 @@ public final class NightlyStage implements Stage<NightlyResult> {
    * The dry run: each stage's plan, from the tables as they are now (a later stage's plan does not
    * see what the stages before it would write), nothing written and no stage run opened.
    */
-  private NightlyResult plan(String runId, boolean ingest, boolean train, long started) {
+  private NightlyResult plan(String runId, boolean ingest, boolean train, MaintainSchedule.Decision upkeep,
+      long started) {
     if (ingest) {
       stages.put("ingest", Json.mapper().valueToTree(new IngestStage(spark, config).plan()));
     } else {
@@ -164,6 +186,11 @@ public final class NightlyStage implements Stage<NightlyResult> {
     }
     stages.put(MonitorStage.JOB, Json.mapper().createObjectNode().put("job", MonitorStage.JOB).put("dryRun", true)
         .put("night", MonitorStage.night(config.monitor()).toString()).put("table", config.tables().monitoring()));
+    if (upkeep.due()) {
+      stages.put(MaintainStage.JOB, Json.mapper().valueToTree(new MaintainStage(spark, config, clock).plan()));
+    } else {
+      skipped.put(MaintainStage.JOB, upkeep.reason());
+    }
     stages.values().forEach(plan -> LOG.info("nightly {}: dry run: {}", runId, plan));
     return result(runId, false, false, (System.nanoTime() - started) / 1e9);
   }

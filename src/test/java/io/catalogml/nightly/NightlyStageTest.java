@@ -17,6 +17,11 @@ import io.catalogml.tracking.JobTracking;
 import io.catalogml.tracking.PythonReadBack;
 import io.catalogml.train.TrainFixtures;
 import io.catalogml.lake.DeltaTables;
+import io.catalogml.maintain.MaintainSchedule;
+import io.catalogml.maintain.MaintainStage;
+import io.catalogml.preprocess.PreprocessStage;
+import java.time.Clock;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,6 +75,7 @@ class NightlyStageTest extends SparkTestBase {
   void theFirstNightIngestsPreprocessesTrainsAChampionAndScoresEveryProduct() {
     assertThat(first.stagesRun()).containsExactly("ingest", "preprocess", "train", "score", "monitor");
     assertThat(first.trained()).isTrue();
+    assertThat(first.skipped().get(MaintainStage.JOB)).isEqualTo("no table in the lake yet");
     assertThat(first.status()).as(first.stages().get("monitor").toString()).isEqualTo("ok");
     assertThat(first.exitCode()).isZero();
     assertThat(first.stages().get("monitor").path("predictions").asLong()).isEqualTo(
@@ -112,6 +118,8 @@ class NightlyStageTest extends SparkTestBase {
     assertThat(again.stagesRun()).containsExactly("ingest", "preprocess", "score", "monitor");
     assertThat(again.trained()).isFalse();
     assertThat(again.skipped()).containsKey("train");
+    assertThat(again.skipped().get(MaintainStage.JOB)).startsWith("never maintained, and the lake's first commit was on ")
+        .endsWith("0 nights ago; due in 7 nights (maintain.every-nights = 7)");
     assertThat(again.stages().get("ingest").path("unchanged").asLong()).isEqualTo(1000);
     assertThat(again.stages().get("preprocess").path("computed").asLong()).isZero();
     assertThat(again.stages().get("score").path("scored").asLong()).isZero();
@@ -225,5 +233,47 @@ class NightlyStageTest extends SparkTestBase {
     assertThat(next.stages().get("monitor").path("retrain").path("rule").asText())
         .as("the corrections are older than the newest model, or the threshold is the default 100").isEqualTo("none");
     assertThat(next.retrained()).isFalse();
+  }
+
+  @Test
+  @Order(8)
+  void aWeekAfterTheFirstNightTheChainEndsWithMaintainThenWaitsAnotherWeek() {
+    // A week later, without a drop; maintain kept to silver (whose folder holds the text pipelines, beside the
+    // data files) and gold.predictions, with no retention at all: VACUUM removes every file the tables no longer
+    // use, so anything else it could touch would go too.
+    CatalogConfig upkeep = TrainFixtures.config(dir, Path.of(config.source().input()), "model.type=mllib-logreg",
+        "source.input=\"\"", "maintain.retention=0s", "maintain.tables=[\"silver.features\", \"gold.predictions\"]");
+    Lake lake = Lake.of(upkeep);
+    Clock weekLater = Clock.offset(Clock.systemUTC(), Duration.ofDays(8));
+    List<Row> predictions = spark.read().format("delta").load(lake.predictions()).orderBy("product_id").collectAsList();
+    String pipeline = spark.read().format("delta").load(lake.features()).select("text_pipeline_id").head().getString(0);
+    spark.conf().set("spark.databricks.delta.retentionDurationCheck.enabled", "false");
+    NightlyResult r;
+    try (JobTracking tracking = JobTracking.start(NightlyStage.JOB, upkeep)) {
+      r = new NightlyStage(spark, upkeep, tracking.run(), tracking.registry(), false, weekLater).execute();
+      tracking.finished(r);
+    } finally {
+      spark.conf().unset("spark.databricks.delta.retentionDurationCheck.enabled");
+    }
+
+    assertThat(r.stagesRun()).containsExactly("preprocess", "score", "monitor", MaintainStage.JOB);
+    JsonNode maintain = r.stages().get(MaintainStage.JOB);
+    assertThat(maintain.path("tables").path("silver.features").path("after").path("snapshotFiles").asLong())
+        .isEqualTo(1);
+    JsonNode after = maintain.path("tables").path("gold.predictions").path("after");
+    assertThat(after.path("storedFiles").asLong()).as("no retention: only the snapshot's files stay")
+        .isEqualTo(after.path("snapshotFiles").asLong()).isEqualTo(1);
+    assertThat(maintain.path("skipped").path("bronze.products").asText()).isEqualTo("not in maintain.tables");
+    assertThat(spark.read().format("delta").load(lake.predictions()).orderBy("product_id").collectAsList())
+        .as("readers see the same rows").isEqualTo(predictions);
+    assertThat(PreprocessStage.storedPipeline(spark, lake.features(), pipeline).id()).as("VACUUM left it alone")
+        .isEqualTo(pipeline);
+
+    MaintainSchedule.Decision nextNight = MaintainSchedule.decide(spark, upkeep,
+        Clock.offset(Clock.systemUTC(), Duration.ofDays(9)));
+    assertThat(nextNight.due()).isFalse();
+    assertThat(nextNight.reason()).contains("1 night ago; due in 6 nights");
+    assertThat(MaintainSchedule.decide(spark, upkeep, Clock.offset(Clock.systemUTC(), Duration.ofDays(15))).due())
+        .isTrue();
   }
 }
