@@ -99,14 +99,7 @@ public final class LocalMlflowStore implements Tracker {
       throw CatalogErrors.localStoreFailed(root, "find the run of " + experiment + " tagged " + key + " = " + value,
           e.toString());
     }
-    TrackedRun run = startRun(experiment, runName);
-    try {
-      run.setTags(Map.of(tagKey, tagValue));
-      return run;
-    } catch (RuntimeException e) {
-      run.close();
-      throw e;
-    }
+    return RunTags.tagged(startRun(experiment, runName), Map.of(tagKey, tagValue));
   }
 
   private Optional<String> findExperiment(String name) throws IOException {

@@ -81,14 +81,7 @@ public final class MlflowServerTracker implements Tracker {
     if (found.isPresent()) {
       return new ServerRun(this, client, retry, artifacts, found.get());
     }
-    TrackedRun run = startRun(experiment, experimentId, runName);
-    try {
-      run.setTags(Map.of(tagKey, tagValue));
-      return run;
-    } catch (RuntimeException e) {
-      run.close();
-      throw e;
-    }
+    return RunTags.tagged(startRun(experiment, experimentId, runName), Map.of(tagKey, tagValue));
   }
 
   /** A string literal of MLflow's search filters. */

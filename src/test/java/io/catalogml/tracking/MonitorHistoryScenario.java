@@ -65,7 +65,8 @@ final class MonitorHistoryScenario {
       JsonNode history = r.path("metrics").path(metric);
       assertThat(history).as(metric).hasSize(3);
       for (int i = 0; i < 3; i++) {
-        assertThat(history.get(i).get(0).asLong()).as("the night is the step").isEqualTo(FIRST.plusDays(i).toEpochDay());
+        assertThat(history.get(i).get(0).asLong()).as("the night is the step")
+            .isEqualTo(FIRST.plusDays(i).toEpochDay());
         assertThat(history.get(i).get(1).asDouble()).as("the first values of a night stay")
             .isEqualTo(night(i).get(metric));
       }
