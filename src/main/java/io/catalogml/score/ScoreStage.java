@@ -130,10 +130,9 @@ public final class ScoreStage implements Stage<ScoreResult> {
         ScoreResult result = new ScoreResult("score", runId, full, model, loaded.name(), loaded.version(),
             loaded.alias(), loaded.runId(), loaded.pkg().card().type(), loaded.pkg().card().mode(),
             outcome.products, outcome.scored, outcome.products - outcome.todo, outcome.removed, outcome.relabelled,
-            outcome.quarantined,
-            outcome.reasons, outcome.textOnly, outcome.fromBronze, outcome.fromSilver, outcome.productsVersion,
-            outcome.featuresVersion, outcome.predictionsVersion, outcome.quarantineVersion, loads,
-            outcome.inferenceSeconds > 0 ? outcome.todo / outcome.inferenceSeconds : 0, summary.meanProbability,
+            outcome.quarantined, outcome.reasons, outcome.textOnly, outcome.fromBronze, outcome.fromSilver,
+            outcome.productsVersion, outcome.featuresVersion, outcome.predictionsVersion, outcome.quarantineVersion,
+            loads, outcome.inferenceSeconds > 0 ? outcome.todo / outcome.inferenceSeconds : 0, summary.meanProbability,
             summary.lowConfidenceShare, summary.labelAgreement, attempts.get() - 1, seconds(started));
         track(result, summary);
         LOG.info("score {}: {} scored, {} unchanged, {} removed, {} quarantined in {} s", runId, result.scored(),
@@ -217,9 +216,8 @@ public final class ScoreStage implements Stage<ScoreResult> {
       predictionDeletes.unpersist();
       quarantineDeletes.unpersist();
       return new Outcome(productCount, counts.todo, counts.scored, removed, relabelled, counts.quarantined,
-          counts.reasons,
-          counts.textOnly, counts.fromBronze, counts.fromSilver, productsVersion, featuresVersion, p.version(),
-          q.version(), inferenceSeconds);
+          counts.reasons, counts.textOnly, counts.fromBronze, counts.fromSilver, productsVersion, featuresVersion,
+          p.version(), q.version(), inferenceSeconds);
     } finally {
       outcomes.unpersist();
     }
