@@ -2,9 +2,9 @@
 
 usage: read_back.py TRACKING_URI RUN_ID [MODEL_NAME]
 TRACKING_URI is an http(s) server or a file:///.../mlruns store (used as registry URI too).
-Prints one JSON object: status, experiment and its tags, run name, params, tags, metric histories as
-[step, value] pairs, artifact files (with the text of small ones), and for MODEL_NAME its
-versions and aliases.
+Prints one JSON object: status, experiment and its tags, the ids of the experiment's active runs,
+run name, params, tags, metric histories as [step, value] pairs, artifact files (with the text of
+small ones), and for MODEL_NAME its versions and aliases.
 """
 import json
 import os
@@ -40,10 +40,12 @@ def main(uri, run_id, model=None):
                 with open(local, "rb") as fh:
                     texts[f] = fh.read().decode("utf-8", "replace")
     experiment = client.get_experiment(run.info.experiment_id)
+    experiment_runs = sorted(r.info.run_id for r in client.search_runs([run.info.experiment_id]))
     out = {
         "status": run.info.status,
         "experiment": experiment.name,
         "experiment_tags": experiment.tags,
+        "experiment_runs": experiment_runs,
         "run_name": run.info.run_name,
         "params": run.data.params,
         "tags": run.data.tags,

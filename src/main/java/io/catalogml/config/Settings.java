@@ -290,8 +290,8 @@ public final class Settings {
       1.0, "Drift when the share of predictions made without the image (the text path) rises this far above the "
           + "catalogue's at training.");
   public static final Setting<Double> MONITOR_AGREEMENT_DROP = Setting.doubleRange("monitor.agreement-drop", 0.0,
-      1.0, "Drift when agreement of the predictions with the catalogue's own labels falls this far below the "
-          + "model's accuracy on the labelled catalogue it was trained on.");
+      1.0, "Drift when agreement of the predictions with the products' labels (a correction from feedback, else "
+          + "the catalogue's) falls this far below the model's accuracy on the labelled catalogue it was trained on.");
   public static final Setting<Integer> MONITOR_REVIEW_SIZE = Setting.intRange("monitor.review-size", 0, 1000000,
       "Products in the review list the monitor writes each night (0 = none).");
   public static final Setting<Double> MONITOR_REVIEW_MARGIN = Setting.doubleRange("monitor.review-margin", 0.0, 1.0,

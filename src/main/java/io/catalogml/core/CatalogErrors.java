@@ -417,12 +417,6 @@ public final class CatalogErrors {
 
   // ---- internal invariants ----------------------------------------------------------------
 
-  public static CatalogException rowsLost(long in, long accounted, String detail) {
-    return runtime("ingest.rows-lost", "Ingest accounting failed: " + in + " rows read but " + accounted
-        + " accounted for (" + detail + "). Nothing was hidden: this is a bug in catalog-ml; please report it "
-        + "with the input drop.");
-  }
-
   public static CatalogException rowsLost(String table, long expected, long written, String detail) {
     return runtime("table.rows-lost", "Write accounting failed for " + table + ": " + expected
         + " row changes meant but " + written + " committed (" + detail + "). Nothing was hidden: another "

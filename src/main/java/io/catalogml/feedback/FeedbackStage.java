@@ -14,6 +14,7 @@ import io.catalogml.config.CatalogConfig;
 import io.catalogml.config.Settings.FileFormat;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
+import io.catalogml.ingest.ProductTables;
 import io.catalogml.ingest.SourceColumns;
 import io.catalogml.ingest.SourceFiles;
 import io.catalogml.lake.DeltaConflicts;
@@ -48,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * ({@code missing_label}), its product id appears again later in the file ({@code duplicate_id}:
  * the last occurrence wins, as in ingest), its product is not in {@code bronze.products}
  * ({@code unknown_product}), or its label is not in a non-empty {@code ingest.labels}
- * ({@code unknown_label}). Rerunning the same file changes nothing in {@code gold.feedback}.
+ * ({@code unknown_label}). Rerunning the same file changes nothing in {@code gold.feedback} nor in its
+ * quarantine (a rejected row already there, by {@link ProductTables#QUARANTINE_KEY}, is not added again).
  */
 public final class FeedbackStage implements Stage<FeedbackResult> {
   private static final Logger LOG = LoggerFactory.getLogger(FeedbackStage.class);
@@ -165,12 +167,14 @@ public final class FeedbackStage implements Stage<FeedbackResult> {
       long quarantined = reasons.values().stream().mapToLong(Long::longValue).sum();
       Long quarantineVersion = null;
       if (quarantined > 0) {
-        rejected.select(lit(runId).as("feedback_run_id"), lit(now).as("quarantined_at"),
+        DeltaTable quarantine = DeltaTables.createIfNotExists(spark, lake.feedbackQuarantine(),
+            FeedbackTables.QUARANTINE, Map.of());
+        // A row rejected before (same file, row, record and reason) is there already: a rerun adds nothing.
+        quarantineVersion = DeltaTables.insertNew(quarantine, lake.names().feedbackQuarantine(),
+            rejected.select(lit(runId).as("feedback_run_id"), lit(now).as("quarantined_at"),
                 col(SourceColumns.SOURCE_FILE).as("source_file"), col(SourceColumns.SOURCE_ROW).as("source_row"),
                 col("_id").as("product_id"), col(REASON).as("reason"), message(allowed).as("message"),
-                col(SourceColumns.RAW_RECORD).as("raw_record"))
-            .write().format("delta").mode("append").save(lake.feedbackQuarantine());
-        quarantineVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.feedbackQuarantine()));
+                col(SourceColumns.RAW_RECORD).as("raw_record")), ProductTables.QUARANTINE_KEY).version();
       } else if (DeltaTable.isDeltaTable(spark, lake.feedbackQuarantine())) {
         quarantineVersion = DeltaTables.version(DeltaTable.forPath(spark, lake.feedbackQuarantine()));
       }

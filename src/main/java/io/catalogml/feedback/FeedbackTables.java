@@ -19,7 +19,7 @@ public final class FeedbackTables {
       .add("feedback_run_id", DataTypes.StringType, false)
       .add("received_at", DataTypes.TimestampType, false);
 
-  /** Rejected correction rows, appended by every run. */
+  /** Rejected correction rows, each once (as ingest's: {@link io.catalogml.ingest.ProductTables#QUARANTINE_KEY}). */
   public static final StructType QUARANTINE = new StructType()
       .add("feedback_run_id", DataTypes.StringType, false)
       .add("quarantined_at", DataTypes.TimestampType, false)

@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Ingests one catalogue drop: reads it, validates every row, MERGEs valid products into
  * {@code bronze.products} by product id (a row changes only when its record hash changes) and
- * appends rejected rows to {@code bronze.quarantine} with a reason and a message. A MERGE that
- * loses a race with another writer is redone on the table's new state ({@code lake.conflict-retries});
- * the quarantine append is a blind append, which Delta never refuses for a concurrent commit.
+ * inserts rejected rows into {@code bronze.quarantine} with a reason and a message, each once (a row
+ * rejected by an earlier run of the same drop is there already). A MERGE that loses a race with
+ * another writer is redone on the table's new state ({@code lake.conflict-retries}).
  */
 public final class IngestStage implements Stage<IngestResult> {
   private static final Logger LOG = LoggerFactory.getLogger(IngestStage.class);
@@ -77,7 +77,7 @@ public final class IngestStage implements Stage<IngestResult> {
         });
         LOG.info("ingest {}: merged into {} (version {}) at {} s", runId, lake.names().products(), merged.version,
             String.format("%.1f", (System.nanoTime() - started) / 1e9));
-        long quarantineVersion = appendQuarantine(quarantine, lake.quarantine(), checked, runId, now, counts.quarantined());
+        long quarantineVersion = quarantine(quarantine, checked, runId, now, counts.quarantined());
         long unchanged = counts.valid - merged.inserted - merged.updated;
         return new IngestResult("ingest", runId, source.name(), config.source().input(),
             counts.rowsIn, merged.inserted + merged.updated, merged.inserted, merged.updated, unchanged,
@@ -201,20 +201,18 @@ public final class IngestStage implements Stage<IngestResult> {
     return counts;
   }
 
-  private static long appendQuarantine(DeltaTable quarantine, String location, Dataset<Row> checked, String runId,
-      Timestamp now, long rows) {
-    if (rows > 0) {
-      checked.where(col(IngestValidation.REASON).isNotNull())
-          .select(lit(runId).as("ingest_run_id"), lit(now).as("quarantined_at"),
-              col(SourceColumns.SOURCE_FILE), col(SourceColumns.SOURCE_ROW), col(SourceColumns.PRODUCT_ID),
-              col(IngestValidation.REASON), col(IngestValidation.MESSAGE), col(SourceColumns.RAW_RECORD))
-          .write().format("delta").mode("append").save(location);
-      long written = DeltaTables.lastCommit(quarantine).metric("numOutputRows");
-      if (written != rows) {
-        throw CatalogErrors.rowsLost(rows, written, "the quarantine append wrote a different number of rows");
-      }
+  /** Inserts the rejected rows not quarantined before ({@link ProductTables#QUARANTINE_KEY}); returns the version. */
+  private long quarantine(DeltaTable quarantine, Dataset<Row> checked, String runId, Timestamp now, long rows) {
+    if (rows == 0) {
+      return DeltaTables.version(quarantine);
     }
-    return DeltaTables.version(quarantine);
+    Dataset<Row> rejected = checked.where(col(IngestValidation.REASON).isNotNull())
+        .select(lit(runId).as("ingest_run_id"), lit(now).as("quarantined_at"),
+            col(SourceColumns.SOURCE_FILE), col(SourceColumns.SOURCE_ROW), col(SourceColumns.PRODUCT_ID),
+            col(IngestValidation.REASON), col(IngestValidation.MESSAGE), col(SourceColumns.RAW_RECORD));
+    return DeltaConflicts.retry(lake.names().quarantine(), config.lake().conflictRetries(),
+        () -> DeltaTables.insertNew(quarantine, lake.names().quarantine(), rejected, ProductTables.QUARANTINE_KEY)
+            .version());
   }
 
   /** Row counts of a validated drop, from one pass over the cached frame. */

@@ -56,7 +56,15 @@ public final class ProductTables {
       .add("created_at", DataTypes.TimestampType, false)
       .add("updated_at", DataTypes.TimestampType, false);
 
-  /** {@code bronze.quarantine}: every rejected input row, appended per run. */
+  /**
+   * What makes a rejected row the same row again (in {@code bronze.quarantine} and the feedback
+   * quarantine): its place in its file, the record read there and the reason. A quarantine holds
+   * each once, stamped with the run that first rejected it, so a rerun of the same input adds nothing.
+   */
+  public static final java.util.List<String> QUARANTINE_KEY = java.util.List.of("source_file", "source_row",
+      "raw_record", "reason");
+
+  /** {@code bronze.quarantine}: every rejected input row, once ({@link #QUARANTINE_KEY}). */
   public static final StructType QUARANTINE = new StructType()
       .add("ingest_run_id", DataTypes.StringType, false)
       .add("quarantined_at", DataTypes.TimestampType, false)

@@ -3,9 +3,13 @@ package io.catalogml.lake;
 import io.catalogml.core.CatalogErrors;
 import io.delta.tables.DeltaMergeBuilder;
 import io.delta.tables.DeltaTable;
+import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -164,6 +168,31 @@ public final class DeltaTables {
     public boolean none() {
       return written == 0 && deleted == 0;
     }
+  }
+
+  /**
+   * Inserts the rows of {@code rows} that have no equal in the table on every column of {@code key}
+   * (null equals null), in one verified MERGE; rows already there are left as they are, so writing the
+   * same rows again commits nothing. {@code rows} has the table's columns.
+   *
+   * @param name the table's logical name, for the message
+   * @return the commit, or the current version with no metrics when every row was there
+   */
+  public static Commit insertNew(DeltaTable table, String name, Dataset<Row> rows, List<String> key) {
+    Column[] stored = new Column[key.size()];
+    Column same = null;
+    String condition = null;
+    for (int i = 0; i < key.size(); i++) {
+      String k = key.get(i);
+      stored[i] = functions.col(k).as("_key" + i);
+      Column c = functions.col(k).eqNullSafe(functions.col("_key" + i));
+      same = same == null ? c : same.and(c);
+      String sql = "t.`" + k + "` <=> s.`" + k + "`";
+      condition = condition == null ? sql : condition + " AND " + sql;
+    }
+    long fresh = rows.join(table.toDF().select(stored), same, "left_anti").count();
+    return mergeAndVerify(table, name, table.as("t").merge(rows.as("s"), condition).whenNotMatched().insertAll(),
+        Expected.exactly(fresh, 0, 0));
   }
 
   /**

@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  *       makes the status {@value MonitorResult#DRIFT} (exit code 10).</li>
  *   <li>MERGE the night's rows (a rerun of the same night replaces them), write the report under
  *       {@code <lake>/reports/monitor/<night>/} and into the run, log the metrics with the night
- *       (days since 1970-01-01) as step, tag the run with the status.</li>
+ *       (days since 1970-01-01) as step, tag the run with the status; the same metrics go into the
+ *       model's one history run ({@link MonitorHistory}), which the MLflow UI draws as one line.</li>
  * </ol>
  */
 public final class MonitorStage implements Stage<MonitorResult> {
@@ -427,6 +428,17 @@ public final class MonitorStage implements Stage<MonitorResult> {
     }
     metrics.put("monitor_breaches", (double) breaches.size());
     run.logMetrics(metrics, night.toEpochDay());
+    Map<String, String> model = new LinkedHashMap<>();
+    for (String key : List.of("catalogml.model.name", "catalogml.model.version", "catalogml.model.run")) {
+      model.put(key, tags.get(key));
+    }
+    MonitorHistory.Logged history = MonitorHistory.log(run.tracker(), MonitorHistory.key(m.name(), m.version(),
+        m.runId()), model, metrics, night);
+    if (!history.kept().isEmpty()) {
+      LOG.info("monitor: night {} was already in the history run {} of {}; its first values stay there", night,
+          history.runId(), m.name());
+    }
+    run.setTags(Map.of("catalogml.monitor.history_run_id", history.runId()));
     run.logArtifact(report, "");
   }
 

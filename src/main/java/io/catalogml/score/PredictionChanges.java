@@ -19,8 +19,9 @@ import org.apache.spark.sql.SparkSession;
  * <p>Columns: {@code product_id}, {@code change} ({@link #NEW}, {@link #REMOVED}, {@link #RELABELLED}:
  * another class is predicted, {@link #RESCORED}: the same class, scored again), {@code previous_label},
  * {@code predicted_label}, {@code previous_probability}, {@code probability}, {@code label} (the
- * catalogue's, as last known) and {@code version} (the last version that changed the product). A product
- * inserted and deleted within the range is not listed.
+ * product's label, as last known) and {@code version} (the last version that changed the product). A product
+ * inserted and deleted within the range is not listed, nor one whose prediction is still the same score
+ * run's (only its {@code label} changed: a correction, or the catalogue relabelled it).
  *
  * <pre>
  * Dataset&lt;Row&gt; changes = PredictionChanges.ofScore(spark, lake.predictions(), scoreResult);
@@ -53,14 +54,18 @@ public final class PredictionChanges {
     // Within one version the image before comes first; across versions, the version decides.
     Column order = col("_commit_version").multiply(2).plus(when(before, 0).otherwise(1));
     Dataset<Row> events = feed.select(col("product_id"), order.as("order"), before.as("before"),
-        col("predicted_label"), col("probability"), col("label"), col("_commit_version").as("version"));
+        col("predicted_label"), col("probability"), col("label"), col("score_run_id"),
+        col("_commit_version").as("version"));
     Dataset<Row> firstAndLast = events.groupBy("product_id").agg(
-        expr("min_by(struct(before, predicted_label, probability), order)").as("first"),
-        expr("max_by(struct(before, predicted_label, probability, label), order)").as("last"),
+        expr("min_by(struct(before, predicted_label, probability, score_run_id), order)").as("first"),
+        expr("max_by(struct(before, predicted_label, probability, label, score_run_id), order)").as("last"),
         expr("max(version)").as("version"));
     Column had = col("first.before");
     Column has = expr("NOT last.before");
-    Column change = when(had.and(has), when(col("first.predicted_label").equalTo(col("last.predicted_label")),
+    // The same score run's prediction before and after: only its label changed (a correction), not the prediction.
+    Column sameScore = col("first.score_run_id").eqNullSafe(col("last.score_run_id"));
+    Column change = when(had.and(has).and(sameScore), lit(null).cast("string"))
+        .when(had.and(has), when(col("first.predicted_label").equalTo(col("last.predicted_label")),
         lit(RESCORED)).otherwise(lit(RELABELLED)))
         .when(had, lit(REMOVED))
         .when(has, lit(NEW));

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param scored products given a new prediction
  * @param unchanged products whose prediction (or quarantine row) is already this model's, for their current content
  * @param removed predictions deleted: their product left bronze, or it can no longer be scored
+ * @param relabelled predictions kept (among {@code unchanged}) whose label changed, given the new one without
+ *     scoring again: a correction arrived in gold.feedback, or the catalogue relabelled the product
  * @param quarantined products the model cannot score (in the score quarantine table with the reason)
  * @param quarantineReasons quarantined products by reason
  * @param textOnly scored products whose image was not used (the text path)
@@ -34,13 +36,14 @@ import java.util.Map;
  * @param rowsPerSecond products featurised and scored per second of inference
  * @param meanProbability mean top probability over the whole predictions table
  * @param lowConfidenceShare share of the table's predictions under score.low-confidence
- * @param labelAgreement share of the table's labelled predictions that agree with the catalogue label (null when none)
+ * @param labelAgreement share of the table's labelled predictions that agree with their label (a correction, else the
+ *     catalogue's; null when none)
  * @param conflictRetries Delta conflicts this run lost and retried
  * @param seconds wall time
  */
 public record ScoreResult(String job, String runId, boolean full, String model, String modelName, String modelVersion,
     String modelAlias, String modelRunId, String modelType, String modelMode, long products, long scored,
-    long unchanged, long removed, long quarantined, Map<String, Long> quarantineReasons, long textOnly,
-    long featurisedFromBronze, long fromSilver, long productsVersion, Long featuresVersion, long predictionsVersion,
-    long quarantineVersion, long networkLoads, double rowsPerSecond, double meanProbability,
+    long unchanged, long removed, long relabelled, long quarantined, Map<String, Long> quarantineReasons,
+    long textOnly, long featurisedFromBronze, long fromSilver, long productsVersion, Long featuresVersion,
+    long predictionsVersion, long quarantineVersion, long networkLoads, double rowsPerSecond, double meanProbability,
     double lowConfidenceShare, Double labelAgreement, int conflictRetries, double seconds) implements StageResult {}

@@ -14,6 +14,7 @@ import io.catalogml.config.CatalogConfig;
 import io.catalogml.config.ModelSettings;
 import io.catalogml.core.Stage;
 import io.catalogml.core.WorkDirs;
+import io.catalogml.feedback.Corrections;
 import io.catalogml.lake.DeltaConflicts;
 import io.catalogml.lake.DeltaTables;
 import io.catalogml.lake.Lake;
@@ -128,10 +129,10 @@ public final class ScoreStage implements Stage<ScoreResult> {
         long loads = classifier instanceof Dl4jClassifier d ? d.networkLoads() : 0;
         ScoreResult result = new ScoreResult("score", runId, full, model, loaded.name(), loaded.version(),
             loaded.alias(), loaded.runId(), loaded.pkg().card().type(), loaded.pkg().card().mode(),
-            outcome.products, outcome.scored, outcome.products - outcome.todo, outcome.removed, outcome.quarantined,
-            outcome.reasons, outcome.textOnly, outcome.fromBronze, outcome.fromSilver, outcome.productsVersion,
-            outcome.featuresVersion, outcome.predictionsVersion, outcome.quarantineVersion, loads,
-            outcome.inferenceSeconds > 0 ? outcome.todo / outcome.inferenceSeconds : 0, summary.meanProbability,
+            outcome.products, outcome.scored, outcome.products - outcome.todo, outcome.removed, outcome.relabelled,
+            outcome.quarantined, outcome.reasons, outcome.textOnly, outcome.fromBronze, outcome.fromSilver,
+            outcome.productsVersion, outcome.featuresVersion, outcome.predictionsVersion, outcome.quarantineVersion,
+            loads, outcome.inferenceSeconds > 0 ? outcome.todo / outcome.inferenceSeconds : 0, summary.meanProbability,
             summary.lowConfidenceShare, summary.labelAgreement, attempts.get() - 1, seconds(started));
         track(result, summary);
         LOG.info("score {}: {} scored, {} unchanged, {} removed, {} quarantined in {} s", runId, result.scored(),
@@ -146,7 +147,7 @@ public final class ScoreStage implements Stage<ScoreResult> {
   }
 
   /** What one attempt read and wrote. */
-  private record Outcome(long products, long todo, long scored, long removed, long quarantined,
+  private record Outcome(long products, long todo, long scored, long removed, long relabelled, long quarantined,
       Map<String, Long> reasons, long textOnly, long fromBronze, long fromSilver, long productsVersion,
       Long featuresVersion, long predictionsVersion, long quarantineVersion, double inferenceSeconds) {}
 
@@ -158,8 +159,9 @@ public final class ScoreStage implements Stage<ScoreResult> {
     Long featuresVersion = inputs.featuresVersion();
     Dataset<Row> silver = inputs.silver();
     Dataset<Row> products = inputs.products();
-    DeltaTable predictions = DeltaTables.createIfNotExists(spark, lake.predictions(), ScoreTables.PREDICTIONS,
-        ScoreTables.PROPERTIES);
+    DeltaTable predictions = DeltaTables.addMissingColumns(spark, DeltaTables.createIfNotExists(spark,
+        lake.predictions(), ScoreTables.PREDICTIONS, ScoreTables.PROPERTIES), lake.predictions(),
+        ScoreTables.PREDICTIONS);
     DeltaTable quarantine = DeltaTables.createIfNotExists(spark, lake.scoreQuarantine(), ScoreTables.QUARANTINE,
         ScoreTables.PROPERTIES);
     Dataset<Row> current = predictions.toDF();
@@ -186,13 +188,20 @@ public final class ScoreStage implements Stage<ScoreResult> {
           .persist(StorageLevel.MEMORY_AND_DISK());
       long removed = predictionDeletes.count();
 
-      Dataset<Row> scoredRows = predictionRows(loaded, outcomes.where(col("_scoreable")), productsVersion,
+      // The label that counts: a person's correction (gold.feedback) over the catalogue's.
+      Dataset<Row> labels = Corrections.labels(spark, lake, products).select(col("product_id").as("_lid"),
+          col("label").as("_label"), col("label_source").as("_label_source"));
+      Dataset<Row> scoredRows = predictionRows(loaded, outcomes.where(col("_scoreable")), labels, productsVersion,
           featuresVersion, runId, now);
-      LOG.info("score {}: merging {} predictions and {} deletions into {}", runId, counts.scored, removed,
-          lake.names().predictions());
+      Dataset<Row> relabelRows = relabelled(current, labels, outcomes).persist(StorageLevel.MEMORY_AND_DISK());
+      long relabelled = relabelRows.count();
+      LOG.info("score {}: merging {} predictions, {} new labels and {} deletions into {}", runId, counts.scored,
+          relabelled, removed, lake.names().predictions());
       DeltaTables.Commit p = DeltaTables.mergeAndVerify(predictions, lake.names().predictions(),
-          upsertAndDelete(predictions, scoredRows, predictionDeletes, ScoreTables.PREDICTIONS),
-          DeltaTables.Expected.written(counts.scored, removed));
+          upsertAndDelete(predictions, scoredRows.unionByName(relabelRows), predictionDeletes,
+              ScoreTables.PREDICTIONS),
+          DeltaTables.Expected.written(counts.scored + relabelled, removed));
+      relabelRows.unpersist();
 
       Dataset<Row> goneQ = currentQ.select("product_id").join(ids, col("product_id").equalTo(col("_pid")), "left_anti");
       Dataset<Row> nowScored = outcomes.where(col("_scoreable")).select(col("product_id").as("_pid"));
@@ -206,9 +215,9 @@ public final class ScoreStage implements Stage<ScoreResult> {
           DeltaTables.Expected.written(counts.quarantined, unquarantined));
       predictionDeletes.unpersist();
       quarantineDeletes.unpersist();
-      return new Outcome(productCount, counts.todo, counts.scored, removed, counts.quarantined, counts.reasons,
-          counts.textOnly, counts.fromBronze, counts.fromSilver, productsVersion, featuresVersion, p.version(),
-          q.version(), inferenceSeconds);
+      return new Outcome(productCount, counts.todo, counts.scored, removed, relabelled, counts.quarantined,
+          counts.reasons, counts.textOnly, counts.fromBronze, counts.fromSilver, productsVersion, featuresVersion,
+          p.version(), q.version(), inferenceSeconds);
     } finally {
       outcomes.unpersist();
     }
@@ -343,16 +352,38 @@ public final class ScoreStage implements Stage<ScoreResult> {
     };
   }
 
-  private Dataset<Row> predictionRows(LoadedModel m, Dataset<Row> scored, long productsVersion, Long featuresVersion,
-      String runId, Timestamp now) {
-    return scored.select(
+  /**
+   * Predictions kept as they are (not scored again, not removed) whose label is not the one that counts
+   * now ({@code labels}: a correction arrived, or the catalogue relabelled the product): the row with its
+   * {@code label}, {@code label_agrees} and {@code label_source} replaced, the rest as it was.
+   */
+  private static Dataset<Row> relabelled(Dataset<Row> current, Dataset<Row> labels, Dataset<Row> outcomes) {
+    Column[] row = Arrays.stream(ScoreTables.PREDICTIONS.fieldNames()).map(f -> switch (f) {
+      case "label" -> col("_label").as(f);
+      case "label_agrees" -> agrees(col("_label"), col("predicted_label")).as(f);
+      case "label_source" -> col("_label_source").as(f);
+      default -> col(f);
+    }).toArray(Column[]::new);
+    return current.join(labels, col("product_id").equalTo(col("_lid")))
+        .where(not(col("label").eqNullSafe(col("_label")).and(col("label_source").eqNullSafe(col("_label_source")))))
+        .join(outcomes.select(col("product_id").as("_oid")), col("product_id").equalTo(col("_oid")), "left_anti")
+        .select(row);
+  }
+
+  private static Column agrees(Column label, Column predicted) {
+    return when(label.isNotNull(), label.equalTo(predicted));
+  }
+
+  private Dataset<Row> predictionRows(LoadedModel m, Dataset<Row> scored, Dataset<Row> labels, long productsVersion,
+      Long featuresVersion, String runId, Timestamp now) {
+    return scored.join(labels, col("product_id").equalTo(col("_lid")), "left").select(
         col("product_id"),
         col("_top.labels").getItem(0).as("predicted_label"),
         col("_top.probabilities").getItem(0).as("probability"),
         col("_top.labels").as("top_labels"),
         col("_top.probabilities").as("top_probabilities"),
-        col("label"),
-        when(col("label").isNotNull(), col("label").equalTo(col("_top.labels").getItem(0))).as("label_agrees"),
+        col("_label").as("label"),
+        agrees(col("_label"), col("_top.labels").getItem(0)).as("label_agrees"),
         col("_image_used").as("image_used"),
         col(ModelFeatures.SOURCE),
         lit(m.name()).as("model_name"),
@@ -364,7 +395,8 @@ public final class ScoreStage implements Stage<ScoreResult> {
         lit(productsVersion).as("products_version"),
         lit(featuresVersion).cast(DataTypes.LongType).as("features_version"),
         lit(runId).as("score_run_id"),
-        lit(now).as("scored_at"));
+        lit(now).as("scored_at"),
+        col("_label_source").as("label_source"));
   }
 
   private static Dataset<Row> quarantineRows(LoadedModel m, Dataset<Row> rows, long productsVersion, String runId,

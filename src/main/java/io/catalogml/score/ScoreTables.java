@@ -36,7 +36,9 @@ public final class ScoreTables {
       .add("products_version", DataTypes.LongType, false)
       .add("features_version", DataTypes.LongType)
       .add("score_run_id", DataTypes.StringType, false)
-      .add("scored_at", DataTypes.TimestampType, false);
+      .add("scored_at", DataTypes.TimestampType, false)
+      // Last, where ALTER TABLE ADD COLUMNS puts it in a table made before it existed.
+      .add("label_source", DataTypes.StringType);
 
   /** One row per product of {@code bronze.products} that the model cannot score, with the reason. */
   public static final StructType QUARANTINE = new StructType()

@@ -55,7 +55,8 @@ final class FileStoreYaml {
   /**
    * Reads a file written by {@link #write} or by MLflow: plain integers as {@code Long}, plain
    * decimals as {@code Double}, {@code true}/{@code false} as {@code Boolean}, {@code null} as
-   * null, every other scalar (quoted or plain) as a string; nested maps as maps of strings.
+   * null, {@code []} as an empty list (a run's {@code tags}), every other scalar (quoted or plain)
+   * as a string; nested maps as maps of strings.
    */
   static Map<String, Object> read(Path file) throws IOException {
     Map<String, Object> values = new LinkedHashMap<>();
@@ -79,7 +80,8 @@ final class FileStoreYaml {
           values.put(key, nested);
         } else {
           nested = null;
-          values.put(key, raw.equals("{}") ? new LinkedHashMap<String, String>() : typed(raw));
+          values.put(key, raw.equals("{}") ? new LinkedHashMap<String, String>()
+              : raw.equals("[]") ? List.of() : typed(raw));
         }
       }
     }

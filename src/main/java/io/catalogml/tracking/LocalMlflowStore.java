@@ -61,10 +61,45 @@ public final class LocalMlflowStore implements Tracker {
       }
       tagKindUnlessTagged(root.resolve(experimentId));
       String runId = UUID.randomUUID().toString().replace("-", "");
-      return LocalRun.start(root.resolve(experimentId).resolve(runId), experimentId, runId, runName);
+      return LocalRun.start(this, root.resolve(experimentId).resolve(runId), experimentId, runId, runName);
     } catch (IOException e) {
       throw CatalogErrors.localStoreFailed(root, "start a run in experiment " + experiment, e.toString());
     }
+  }
+
+  /** Reads the tag file of every active run in the experiment's folder; the oldest run by start time wins. */
+  @Override
+  public synchronized TrackedRun runTagged(String experiment, String tagKey, String tagValue, String runName) {
+    String key = Names.key(tagKey);
+    String value = Names.value(tagValue, Names.MAX_TAG_VALUE);
+    try {
+      Optional<String> experimentId = findExperiment(experiment);
+      if (experimentId.isPresent()) {
+        Path found = null;
+        long oldest = Long.MAX_VALUE;
+        try (Stream<Path> runs = Files.list(root.resolve(experimentId.get()))) {
+          for (Path run : runs.filter(d -> Files.isRegularFile(d.resolve("meta.yaml"))).toList()) {
+            Path tag = run.resolve("tags").resolve(key);
+            if (!Files.isRegularFile(tag) || !Files.readString(tag, StandardCharsets.UTF_8).equals(value)) {
+              continue;
+            }
+            Map<String, Object> meta = FileStoreYaml.read(run.resolve("meta.yaml"));
+            long started = meta.get("start_time") instanceof Number n ? n.longValue() : Long.MAX_VALUE;
+            if ("active".equals(meta.get("lifecycle_stage")) && (found == null || started < oldest)) {
+              found = run;
+              oldest = started;
+            }
+          }
+        }
+        if (found != null) {
+          return LocalRun.open(this, found);
+        }
+      }
+    } catch (IOException e) {
+      throw CatalogErrors.localStoreFailed(root, "find the run of " + experiment + " tagged " + key + " = " + value,
+          e.toString());
+    }
+    return RunTags.tagged(startRun(experiment, runName), Map.of(tagKey, tagValue));
   }
 
   private Optional<String> findExperiment(String name) throws IOException {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,16 +18,27 @@ import java.util.stream.Stream;
 final class LocalRun implements TrackedRun {
   private static final int RUNNING = 1;
 
+  private final LocalMlflowStore store;
   private final Path dir;
   private final Map<String, Object> meta;
   private boolean ended;
 
-  private LocalRun(Path dir, Map<String, Object> meta) {
+  private LocalRun(LocalMlflowStore store, Path dir, Map<String, Object> meta, boolean ended) {
+    this.store = store;
     this.dir = dir;
     this.meta = meta;
+    this.ended = ended;
   }
 
-  static LocalRun start(Path dir, String experimentId, String runId, String runName) throws IOException {
+  /** The existing run in {@code dir}, as its {@code meta.yaml} says; a run no longer RUNNING counts as ended. */
+  static LocalRun open(LocalMlflowStore store, Path dir) throws IOException {
+    Map<String, Object> meta = FileStoreYaml.read(dir.resolve("meta.yaml"));
+    boolean ended = !(meta.get("status") instanceof Number n) || n.intValue() != RUNNING;
+    return new LocalRun(store, dir, meta, ended);
+  }
+
+  static LocalRun start(LocalMlflowStore store, Path dir, String experimentId, String runId, String runName)
+      throws IOException {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("artifact_uri", LocalMlflowStore.fileUri(dir.resolve("artifacts")));
     meta.put("end_time", null);
@@ -47,7 +59,7 @@ final class LocalRun implements TrackedRun {
       Files.createDirectories(dir.resolve(sub));
     }
     FileStoreYaml.write(dir.resolve("meta.yaml"), meta);
-    LocalRun run = new LocalRun(dir, meta);
+    LocalRun run = new LocalRun(store, dir, meta, false);
     run.setTags(Map.of("mlflow.runName", runName, "mlflow.user", RunTags.user()));
     return run;
   }
@@ -60,6 +72,11 @@ final class LocalRun implements TrackedRun {
   @Override
   public String experimentId() {
     return (String) meta.get("experiment_id");
+  }
+
+  @Override
+  public Tracker tracker() {
+    return store;
   }
 
   @Override
@@ -87,6 +104,24 @@ final class LocalRun implements TrackedRun {
       Files.writeString(file, now + " " + v + " " + step + "\n", StandardCharsets.UTF_8,
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }));
+  }
+
+  /** From the metric's file: one line per value, {@code timestamp value step} (a line without a step is step 0). */
+  @Override
+  public List<Long> metricSteps(String metric) {
+    Path file = dir.resolve("metrics").resolve(Names.key(metric));
+    List<Long> steps = new ArrayList<>();
+    io("read metric " + metric, () -> {
+      if (Files.isRegularFile(file)) {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          String[] f = line.strip().split(" ");
+          if (f.length >= 2) {
+            steps.add(f.length >= 3 ? Long.parseLong(f[2]) : 0L);
+          }
+        }
+      }
+    });
+    return steps;
   }
 
   @Override

@@ -5,11 +5,13 @@ import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.CatalogException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.mlflow.api.proto.Service.CreateExperiment;
 import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.Experiment;
 import org.mlflow.api.proto.Service.ExperimentTag;
+import org.mlflow.api.proto.Service.Run;
 import org.mlflow.api.proto.Service.RunInfo;
 import org.mlflow.api.proto.Service.ViewType;
 import org.mlflow.tracking.MlflowClient;
@@ -58,11 +60,33 @@ public final class MlflowServerTracker implements Tracker {
 
   @Override
   public TrackedRun startRun(String experiment, String runName) {
-    String experimentId = experimentId(experiment);
+    return startRun(experiment, experimentId(experiment), runName);
+  }
+
+  private TrackedRun startRun(String experiment, String experimentId, String runName) {
     RunInfo info = retry.call("start a run in experiment " + experiment, () -> client.createRun(
         CreateRun.newBuilder().setExperimentId(experimentId).setRunName(runName)
             .setStartTime(System.currentTimeMillis()).setUserId(RunTags.user()).build()));
-    return new ServerRun(client, retry, artifacts, info);
+    return new ServerRun(this, client, retry, artifacts, info);
+  }
+
+  /** {@code runs/search} in the experiment with a filter on the tag, oldest first; {@code runs/create} when none. */
+  @Override
+  public TrackedRun runTagged(String experiment, String tagKey, String tagValue, String runName) {
+    String experimentId = experimentId(experiment);
+    String filter = "tags.`" + Names.key(tagKey) + "` = " + quoted(Names.value(tagValue, Names.MAX_TAG_VALUE));
+    Optional<RunInfo> found = retry.call("find the run of " + experiment + " tagged " + tagKey + " = " + tagValue,
+        () -> client.searchRuns(List.of(experimentId), filter, ViewType.ACTIVE_ONLY, 1,
+            List.of("attributes.start_time ASC")).getItems().stream().map(Run::getInfo).findFirst());
+    if (found.isPresent()) {
+      return new ServerRun(this, client, retry, artifacts, found.get());
+    }
+    return RunTags.tagged(startRun(experiment, experimentId, runName), Map.of(tagKey, tagValue));
+  }
+
+  /** A string literal of MLflow's search filters. */
+  private static String quoted(String value) {
+    return "'" + value.replace("'", "\\'") + "'";
   }
 
   /** The experiment's id, created with the {@link RunTags#EXPERIMENT_KIND} tag, or given it when it lacks one. */
@@ -92,7 +116,7 @@ public final class MlflowServerTracker implements Tracker {
 
   /** By search, not get-by-name: the client logs a missing experiment's 404 as a rate limit and retries it. */
   private Optional<Experiment> byName(String name) {
-    String filter = "name = '" + name.replace("'", "\\'") + "'";
+    String filter = "name = " + quoted(name);
     return client.searchExperiments(filter, ViewType.ACTIVE_ONLY, 1, List.of()).getItems().stream()
         .filter(e -> e.getName().equals(name)).findFirst();
   }

@@ -155,4 +155,15 @@ public final class RunTags {
       return Optional.empty();
     }
   }
+
+  /** {@code run} given {@code tags}; a run that cannot take them is ended FAILED and the failure thrown. */
+  static TrackedRun tagged(TrackedRun run, Map<String, String> tags) {
+    try {
+      run.setTags(tags);
+      return run;
+    } catch (RuntimeException e) {
+      run.close();
+      throw e;
+    }
+  }
 }

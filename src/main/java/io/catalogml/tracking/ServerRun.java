@@ -24,6 +24,7 @@ final class ServerRun implements TrackedRun {
   private static final int MAX_PARAMS_OR_TAGS = 100;
   private static final int MAX_METRICS = 1000;
 
+  private final MlflowServerTracker tracker;
   private final MlflowClient client;
   private final Retry retry;
   private final ProxiedArtifacts artifacts;
@@ -31,11 +32,14 @@ final class ServerRun implements TrackedRun {
   private volatile boolean endTried;
   private volatile String trackingFailure;
 
-  ServerRun(MlflowClient client, Retry retry, ProxiedArtifacts artifacts, RunInfo info) {
+  /** A run as the server described it; one no longer RUNNING (found by a search) counts as ended. */
+  ServerRun(MlflowServerTracker tracker, MlflowClient client, Retry retry, ProxiedArtifacts artifacts, RunInfo info) {
+    this.tracker = tracker;
     this.client = client;
     this.retry = retry;
     this.artifacts = artifacts;
     this.info = info;
+    this.endTried = info.getStatus() != org.mlflow.api.proto.Service.RunStatus.RUNNING;
   }
 
   @Override
@@ -46,6 +50,11 @@ final class ServerRun implements TrackedRun {
   @Override
   public String experimentId() {
     return info.getExperimentId();
+  }
+
+  @Override
+  public Tracker tracker() {
+    return tracker;
   }
 
   @Override
@@ -75,6 +84,13 @@ final class ServerRun implements TrackedRun {
     for (List<Metric> chunk : chunks(all, MAX_METRICS)) {
       guarded("log metrics at step " + step, () -> client.logBatch(runId(), chunk, List.of(), List.of()));
     }
+  }
+
+  /** {@code metrics/get-history} of the run. */
+  @Override
+  public List<Long> metricSteps(String metric) {
+    return retry.call("read the history of metric " + metric, () -> client.getMetricHistory(runId(),
+        Names.key(metric))).stream().map(Metric::getStep).toList();
   }
 
   @Override

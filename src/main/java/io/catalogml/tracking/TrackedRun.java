@@ -1,6 +1,7 @@
 package io.catalogml.tracking;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +17,9 @@ public interface TrackedRun extends AutoCloseable {
   /** Id of the run's experiment. */
   String experimentId();
 
+  /** The tracker the run is recorded in (its owner closes it: do not). */
+  Tracker tracker();
+
   /** Logs params (the flattened configuration, hyper-parameters). A param is written once. */
   void logParams(Map<String, String> params);
 
@@ -24,6 +28,9 @@ public interface TrackedRun extends AutoCloseable {
 
   /** Logs several metrics at one step in one call (one request to a server). */
   void logMetrics(Map<String, Double> metrics, long step);
+
+  /** The steps at which {@code metric} has a value, in the order they were logged; empty when it has none. */
+  List<Long> metricSteps(String metric);
 
   /**
    * Copies a file or a whole folder into the run's artifacts.

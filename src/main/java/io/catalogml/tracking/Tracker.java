@@ -16,6 +16,18 @@ public interface Tracker extends AutoCloseable {
    */
   TrackedRun startRun(String experiment, String runName);
 
+  /**
+   * The run of {@code experiment} tagged {@code tagKey = tagValue} (the oldest one, should there be
+   * several), whatever its status, or a new run so tagged when there is none: a long-lived run that
+   * many job runs log into, such as one monitored model's nightly history. MLflow takes metrics, tags
+   * and params into a FINISHED run as into a running one; {@link TrackedRun#end} sets its status and
+   * end time again. A run found FINISHED, FAILED or KILLED counts as ended: {@link TrackedRun#close()}
+   * leaves it as it is.
+   *
+   * @param runName the name of a new run
+   */
+  TrackedRun runTagged(String experiment, String tagKey, String tagValue, String runName);
+
   /** The model registry of the same store. */
   ModelRegistry registry();
 

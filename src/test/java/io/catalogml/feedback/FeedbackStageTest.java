@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Corrections on the preprocessed fashion sample (local[2], real Delta tables): every row of the file
- * ends in gold.feedback or its quarantine with a reason, a rerun changes nothing, and the next
+ * ends in gold.feedback or its quarantine with a reason, a rerun changes nothing (in either table), and the next
  * preprocess gives the corrected products their corrected label without recomputing their features.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -98,6 +98,12 @@ class FeedbackStageTest extends SparkTestBase {
     assertThat(again.inserted() + again.updated()).isZero();
     assertThat(again.unchanged()).isEqualTo(3);
     assertThat(again.feedbackVersion()).isEqualTo(first.feedbackVersion());
+    assertThat(again.quarantined()).as("rejected again, with the same reasons").isEqualTo(5);
+    assertThat(again.quarantineReasons()).isEqualTo(first.quarantineReasons());
+    assertThat(again.quarantineVersion()).as("no quarantine commit").isEqualTo(first.quarantineVersion());
+    List<Row> quarantine = spark.read().format("delta").load(Lake.of(config).feedbackQuarantine()).collectAsList();
+    assertThat(quarantine).as("each rejected row once, from the run that first rejected it").hasSize(5)
+        .allSatisfy(r -> assertThat(r.<String>getAs("feedback_run_id")).isEqualTo(first.runId()));
   }
 
   @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every quarantine reason, on one drop, with nothing lost. */
+/** Every quarantine reason, on one drop, with nothing lost; the same drop again quarantines nothing twice. */
 class QuarantineTest extends SparkTestBase {
   @TempDir
   static Path dir;
@@ -109,6 +109,12 @@ class QuarantineTest extends SparkTestBase {
     assertThat(products.get("p4").<String>getAs("title")).isEqualTo("Second version");
     assertThat(products.get("p4").<String>getAs("label")).isEqualTo("shoe");
     assertThat(products.get("p4").<Long>getAs("source_row")).isEqualTo(9L);
+
+    IngestResult again = new IngestStage(spark, config).execute();
+    assertThat(again.quarantined()).as("rejected again").isEqualTo(13);
+    assertThat(again.quarantineVersion()).as("but not written again").isEqualTo(r.quarantineVersion());
+    assertThat(spark.read().format("delta").load(lake.quarantine()).where("ingest_run_id = '" + r.runId() + "'")
+        .count()).isEqualTo(spark.read().format("delta").load(lake.quarantine()).count()).isEqualTo(13);
   }
 
   @Test

@@ -48,6 +48,7 @@ class MonitorStageTest extends SparkTestBase {
   static Path dir;
   static Path drop;
   static String modelFolder;
+  static String historyRunId;
 
   @BeforeAll
   static void championScored() {
@@ -152,6 +153,8 @@ class MonitorStageTest extends SparkTestBase {
     JsonNode js = run.path("metrics").path("monitor_" + MonitorStage.JS_DISTANCE);
     assertThat(js.get(0).get(0).asLong()).as("the night is the step").isEqualTo(LocalDate.parse(NIGHT).toEpochDay());
     assertThat(run.path("artifacts").toString()).contains(MonitorReport.PICTURE, MonitorReport.MARKDOWN);
+    historyRunId = run.path("tags").path("catalogml.monitor.history_run_id").asText();
+    assertThat(historyRunId).isNotBlank().isNotEqualTo(m.trackingRunId());
 
     List<Row> review = spark.read().format("delta").load(lake.review()).orderBy("rank").collectAsList();
     assertThat(review).hasSize((int) r.reviewRows()).isNotEmpty();
@@ -186,6 +189,19 @@ class MonitorStageTest extends SparkTestBase {
     assertThat(spark.read().format("delta").load(lake.monitoringClasses()).count()).isEqualTo(2 * classesPerNight);
     String md = Files.readString(Path.of(java.net.URI.create(next.report())).resolve(MonitorReport.MARKDOWN));
     assertThat(md).contains("| " + NIGHT + " | ok |", "| 2026-11-02 | ok |");
+
+    // Three monitor runs of two nights: the model's history run has one point per night and metric.
+    JsonNode history = PythonReadBack.read("file://" + dir.resolve("base/mlruns").toAbsolutePath(), historyRunId,
+        null);
+    assertThat(history.path("experiment").asText()).isEqualTo(MonitorHistory.EXPERIMENT);
+    assertThat(history.path("experiment_runs")).hasSize(1);
+    assertThat(history.path("status").asText()).isEqualTo("FINISHED");
+    for (String metric : MonitorTables.METRICS) {
+      JsonNode points = history.path("metrics").path("monitor_" + metric);
+      assertThat(points).as(metric).hasSize(2);
+      assertThat(points.get(0).get(0).asLong()).isEqualTo(LocalDate.parse(NIGHT).toEpochDay());
+      assertThat(points.get(1).get(0).asLong()).isEqualTo(LocalDate.parse("2026-11-02").toEpochDay());
+    }
   }
 
   @Test

@@ -20,15 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Changes of a predictions table read from its real change data feed: a table created empty (version 0),
- * a first night (1), a second night that relabels, rescores, removes and adds (2), a night that writes
- * nothing.
+ * a first night (1), a second night that relabels, rescores, removes and adds (2) and corrects one
+ * product's label without rescoring it (not a change of prediction), a night that writes nothing.
  */
 class PredictionChangesTest extends SparkTestBase {
   static final StructType SCHEMA = new StructType()
       .add("product_id", DataTypes.StringType, false)
       .add("predicted_label", DataTypes.StringType, false)
       .add("probability", DataTypes.DoubleType, false)
-      .add("label", DataTypes.StringType);
+      .add("label", DataTypes.StringType)
+      .add("score_run_id", DataTypes.StringType, false);
 
   @TempDir
   static Path dir;
@@ -38,20 +39,21 @@ class PredictionChangesTest extends SparkTestBase {
   static void twoNights() {
     table = dir.resolve("predictions").toString();
     DeltaTables.createIfNotExists(spark, table, SCHEMA, ScoreTables.PROPERTIES);
-    merge(List.of(row("p1", "Shirts", 0.9, "Shirts"), row("p2", "Watches", 0.6, "Watches"),
-        row("p3", "Shirts", 0.7, null), row("p4", "Jeans", 0.8, "Jeans")), List.of());
-    merge(List.of(row("p1", "Tshirts", 0.55, "Shirts"), row("p2", "Watches", 0.95, "Watches"),
-        row("p5", "Jeans", 0.4, "Jeans")), List.of("p3"));
+    merge(List.of(row("p1", "Shirts", 0.9, "Shirts", "n1"), row("p2", "Watches", 0.6, "Watches", "n1"),
+        row("p3", "Shirts", 0.7, null, "n1"), row("p4", "Jeans", 0.8, "Jeans", "n1")), List.of());
+    // p4: the first night's prediction with a corrected label, not a change of prediction.
+    merge(List.of(row("p1", "Tshirts", 0.55, "Shirts", "n2"), row("p2", "Watches", 0.95, "Watches", "n2"),
+        row("p5", "Jeans", 0.4, "Jeans", "n2"), row("p4", "Jeans", 0.8, "Shirts", "n1")), List.of("p3"));
   }
 
-  static Row row(String id, String predicted, double p, String label) {
-    return RowFactory.create(id, predicted, p, label);
+  static Row row(String id, String predicted, double p, String label, String scoreRun) {
+    return RowFactory.create(id, predicted, p, label, scoreRun);
   }
 
   /** One MERGE as the score job writes: upsert the scored rows, delete the given ids. */
   static void merge(List<Row> upserts, List<String> deletes) {
     List<Row> rows = new java.util.ArrayList<>(upserts);
-    deletes.forEach(id -> rows.add(RowFactory.create(id, "-", 0.0, null)));
+    deletes.forEach(id -> rows.add(RowFactory.create(id, "-", 0.0, null, "-")));
     Dataset<Row> source = spark.createDataFrame(rows, SCHEMA)
         .withColumn("_delete", org.apache.spark.sql.functions.col("product_id").isin(deletes.toArray()));
     DeltaTable.forPath(spark, table).as("t").merge(source.as("s"), "t.product_id = s.product_id")
@@ -135,6 +137,6 @@ class PredictionChangesTest extends SparkTestBase {
 
   private static ScoreResult scoreResult(long scored, long removed, long predictionsVersion) {
     return new ScoreResult("score", "r", false, "m", "m", "1", null, null, "dl4j", "text", 4, scored, 0, removed, 0,
-        Map.of(), 0, 0, 0, 0, null, predictionsVersion, 0, 0, 0, 0, 0, null, 0, 0);
+        0, Map.of(), 0, 0, 0, 0, null, predictionsVersion, 0, 0, 0, 0, 0, null, 0, 0);
   }
 }

@@ -11,6 +11,8 @@ import io.catalogml.config.CatalogConfig;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.CatalogException;
 import io.catalogml.core.Json;
+import io.catalogml.feedback.Corrections;
+import io.catalogml.feedback.FeedbackStage;
 import io.catalogml.ingest.IngestStage;
 import io.catalogml.lake.Lake;
 import io.catalogml.preprocess.PreprocessStage;
@@ -44,10 +46,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The score job's stage on the preprocessed fashion sample with the MLlib baseline as champion of
- * the local registry, local[2], real Delta tables: the table and its columns, the same-night
- * rerun, incremental changes and removals, a refitted silver, another model version, the errors,
- * what the run records, and the table read back by delta-rs and pyspark. Tests share one lake,
- * in order.
+ * the local registry, local[2], real Delta tables: the table and its columns, a correction's label
+ * without rescoring, the same-night rerun, incremental changes and removals, a refitted silver,
+ * another model version, the errors, what the run records, and the table read back by delta-rs and
+ * pyspark. Tests share one lake, in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScoreStageTest extends SparkTestBase {
@@ -109,6 +111,7 @@ class ScoreStageTest extends SparkTestBase {
       assertThat(p.get(0)).isEqualTo(r.<Double>getAs("probability")).isGreaterThanOrEqualTo(p.get(1));
       assertThat(p.get(1)).isGreaterThanOrEqualTo(p.get(2));
       assertThat(r.<Boolean>getAs("label_agrees")).isEqualTo(r.getAs("label").equals(r.getAs("predicted_label")));
+      assertThat(r.<String>getAs("label_source")).isEqualTo(Corrections.CATALOGUE);
       assertThat(r.<String>getAs("model_version")).isEqualTo("1");
       assertThat(r.<String>getAs("model_run_id")).isEqualTo(champion.trackingRunId());
       assertThat(r.<String>getAs("score_run_id")).isEqualTo(first.runId());
@@ -146,7 +149,39 @@ class ScoreStageTest extends SparkTestBase {
 
   @Test
   @Order(2)
+  void aCorrectionGivesItsPredictionTheCorrectedLabelWithoutScoringItAgain() {
+    Map<String, Row> before = Fixtures.byKey(spark, lake.predictions(), "product_id");
+    Row agreeing = before.values().stream().filter(r -> r.<Boolean>getAs("label_agrees")).findFirst().orElseThrow();
+    String id = agreeing.getAs("product_id");
+    String corrected = agreeing.getAs("predicted_label").equals("Watches") ? "Belts" : "Watches";
+    Path file = Fixtures.write(dir.resolve("corrections.csv"), "product_id,label\n" + id + "," + corrected + "\n");
+    new FeedbackStage(spark, config, file.toString()).execute();
+    long version = version(lake.predictions());
+
+    ScoreResult r = ScoreFixtures.score(spark, config, null, false);
+    assertThat(r.scored()).isZero();
+    assertThat(r.relabelled()).isEqualTo(1);
+    assertThat(r.predictionsVersion()).isEqualTo(version + 1);
+    Map<String, Row> after = Fixtures.byKey(spark, lake.predictions(), "product_id");
+    Row row = after.get(id);
+    assertThat(row.<String>getAs("label")).isEqualTo(corrected);
+    assertThat(row.<String>getAs("label_source")).isEqualTo(Corrections.FEEDBACK);
+    assertThat(row.<Boolean>getAs("label_agrees")).as("the model agreed with the catalogue, not the correction")
+        .isFalse();
+    for (String kept : List.of("predicted_label", "probability", "score_run_id", "scored_at", "content_hash")) {
+      assertThat((Object) row.getAs(kept)).as(kept).isEqualTo(agreeing.getAs(kept));
+    }
+    after.remove(id);
+    before.remove(id);
+    assertThat(after).as("every other prediction as it was").isEqualTo(before);
+    assertThat(PredictionChanges.lastWrite(spark, lake.predictions()).count())
+        .as("a new label is not a new prediction").isZero();
+  }
+
+  @Test
+  @Order(3)
   void theSameNightRerunWritesNoVersionAndLeavesTheTableIdentical() {
+    // With the correction of the test before in gold.feedback: its label is not written again.
     List<String> before = contents(predictions());
     long version = version(lake.predictions());
     ScoreResult again = ScoreFixtures.score(spark, config, null, false);
@@ -158,7 +193,7 @@ class ScoreStageTest extends SparkTestBase {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void onlyChangedAndNewProductsAreScoredAndRemovedOnesLeave() throws Exception {
     Path styles = dir.resolve("drop/styles.csv");
     List<String> lines = new ArrayList<>(Files.readAllLines(styles));
@@ -205,7 +240,7 @@ class ScoreStageTest extends SparkTestBase {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aRefittedSilverIsNotUsedAndTheModelStillSeesItsOwnFeatures() {
     Map<String, Double> before = probabilities();
     CatalogConfig refit = TrainFixtures.config(dir, dir.resolve("drop"), "model.type=mllib-logreg",
@@ -227,7 +262,7 @@ class ScoreStageTest extends SparkTestBase {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void anotherModelVersionRescoresEveryProduct() {
     CatalogConfig c = TrainFixtures.config(dir, dir.resolve("drop"), "model.type=mllib-logreg",
         "preprocess.text.min-count=1", "train.logreg.regularization=0.01");
@@ -241,7 +276,7 @@ class ScoreStageTest extends SparkTestBase {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aMissingAliasOrBronzeFailsBeforeAnyWorkWithWhatToDo(@TempDir Path empty) {
     assertThatThrownBy(() -> ScoreFixtures.score(spark, config, "models:/product-type@nightly", false))
         .isInstanceOf(CatalogException.class)
@@ -256,7 +291,7 @@ class ScoreStageTest extends SparkTestBase {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void evaluateWorksOnANewlyLabelledCatalogueWithoutATrainingSplit(@TempDir Path other) throws Exception {
     Path drop = other.resolve("drop");
     Fixtures.copyTree(Path.of("data/sample/fashion"), drop);
@@ -275,7 +310,7 @@ class ScoreStageTest extends SparkTestBase {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void deltaRsAndPysparkReadThePredictionsTableAsSparkDoes() throws Exception {
     String jars = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
         .filter(j -> j.contains("delta-spark_2.12") || j.contains("delta-storage"))

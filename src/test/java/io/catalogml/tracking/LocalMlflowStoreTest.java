@@ -47,21 +47,21 @@ class LocalMlflowStoreTest {
     }
     assertThat(mlruns.resolve("models/product-type/aliases/champion")).hasContent("1");
     assertThat(mlruns.resolve("0/meta.yaml")).content().contains("name: 'Default'");
-    assertEveryIntegerMlflowReadsIsPlain(mlruns);
+    assertEveryIntegerMlflowReadsIsPlain(mlruns, 6);
   }
 
   /**
    * The meta.yaml values MLflow's file stores read as integers (times, a run's status and source
    * type, a model version's number) are plain YAML integers in every file, aliases moved or not.
    */
-  private static void assertEveryIntegerMlflowReadsIsPlain(Path mlruns) throws Exception {
+  private static void assertEveryIntegerMlflowReadsIsPlain(Path mlruns, int atLeast) throws Exception {
     Set<String> tracking = Set.of("creation_time", "last_update_time", "start_time", "end_time", "status", "source_type");
     Set<String> registry = Set.of("creation_timestamp", "last_updated_timestamp", "version");
     List<Path> metas;
     try (var files = Files.walk(mlruns)) {
       metas = files.filter(p -> p.getFileName().toString().equals("meta.yaml")).toList();
     }
-    assertThat(metas).hasSizeGreaterThanOrEqualTo(6);
+    assertThat(metas).hasSizeGreaterThanOrEqualTo(atLeast);
     for (Path meta : metas) {
       Set<String> keys = mlruns.relativize(meta).startsWith("models") ? registry : tracking;
       for (String line : Files.readAllLines(meta)) {
@@ -71,6 +71,24 @@ class LocalMlflowStoreTest {
         }
       }
     }
+  }
+
+  @Test
+  void eachModelsMonitoredNightsAreOneRunWithTheNightAsStep() throws Exception {
+    Path mlruns = tmp.resolve("mlruns");
+    MonitorHistoryScenario.Written w;
+    try (Tracker tracker = open(mlruns)) {
+      w = MonitorHistoryScenario.write(tracker);
+    }
+    try (Tracker reopened = open(mlruns);
+        TrackedRun again = reopened.runTagged(io.catalogml.monitor.MonitorHistory.EXPERIMENT,
+            io.catalogml.monitor.MonitorHistory.TAG, MonitorHistoryScenario.MODEL, "unused")) {
+      assertThat(again.runId()).as("found from disk by its tag").isEqualTo(w.runId());
+      assertThat(again.metricSteps("monitor_breaches")).hasSize(3);
+    }
+    JsonNode back = PythonReadBack.read("file://" + mlruns.toAbsolutePath(), w.runId(), null);
+    MonitorHistoryScenario.checkReadBack(back, w);
+    assertEveryIntegerMlflowReadsIsPlain(mlruns, 4);
   }
 
   @Test

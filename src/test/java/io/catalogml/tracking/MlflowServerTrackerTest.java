@@ -41,6 +41,16 @@ class MlflowServerTrackerTest {
   }
 
   @Test
+  void eachModelsMonitoredNightsAreOneRunWithTheNightAsStep(MlflowServer server) throws Exception {
+    MonitorHistoryScenario.Written w;
+    try (Tracker tracker = Trackers.open(settings(server.uri()), Map.of())) {
+      w = MonitorHistoryScenario.write(tracker);
+    }
+    JsonNode back = PythonReadBack.read(server.venv(), server.uri(), w.runId(), null);
+    MonitorHistoryScenario.checkReadBack(back, w);
+  }
+
+  @Test
   void metricsOfOneStepAreOneRequest(MlflowServer server) throws Exception {
     try (MlflowServerTracker tracker = (MlflowServerTracker) Trackers.open(settings(server.uri()), Map.of());
         TrackedRun run = tracker.startRun("catalog-ml/batching", "100 epochs")) {
