@@ -206,7 +206,7 @@ class MaintainStageTest extends SparkTestBase {
         List.of(label, labels[(product + night + 1) % labels.length]), List.of(p, 1 - p),
         labels[product % labels.length], label.equals(labels[product % labels.length]), true, "silver",
         "product-type", "1", "champion", "run-1", "pipeline-1", "hash-" + product, (long) night, (long) night,
-        "score-night-" + night, at);
+        "score-night-" + night, at, "catalogue");
   }
 
   /** The table's rows (at {@code version}, or now), in product order. */
