@@ -2,7 +2,7 @@
 
 ingest -> preprocess -> plan -> [train, while the registry has no champion] -> score -> monitor
 -> [retrain -> (rescore -> remonitor, when the candidate is promoted), when the retrain policy fires]
--> verdict
+-> [maintain, when the plan says table upkeep is due] -> verdict
 
 The same chain as ``jobs/catalog-ml nightly``, but each stage is its own Spark application and its
 own Airflow task, so a failed stage is retried (or not) alone and its log is its own. Each task
@@ -17,6 +17,8 @@ themselves:
   when it says so (and the ``retrain`` param is on: ``retrain.enabled`` is the chain's switch, which
   the DAG cannot read from the configuration), and ``rescore`` and ``remonitor`` only when ``train``
   promoted the candidate (``champion`` in its result).
+* ``maintain`` (OPTIMIZE and VACUUM of every table) runs when the plan ends with a ``maintain`` stage:
+  ``maintain.every-nights`` since the last upkeep recorded in ``gold.maintenance``, as ``nightly`` decides.
 * ``verdict`` gathers every result into one (as ``nightly`` prints) and fails, without retry, when the
   night's last monitor found drift, as ``nightly`` exits 10.
 
@@ -205,17 +207,23 @@ def train_branch(plan: dict[str, Any]) -> str:
 
 def retrain_branch(monitor: dict[str, Any], trained_first: dict[str, Any], enabled: bool) -> str:
     """``retrain`` when the monitor's retrain policy fired, no champion was trained tonight and the
-    ``retrain`` param is on (as ``nightly``); else ``verdict``."""
+    ``retrain`` param is on (as ``nightly``); else ``maintain_check``."""
     fired = bool((monitor.get("retrain") or {}).get("retrain"))
-    return "retrain" if fired and not trained_first and enabled else "verdict"
+    return "retrain" if fired and not trained_first and enabled else "maintain_check"
 
 
 def rescore_branch(retrained: dict[str, Any]) -> str:
-    """``rescore`` when the champion rule promoted tonight's candidate, else ``verdict``."""
-    return "rescore" if retrained.get("champion") else "verdict"
+    """``rescore`` when the champion rule promoted tonight's candidate, else ``maintain_check``."""
+    return "rescore" if retrained.get("champion") else "maintain_check"
 
 
-STAGES = ("ingest", "preprocess", "train", "score", "monitor", "retrain", "rescore", "remonitor")
+def maintain_branch(plan: dict[str, Any]) -> str:
+    """``maintain`` when the plan (``nightly --dry-run``) ends with table upkeep (``maintain.every-nights``
+    since the last one: catalog-ml's own rule, as ``nightly`` applies it), else ``verdict``."""
+    return "maintain" if "maintain" in plan.get("stagesRun", []) else "verdict"
+
+
+STAGES = ("ingest", "preprocess", "train", "score", "monitor", "retrain", "rescore", "remonitor", "maintain")
 
 
 def night_result(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -244,6 +252,10 @@ def choose_retrain(ti: Any, params: dict[str, Any]) -> str:
 
 def choose_rescore(ti: Any) -> str:
     return rescore_branch(_pull(ti, "retrain"))
+
+
+def choose_maintain(ti: Any) -> str:
+    return maintain_branch(_pull(ti, "plan"))
 
 
 def verdict(ti: Any) -> dict[str, Any]:
@@ -289,13 +301,17 @@ def build_dag(dag_id: str = "catalog_ml_nightly", schedule: str | None = "15 2 *
         rescore = CatalogMlStageOperator(task_id="rescore", stage="score")
         remonitor = CatalogMlStageOperator(task_id="remonitor", stage="monitor",
                                            ok_exit_codes=(0, DRIFT_EXIT_CODE))
+        maintain_check = BranchPythonOperator(task_id="maintain_check", python_callable=choose_maintain,
+                                              trigger_rule=TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS)
+        maintain = CatalogMlStageOperator(stage="maintain")
         night = PythonOperator(task_id="verdict", python_callable=verdict,
                                trigger_rule=TriggerRule.NONE_FAILED_MIN_ONE_SUCCESS, retries=0)
 
         ingest >> preprocess >> plan >> train_first >> [train, score]
-        train >> score >> monitor >> retrain_check >> [retrain, night]
-        retrain >> rescore_check >> [rescore, night]
-        rescore >> remonitor >> night
+        train >> score >> monitor >> retrain_check >> [retrain, maintain_check]
+        retrain >> rescore_check >> [rescore, maintain_check]
+        rescore >> remonitor >> maintain_check >> [maintain, night]
+        maintain >> night
     return dag
 
 

@@ -70,6 +70,8 @@ def decisions(path):
         },
         "rescoreBranch": {"promoted": m.rescore_branch({"champion": True}),
                           "notPromoted": m.rescore_branch({"champion": False})},
+        "maintainBranch": {"due": m.maintain_branch({"stagesRun": ["preprocess", "score", "monitor", "maintain"]}),
+                           "notDue": m.maintain_branch({"stagesRun": ["preprocess", "score", "monitor"]})},
         "verdict": {
             "ok": attempt(m.night_result, {"score": {"job": "score"}, "monitor": {"job": "monitor", "status": "ok"}}),
             "drift": attempt(m.night_result, {"monitor": {"job": "monitor", "status": "drift",

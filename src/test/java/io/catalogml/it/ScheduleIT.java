@@ -68,10 +68,13 @@ class ScheduleIT {
         Map.entry("rescore_check", List.of("retrain")),
         Map.entry("rescore", List.of("rescore_check")),
         Map.entry("remonitor", List.of("rescore")),
-        Map.entry("verdict", List.of("remonitor", "rescore_check", "retrain_check"))));
-    Map<String, String> stages = Map.of("ingest", "ingest", "preprocess", "preprocess", "plan", "nightly",
-        "train", "train", "score", "score", "monitor", "monitor", "retrain", "train", "rescore", "score",
-        "remonitor", "monitor");
+        Map.entry("maintain_check", List.of("remonitor", "rescore_check", "retrain_check")),
+        Map.entry("maintain", List.of("maintain_check")),
+        Map.entry("verdict", List.of("maintain", "maintain_check"))));
+    Map<String, String> stages = Map.ofEntries(Map.entry("ingest", "ingest"), Map.entry("preprocess", "preprocess"),
+        Map.entry("plan", "nightly"), Map.entry("train", "train"), Map.entry("score", "score"),
+        Map.entry("monitor", "monitor"), Map.entry("retrain", "train"), Map.entry("rescore", "score"),
+        Map.entry("remonitor", "monitor"), Map.entry("maintain", "maintain"));
     stages.forEach((task, stage) -> {
       JsonNode t = tasks.path(task);
       assertThat(t.path("operator").asText()).isEqualTo("CatalogMlStageOperator");
@@ -86,6 +89,7 @@ class ScheduleIT {
     assertThat(tasks.at("/score/okExitCodes").toString()).isEqualTo("[0]");
     assertThat(tasks.at("/score/triggerRule").asText()).isEqualTo("none_failed_min_one_success");
     assertThat(tasks.at("/verdict/retries").asInt()).isZero();
+    assertThat(tasks.at("/maintain_check/triggerRule").asText()).isEqualTo("none_failed_min_one_success");
   }
 
   @Test
@@ -99,11 +103,13 @@ class ScheduleIT {
           .isEqualTo(code == 10 ? "ok" : what);
     });
     assertThat(d.at("/retrainBranch/fired").asText()).isEqualTo("retrain");
-    assertThat(d.at("/retrainBranch/firedButTrainedFirst").asText()).isEqualTo("verdict");
-    assertThat(d.at("/retrainBranch/firedButOff").asText()).isEqualTo("verdict");
-    assertThat(d.at("/retrainBranch/notFired").asText()).isEqualTo("verdict");
+    assertThat(d.at("/retrainBranch/firedButTrainedFirst").asText()).isEqualTo("maintain_check");
+    assertThat(d.at("/retrainBranch/firedButOff").asText()).isEqualTo("maintain_check");
+    assertThat(d.at("/retrainBranch/notFired").asText()).isEqualTo("maintain_check");
     assertThat(d.at("/rescoreBranch/promoted").asText()).isEqualTo("rescore");
-    assertThat(d.at("/rescoreBranch/notPromoted").asText()).isEqualTo("verdict");
+    assertThat(d.at("/rescoreBranch/notPromoted").asText()).isEqualTo("maintain_check");
+    assertThat(d.at("/maintainBranch/due").asText()).as("the plan ends with maintain").isEqualTo("maintain");
+    assertThat(d.at("/maintainBranch/notDue").asText()).isEqualTo("verdict");
     assertThat(d.at("/verdict/ok/value/status").asText()).isEqualTo("ok");
     assertThat(d.at("/verdict/ok/value/stagesRun").toString()).isEqualTo("[\"score\",\"monitor\"]");
     assertThat(d.at("/verdict/drift/failFast").asBoolean()).as("drift fails the night, no retry").isTrue();
