@@ -220,7 +220,7 @@ public final class Settings {
   public static final Setting<Integer> TRAIN_AVERAGING_FREQUENCY = Setting.intRange("train.averaging-frequency", 1,
       100000, "Minibatches each worker fits between parameter averages (averaging master).");
   public static final Setting<Integer> TRAIN_PREFETCH = Setting.intRange("train.prefetch-batches", 0, 1000,
-      "Minibatches each worker prepares ahead of training.");
+      "Minibatches each gradient-sharing worker prepares ahead of training (the averaging master trains cached minibatches without a prefetch thread).");
   public static final Setting<Double> TRAIN_SHARING_THRESHOLD = Setting.doubleRange("train.sharing.threshold", 1e-9,
       1.0, "Initial update threshold of gradient sharing (adapted during training).");
   public static final Setting<Integer> TRAIN_SHARING_PORT = Setting.intRange("train.sharing.port", 1024, 65535,

@@ -14,7 +14,7 @@ import java.io.Serializable;
  * @param workers data partitions trained in parallel (0 = Spark's default parallelism)
  * @param workersPerExecutor model copies per executor JVM with gradient sharing
  * @param averagingFrequency minibatches between parameter averages (averaging master)
- * @param prefetchBatches minibatches each worker prepares ahead
+ * @param prefetchBatches minibatches each gradient-sharing worker prepares ahead (not used by averaging)
  * @param sharingThreshold initial update threshold of the gradient-sharing master
  * @param sharingPort UDP port of the gradient-sharing controller on the driver (Aeron)
  * @param sharingWorkerPort UDP port of each executor JVM's parameter-server node (0 = a free one per JVM)

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -62,8 +63,20 @@ public final class FeatureBatches {
     return new Inputs(features, masks);
   }
 
-  /** A training minibatch: inputs plus one-hot labels. Every row's label must be in {@code labels}. */
+  /**
+   * A training minibatch: inputs plus one-hot labels. Every row's label must be in {@code labels}.
+   *
+   * <p>Its arrays are allocated outside any ND4J workspace: DL4J may build minibatches on a prefetch
+   * thread inside a cyclic workspace (gradient sharing; a recomputed cache partition), whose memory
+   * it reuses while the minibatch is still being fitted (see {@code TrainingMasters}).
+   */
   public static MultiDataSet dataSet(List<Row> rows, InputSpec spec, LabelMap labels) {
+    try (MemoryWorkspace outside = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      return dataSetOutsideWorkspaces(rows, spec, labels);
+    }
+  }
+
+  private static MultiDataSet dataSetOutsideWorkspaces(List<Row> rows, InputSpec spec, LabelMap labels) {
     Inputs in = inputs(rows, spec);
     float[][] oneHot = new float[rows.size()][labels.size()];
     for (int r = 0; r < rows.size(); r++) {
