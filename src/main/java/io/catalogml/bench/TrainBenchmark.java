@@ -151,10 +151,10 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
         1, t.batchSize(), t.learningRate(), t.seed(), 0, n, t.workersPerExecutor(), t.averagingFrequency(), t.prefetchBatches(),
         t.sharingThreshold(), io.catalogml.core.Ports.free(), t.sharingWorkerPort(),
         t.sharingJoinTimeout(), t.sharingController(), t.sharingNetworkMask(), t.checkpointDir(),
-        t.logreg(), false);
+        t.logreg(), false, t.scaleLearningRate());
     InputSpec spec = InputSpec.network(model, text, config.preprocess().image().width(),
         config.preprocess().image().height(), "bench");
-    ComputationGraph net = NetworkFactory.build(model, spec, labels.size(), settings.learningRate(), settings.seed(),
+    ComputationGraph net = NetworkFactory.build(model, spec, labels.size(), settings.learningRateFor(n), settings.seed(),
         null);
     String work = Path.of(System.getProperty("java.io.tmpdir"), "catalog-ml-bench-train").toUri().toString();
     try (SparkTrainer warm = new SparkTrainer(spark, net, settings, spec, labels, warmup, n, work)) {

@@ -209,6 +209,8 @@ public final class Settings {
       "Examples per minibatch on each worker.");
   public static final Setting<Double> TRAIN_LEARNING_RATE = Setting.doubleRange("train.learning-rate", 1e-7, 10.0,
       "Adam learning rate.");
+  public static final Setting<Boolean> TRAIN_SCALE_LEARNING_RATE = Setting.bool("train.scale-learning-rate",
+      "Averaging master: Adam's learning rate is train.learning-rate times the workers (a round averages their steps into one).");
   public static final Setting<Integer> TRAIN_SEED = Setting.intRange("train.seed", 0, Integer.MAX_VALUE,
       "Seed of weight initialisation, data order and dropout.");
   public static final Setting<Integer> TRAIN_PATIENCE = Setting.intRange("train.patience", 0, 10000,
@@ -338,7 +340,7 @@ public final class Settings {
       TEXT_SUBWORD_MAX_TOKENS, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_FIT, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_SALT,
       MODEL_NAME, MODEL_TYPE, MODEL_MODE, MODEL_TEXT_ENCODER, MODEL_EMBEDDING_SIZE, MODEL_MAX_TOKENS, MODEL_SUBWORD_TOKENS, MODEL_IMAGE_FILTERS, MODEL_IMAGE_STRIDE,
       MODEL_HIDDEN_SIZE, MODEL_DROPOUT, MODEL_CLASS_WEIGHTS,
-      TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,
+      TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_LEARNING_RATE, TRAIN_SCALE_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,
       TRAIN_WORKERS_PER_EXECUTOR,
       TRAIN_AVERAGING_FREQUENCY, TRAIN_PREFETCH, TRAIN_SHARING_THRESHOLD, TRAIN_SHARING_PORT, TRAIN_SHARING_WORKER_PORT,
       TRAIN_SHARING_JOIN_TIMEOUT, TRAIN_SHARING_CONTROLLER,

@@ -24,11 +24,24 @@ import java.io.Serializable;
  * @param checkpointDir folder of per-run checkpoints and work files
  * @param logreg how the MLlib baseline is fitted
  * @param yardstick with a network, also fit the baseline on the same split and report both
+ * @param scaleLearningRate averaging master: Adam's learning rate is {@code learningRate × workers}
+ *     ({@link #learningRateFor(int)})
  */
 public record TrainSettings(Master master, int epochs, int batchSize, double learningRate, long seed, int patience,
     int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches, double sharingThreshold, int sharingPort,
     int sharingWorkerPort, int sharingJoinTimeout, String sharingController, String sharingNetworkMask, String checkpointDir,
-    Logreg logreg, boolean yardstick) implements Serializable {
+    Logreg logreg, boolean yardstick, boolean scaleLearningRate) implements Serializable {
+
+  /**
+   * Adam's learning rate for a network trained by {@code workers} workers: {@code learningRate × workers}
+   * with the averaging master and {@code scaleLearningRate}, else {@code learningRate}. Each averaging
+   * round turns the workers' steps into one averaged step, so an epoch makes 1/workers as many updates
+   * as one worker would; scaling the rate gave two workers one worker's quality at the same epoch count
+   * (docs/BENCHMARKS.md, per-epoch curves). Gradient sharing applies every worker's updates and is not scaled.
+   */
+  public double learningRateFor(int workers) {
+    return master == Master.AVERAGING && scaleLearningRate && workers > 1 ? learningRate * workers : learningRate;
+  }
 
   /**
    * The MLlib baseline ({@code train.logreg.*}).

@@ -196,14 +196,18 @@ public final class TrainStage implements Stage<TrainResult> {
     TrainSettings settings = config.train();
     InputSpec spec = inputSpec(data);
     ComputationGraph start;
+    int workers = settings.workers() > 0 ? settings.workers() : spark.sparkContext().defaultParallelism();
+    double learningRate = settings.learningRateFor(workers);
     if (state.epochsDone() > 0) {
       start = checkpoints.load(state.epochsDone());
       state.history().forEach(m -> run.logMetrics(epochMetrics(m), m.epoch()));
     } else {
-      start = NetworkFactory.build(model, spec, data.labels.size(), settings.learningRate(), settings.seed(),
+      start = NetworkFactory.build(model, spec, data.labels.size(), learningRate, settings.seed(),
           model.classWeights() ? data.classWeights() : null);
+      run.setTags(Map.of("catalogml.train.learning-rate", String.valueOf(learningRate)));
+      LOG.info("train {}: Adam learning rate {} ({} workers, master {})", state.runId(), learningRate, workers,
+          settings.master());
     }
-    int workers = settings.workers() > 0 ? settings.workers() : spark.sparkContext().defaultParallelism();
     LOG.info("train {}: {} network, {} parameters, {} classes, {} workers, master {}", state.runId(), model.mode(),
         start.numParams(), data.labels.size(), workers, settings.master());
     Dl4jTrainer.Outcome outcome = new Dl4jTrainer(spark, settings, spec, data.labels)

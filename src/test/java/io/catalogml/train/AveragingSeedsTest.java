@@ -42,8 +42,8 @@ class AveragingSeedsTest extends SparkTestBase {
     for (int seed = 1; seed <= SEEDS; seed++) {
       TrainSettings settings = TrainFixtures.config(dir, dir.resolve("drop"), "train.seed=" + seed,
           "train.master=averaging").train();
-      ComputationGraph net = NetworkFactory.build(sample.model(), spec, data.labels.size(), settings.learningRate(),
-          seed, null);
+      ComputationGraph net = NetworkFactory.build(sample.model(), spec, data.labels.size(),
+          settings.learningRateFor(2), seed, null);
       long impossibleBefore = RoundLog.impossibleLosses();
       double firstLoss = Double.NaN;
       double lastLoss = Double.NaN;
