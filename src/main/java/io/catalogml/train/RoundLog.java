@@ -11,11 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A parameter-averaging worker's view of its rounds: at DEBUG (logger {@code io.catalogml.train.RoundLog}),
- * one line per minibatch with its round's running count of minibatches and examples, mean loss, and
- * the norms of the worker's parameters and Adam state at the round's start and now; at WARN, every minibatch whose loss no
- * softmax cross-entropy can have (not finite, negative, or above {@link #MAX_LOSS}), which is how
- * corrupted minibatch memory showed itself before the parameters turned NaN.
+ * A parameter-averaging worker's view of its rounds. At DEBUG (logger {@code io.catalogml.train.RoundLog})
+ * one line per minibatch: its round's running count of minibatches and examples, the mean loss, and the
+ * norms of the worker's parameters and Adam state at the round's start and now. At WARN every minibatch
+ * whose loss no softmax cross-entropy can have (not finite, negative, or above {@link #MAX_LOSS}): that
+ * is how corrupted minibatch memory showed itself before the parameters turned NaN.
  *
  * <p>DL4J deserialises the hook with each task's worker, so the counters are per task and round.
  */
