@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The test command: installs what the tests need, then runs every test.
 #   jobs/test.sh [extra Maven arguments]
-# Installs the pinned Python packages of jobs/lib/requirements.txt into .venv (pyspark gives
-# the Spark distribution that the spark-submit tests run) and of jobs/lib/requirements-mlflow3.txt
-# into .venv-mlflow3 (MLflow 3), then `mvn verify`: unit tests
-# (surefire, real local Spark and Delta) and integration tests (failsafe: the launchers as
-# real processes, spark-submit to local[2] and to a standalone cluster of two workers, the fat
-# jar). With CI=true a missing tool fails the run.
+# Installs libturbojpeg0 with apt-get when libturbojpeg.so.0 is missing, the pinned Python
+# packages of jobs/lib/requirements.txt into .venv (pyspark gives the Spark distribution that the
+# spark-submit tests run) and of jobs/lib/requirements-mlflow3.txt into .venv-mlflow3 (MLflow 3),
+# then `mvn verify`: unit tests (surefire, real local Spark and Delta) and integration tests
+# (failsafe: the launchers as real processes, spark-submit to local[2] and to a standalone cluster
+# of two workers, the fat jar). With CI=true a missing tool fails the run.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
 cd "$CATALOG_ML_ROOT"
@@ -24,6 +24,17 @@ install_venv() {
     cp "$requirements" "$venv/.requirements"
   fi
 }
+# libturbojpeg.so.0, the image preprocessor's JPEG decoder (TurboJpegTest fails without it): Debian's
+# libturbojpeg0, installed with apt-get where it is missing and this shell may (root, or sudo without a password).
+if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libturbojpeg\.so\.0'; then
+  if [[ $(id -u) == 0 ]]; then
+    apt-get install -y -q libturbojpeg0 >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q libturbojpeg0 >/dev/null 2>&1; }
+  elif sudo -n true 2>/dev/null; then
+    sudo -n apt-get install -y -q libturbojpeg0 >/dev/null
+  else
+    echo "jobs/test.sh: libturbojpeg.so.0 is missing and cannot be installed here: apt-get install libturbojpeg0" >&2
+  fi
+fi
 install_venv .venv jobs/lib/requirements.txt
 # The current MLflow 3.x beside 2.17.2: its server and UI server run the same tracking tests.
 install_venv .venv-mlflow3 jobs/lib/requirements-mlflow3.txt

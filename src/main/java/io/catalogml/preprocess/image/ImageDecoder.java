@@ -12,9 +12,11 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes JPEG or PNG bytes. The fast way subsamples the source while decoding, and decodes a JPEG whose
- * embedded ICC profile is sRGB as plain sRGB; the plain way decodes every pixel and converts through any
- * embedded profile, as {@code ImageIO.read} does.
+ * Decodes JPEG or PNG bytes, one of three {@link Way ways}. The JDK's fast way subsamples the source while
+ * decoding, and decodes a JPEG whose embedded ICC profile is sRGB as plain sRGB; the plain way decodes every
+ * pixel and converts through any embedded profile, as {@code ImageIO.read} does; the fast way hands clean grey
+ * and colour JPEGs without a profile other than sRGB to libjpeg-turbo ({@link TurboJpeg}) and everything else,
+ * including every JPEG libjpeg-turbo warns about, to the JDK's fast way.
  */
 final class ImageDecoder {
   /** Decoded pixels above this are refused (about 120 MB as 3-byte pixels), so one image cannot exhaust an executor. */
@@ -30,18 +32,35 @@ final class ImageDecoder {
    */
   record Decoded(BufferedImage image, int sourceWidth, int sourceHeight, int orientation) {}
 
+  /** How to decode. */
+  enum Way {
+    /** Every pixel, through any embedded colour profile, by the JDK's reader. */
+    PLAIN,
+    /** The JDK's reader, subsampling large sources and skipping the conversion of an sRGB profile. */
+    JDK_FAST,
+    /** libjpeg-turbo, reduced in the DCT, for the JPEGs it decodes cleanly; {@link #JDK_FAST} for the rest. */
+    FAST
+  }
+
   private ImageDecoder() {}
 
   /**
    * @param upright the output spec (upright); subsampling is chosen for its stored-orientation twin
-   * @param fast whether to decode the fast way
+   * @param way how to decode
    */
-  static Decoded decode(byte[] bytes, ImageSpec upright, boolean fast) throws DecodeException {
+  static Decoded decode(byte[] bytes, ImageSpec upright, Way way) throws DecodeException {
     SourceFormat format = SourceFormat.of(bytes);
     JpegHeader jpeg = format == SourceFormat.JPEG ? JpegHeader.read(bytes) : null;
     int orientation = jpeg == null ? ExifOrientation.NONE : jpeg.orientation();
-    byte[] input = fast && jpeg != null && jpeg.components() == 3 && SrgbProfile.matches(jpeg.iccProfile(bytes))
-        ? jpeg.withoutIcc(bytes) : bytes;
+    boolean fast = way != Way.PLAIN;
+    boolean srgb = fast && jpeg != null && jpeg.components() == 3 && SrgbProfile.matches(jpeg.iccProfile(bytes));
+    if (way == Way.FAST && jpeg != null) {
+      Decoded decoded = turbo(bytes, jpeg, upright, srgb);
+      if (decoded != null) {
+        return decoded;
+      }
+    }
+    byte[] input = srgb ? jpeg.withoutIcc(bytes) : bytes;
     ImageReader reader = jpeg == null ? Readers.png() : Readers.jpeg(jpeg.components());
     try (ImageInputStream in = new ByteArrayImageInputStream(input)) {
       reader.setInput(in, true, true);
@@ -66,8 +85,32 @@ final class ImageDecoder {
     }
   }
 
+  /**
+   * libjpeg-turbo's decode, or null when it does not apply (CMYK or YCCK, a colour profile other than sRGB, an
+   * unknown size, too many pixels at its coarsest reduction, the library missing) or does not decode cleanly.
+   */
+  private static Decoded turbo(byte[] bytes, JpegHeader jpeg, ImageSpec upright, boolean srgb) {
+    boolean plainColours = jpeg.icc().isEmpty() || srgb;
+    if (!TurboJpeg.available() || !plainColours || jpeg.components() != 1 && jpeg.components() != 3
+        || jpeg.width() == 0 || jpeg.height() == 0) {
+      return null;
+    }
+    ImageSpec target = Orientation.stored(upright, jpeg.orientation());
+    int reduction = TurboJpeg.reduction(
+        Placement.subsampling(jpeg.width(), jpeg.height(), target.width(), target.height(), target.fit()));
+    if (decodedPixels(jpeg.width(), jpeg.height(), reduction) > MAX_DECODED_PIXELS) {
+      return null;
+    }
+    BufferedImage image = TurboJpeg.decode(bytes, jpeg.width(), jpeg.height(), jpeg.components(), reduction);
+    return image == null ? null : new Decoded(image, jpeg.width(), jpeg.height(), jpeg.orientation());
+  }
+
+  private static long decodedPixels(int width, int height, int period) {
+    return ((long) (width + period - 1) / period) * ((height + period - 1) / period);
+  }
+
   private static void checkSize(SourceFormat format, int width, int height, int period) throws DecodeException {
-    long pixels = ((long) (width + period - 1) / period) * ((height + period - 1) / period);
+    long pixels = decodedPixels(width, height, period);
     if (pixels > MAX_DECODED_PIXELS) {
       throw new DecodeException(ImageFailure.UNSUPPORTED, String.format(Locale.ROOT,
           "%s of %dx%d would decode to %,d pixels; at most %,d are decoded", format, width, height, pixels,

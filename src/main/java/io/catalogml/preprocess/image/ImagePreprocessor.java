@@ -28,12 +28,24 @@ public final class ImagePreprocessor implements Serializable {
   }
 
   /**
-   * The fast path: decodes only every s-th pixel of every s-th row when the source is at least twice the
+   * The fast path. A grey or colour JPEG without an embedded colour profile other than sRGB is decoded by
+   * libjpeg-turbo, scaled down by 2, 4 or 8 inside the decoder when the source is at least that much larger than
+   * its fit needs (averaging where {@link #processJdk} skips pixels); anything else, any JPEG libjpeg-turbo warns
+   * about, and every image where libturbojpeg is not installed, is decoded as {@link #processJdk} does. Then
+   * resizes. Failures and their messages are those of {@link #processJdk}.
+   */
+  public ImageResult process(byte[] bytes) {
+    return run(bytes, ImageDecoder.Way.FAST);
+  }
+
+  /**
+   * The fast path without libjpeg-turbo (what {@link #process} does where the native library is missing):
+   * the JDK's reader decodes only every s-th pixel of every s-th row when the source is at least twice the
    * size the fit needs (s is the largest period that never leaves fewer pixels than the fit places), and
    * skips the colour conversion of a JPEG whose embedded ICC profile is sRGB; then resizes.
    */
-  public ImageResult process(byte[] bytes) {
-    return run(bytes, true);
+  public ImageResult processJdk(byte[] bytes) {
+    return run(bytes, ImageDecoder.Way.JDK_FAST);
   }
 
   /**
@@ -41,12 +53,17 @@ public final class ImagePreprocessor implements Serializable {
    * profile), then resizes exactly as {@link #process} does.
    */
   public ImageResult processPlain(byte[] bytes) {
-    return run(bytes, false);
+    return run(bytes, ImageDecoder.Way.PLAIN);
   }
 
-  private ImageResult run(byte[] bytes, boolean fast) {
+  /** Whether {@link #process} decodes JPEGs with libjpeg-turbo in this JVM (libturbojpeg is installed). */
+  public static boolean turboJpeg() {
+    return TurboJpeg.available();
+  }
+
+  private ImageResult run(byte[] bytes, ImageDecoder.Way way) {
     try {
-      ImageDecoder.Decoded decoded = ImageDecoder.decode(bytes, spec, fast);
+      ImageDecoder.Decoded decoded = ImageDecoder.decode(bytes, spec, way);
       ImageSpec stored = Orientation.stored(spec, decoded.orientation());
       int[] pixels = Resizer.resize(decoded.image(), stored);
       byte[] rgb = Orientation.uprightRgb(pixels, stored.width(), stored.height(), decoded.orientation());

@@ -14,10 +14,12 @@ import java.util.List;
  * marker follows its image data.
  *
  * @param components colour components of the frame: 1 grey, 3 YCbCr or RGB, 4 CMYK or YCCK
+ * @param width frame width in pixels, as stored (before orientation)
+ * @param height frame height in pixels, as stored
  * @param orientation Exif orientation 1..8, 1 when there is none
  * @param icc the APP2 segments that carry the ICC profile, in file order
  */
-record JpegHeader(int components, int orientation, List<Segment> icc) {
+record JpegHeader(int components, int width, int height, int orientation, List<Segment> icc) {
   private static final int SOS = 0xda;
   private static final int EOI = 0xd9;
   private static final int APP1 = 0xe1;
@@ -44,6 +46,8 @@ record JpegHeader(int components, int orientation, List<Segment> icc) {
   static JpegHeader read(byte[] bytes) throws DecodeException {
     int orientation = ExifOrientation.NONE;
     int components = 0;
+    int width = 0;
+    int height = 0;
     List<Segment> icc = new ArrayList<>(1);
     int pos = 2;
     while (true) {
@@ -86,6 +90,8 @@ record JpegHeader(int components, int orientation, List<Segment> icc) {
       } else if (marker == APP2 && length - 2 > ICC_CHUNK_HEADER && startsWith(bytes, payload, length - 2, ICC_ID)) {
         icc.add(new Segment(pos - 2, length + 2));
       } else if (isStartOfFrame(marker) && length >= 8) {
+        height = u8(bytes, payload + 1) << 8 | u8(bytes, payload + 2);
+        width = u8(bytes, payload + 3) << 8 | u8(bytes, payload + 4);
         components = u8(bytes, payload + 5);
       } else if (marker == SOS) {
         if (components == 0) {
@@ -95,7 +101,7 @@ record JpegHeader(int components, int orientation, List<Segment> icc) {
         if (!hasEndOfImage(bytes, next)) {
           throw truncated(bytes, "inside its image data (no end-of-image marker)");
         }
-        return new JpegHeader(components, orientation, icc);
+        return new JpegHeader(components, width, height, orientation, icc);
       }
       pos = next;
     }

@@ -11,10 +11,11 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.stream.DoubleStream;
 import org.junit.jupiter.api.Test;
 
-/** The subsampling fast path against the full-decode baseline, on real product photos. */
+/** The fast paths (libjpeg-turbo's and the JDK's) against the full-decode baseline, on real product photos. */
 class FastPathTest {
   @Test
   void subsamplingIsTheLargestPeriodThatKeepsEnoughPixels() {
@@ -51,12 +52,17 @@ class FastPathTest {
     }
   }
 
-  /** 60x80 into 64x64 needs no subsampling, and decoding an sRGB-profiled photo as sRGB changes no pixel. */
+  /**
+   * 60x80 into 64x64 needs no subsampling, decoding an sRGB-profiled photo as sRGB changes no pixel, and
+   * libjpeg-turbo's full decode gives the JDK reader's pixels.
+   */
   @Test
-  void atTheSamplesOwnSizeBothPathsAreIdentical() {
+  void atTheSamplesOwnSizeAllPathsAreIdentical() {
     ImagePreprocessor p = new ImagePreprocessor(ImageSpec.DEFAULT);
     for (byte[] photo : ImageFixtures.samplePhotos(200)) {
-      assertThat(p.process(photo).rgb()).isEqualTo(p.processPlain(photo).rgb());
+      byte[] plain = p.processPlain(photo).rgb();
+      assertThat(p.process(photo).rgb()).isEqualTo(plain);
+      assertThat(p.processJdk(photo).rgb()).isEqualTo(plain);
     }
   }
 
@@ -65,11 +71,13 @@ class FastPathTest {
     List<byte[]> big = ImageFixtures.samplePhotos(40).stream().map(photo -> ImageFixtures.upscaled(photo, 500)).toList();
     for (ImageSpec spec : List.of(ImageSpec.DEFAULT, new ImageSpec(64, 64, Fit.CROP), new ImageSpec(100, 60, Fit.PAD))) {
       ImagePreprocessor p = new ImagePreprocessor(spec);
-      double[] differences = big.stream()
-          .mapToDouble(photo -> ImageFixtures.meanAbsoluteDifference(p.process(photo).rgb(), p.processPlain(photo).rgb()))
-          .toArray();
-      assertThat(DoubleStream.of(differences).max().orElseThrow()).as(spec + ": worst photo").isLessThan(8.0);
-      assertThat(DoubleStream.of(differences).average().orElseThrow()).as(spec + ": mean").isLessThan(4.0);
+      for (Function<byte[], ImageResult> fast : List.<Function<byte[], ImageResult>>of(p::process, p::processJdk)) {
+        double[] differences = big.stream()
+            .mapToDouble(photo -> ImageFixtures.meanAbsoluteDifference(fast.apply(photo).rgb(), p.processPlain(photo).rgb()))
+            .toArray();
+        assertThat(DoubleStream.of(differences).max().orElseThrow()).as(spec + ": worst photo").isLessThan(8.0);
+        assertThat(DoubleStream.of(differences).average().orElseThrow()).as(spec + ": mean").isLessThan(4.0);
+      }
     }
   }
 
