@@ -42,6 +42,10 @@ final class BenchCommand implements Callable<Integer> {
       description = "preprocess: how many drop images to upscale to 500x500 for the large-image phase.")
   int large;
 
+  @Option(names = "--python", paramLabel = "PYTHON", defaultValue = ".venv/bin/python",
+      description = "preprocess: a Python with Pillow, for Pillow's decode figure (default: ${DEFAULT-VALUE}, which jobs/test.sh installs).")
+  String python;
+
   @Option(names = "--examples", paramLabel = "N", defaultValue = "2000",
       description = "train: training rows in the timed epoch of each cell.")
   int examples;
@@ -89,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
       CatalogConfig config = options.load(extra.toArray(String[]::new));
       Object result = switch (stage) {
         case "ingest" -> new IngestBenchmark(config, System.out).execute();
-        case "preprocess" -> new PreprocessBenchmark(config, lake, large, System.out).execute();
+        case "preprocess" -> new PreprocessBenchmark(config, lake, large, python, System.out).execute();
         case "score" -> new ScoreBenchmark(more -> {
           List<String> all = new ArrayList<>(extra);
           all.addAll(more);
