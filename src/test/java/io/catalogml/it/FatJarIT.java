@@ -62,7 +62,8 @@ class FatJarIT {
     assertThat(natives).anyMatch(n -> n.startsWith("org/bytedeco/") && n.contains("linux-x86_64"));
     assertThat(natives).anyMatch(n -> n.startsWith("org/nd4j/") && n.contains("linux-x86_64"));
     assertThat(natives).allSatisfy(n -> assertThat(n).containsAnyOf("linux-x86_64/", "linux-x86-64/",
-        "linux-x86_64-onednn-avx2/"));
+        "linux-x86_64-onednn-avx2/", "jni/x86_64-Linux/"));
+    assertThat(natives).as("jnr-ffi's stub, which calls libturbojpeg").contains("jni/x86_64-Linux/libjffi-1.2.so");
     if (natives.stream().anyMatch(n -> n.startsWith("org/nd4j/linalg/cpu/"))) {
       assertThat(natives).as("the CPU build bundles ND4J's build with oneDNN (io.catalogml.model.Dl4jRuntime)")
           .anyMatch(n -> n.endsWith("linux-x86_64-onednn-avx2/libnd4jcpu.so"));

@@ -11,7 +11,9 @@ import java.io.Serializable;
  * message.
  *
  * <p>Decoded: baseline and progressive JPEG (grey, YCbCr, RGB, and CMYK/YCCK through TwelveMonkeys),
- * PNG of every colour type (grey, palette and alpha composited on white).
+ * PNG of every colour type (grey, palette and alpha composited on white). {@link #process} decodes clean
+ * grey and colour JPEGs with libjpeg-turbo where libturbojpeg is installed ({@link #turboJpeg()}), everything
+ * else with the JDK's reader.
  */
 public final class ImagePreprocessor implements Serializable {
   private final ImageSpec spec;
