@@ -37,6 +37,8 @@ final class TurboJpeg {
 
     int tjDecompress2(Pointer handle, @In byte[] jpeg, @size_t long jpegSize, @Out byte[] pixels, int width,
         int pitch, int height, int pixelFormat, int flags);
+
+    int tjDestroy(Pointer handle);
   }
 
   private TurboJpeg() {}
@@ -55,6 +57,10 @@ final class TurboJpeg {
    * Decodes a JPEG of {@code width} x {@code height} with {@code components} 1 (grey) or 3 (colour), reduced by
    * {@code reduction}.
    *
+   * <p>TurboJPEG picks the largest of its scaling factors whose output fits in the size asked for; asked for
+   * exactly {@code ceil(width / reduction)} x {@code ceil(height / reduction)}, that is 1 / {@code reduction},
+   * so the array is never written past its end.
+   *
    * @return TYPE_3BYTE_BGR (colour) or TYPE_BYTE_GRAY (grey) pixels, or null when libjpeg reported an error or
    *     a warning
    */
@@ -72,9 +78,11 @@ final class TurboJpeg {
   private static Library load() {
     try {
       Library library = LibraryLoader.create(Library.class).failImmediately().load("turbojpeg");
-      if (library.tjInitDecompress() == null) {
+      Pointer probe = library.tjInitDecompress();
+      if (probe == null) {
         throw new IllegalStateException("tjInitDecompress returned NULL");
       }
+      library.tjDestroy(probe);
       return library;
     } catch (LinkageError | RuntimeException e) {
       LOG.warn("libturbojpeg is not installed here (apt-get install libturbojpeg0), so every JPEG is decoded by the"
