@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,10 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * executors, score), then gradient sharing across the two executor JVMs over the parameter server,
  * then scoring with that model, and a job in cluster deploy mode (the driver on a worker), failing and
  * succeeding: the launcher's exit code and JSON line are the job's. Tables are read back with delta-rs, runs with MLflow's Python
- * client. The cluster is stopped after the class, whatever its tests did. Tagged {@code cluster}: failsafe runs it
- * alone, after the other integration tests (which run two at a time).
+ * client. The cluster is stopped after the class, whatever its tests did.
  */
-@Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
   private static final Pattern NODE = Pattern.compile("Initializing transport \\[127\\.0\\.0\\.1:(\\d+)\\]");
