@@ -28,9 +28,12 @@ install_venv() {
 # libturbojpeg0, installed with apt-get where it is missing and this shell may (root, or sudo without a password).
 if ! /sbin/ldconfig -p 2>/dev/null | grep -q 'libturbojpeg\.so\.0'; then
   if [[ $(id -u) == 0 ]]; then
-    apt-get install -y -q libturbojpeg0 >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q libturbojpeg0 >/dev/null 2>&1; }
+    apt-get install -y -q libturbojpeg0 >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null && apt-get install -y -q libturbojpeg0 >/dev/null 2>&1; } \
+      || echo "jobs/test.sh: apt-get could not install libturbojpeg0 (TurboJpegTest will fail)" >&2
   elif sudo -n true 2>/dev/null; then
-    sudo -n apt-get install -y -q libturbojpeg0 >/dev/null
+    sudo -n apt-get install -y -q libturbojpeg0 >/dev/null 2>&1 \
+      || echo "jobs/test.sh: apt-get could not install libturbojpeg0 (TurboJpegTest will fail)" >&2
   else
     echo "jobs/test.sh: libturbojpeg.so.0 is missing and cannot be installed here: apt-get install libturbojpeg0" >&2
   fi
