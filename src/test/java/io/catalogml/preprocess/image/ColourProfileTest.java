@@ -44,7 +44,7 @@ class ColourProfileTest {
     int srgb = 0;
     int adobe = 0;
     for (byte[] photo : ImageFixtures.samplePhotos(1000)) {
-      byte[] profile = header(photo).iccProfile(photo);
+      byte[] profile = ImageFixtures.header(photo).iccProfile(photo);
       String text = profile == null ? "" : new String(profile, StandardCharsets.ISO_8859_1);
       if (text.contains("sRGB IEC61966-2.1") || text.contains("sRGB v1.31 (Canon)")) {
         assertThat(SrgbProfile.matches(profile)).isTrue();
@@ -63,7 +63,7 @@ class ColourProfileTest {
     byte[] jpeg = ImageFixtures.jpeg(ImageFixtures.quadrants(32, 32));
     byte[] withProfile = ImageFixtures.withIccProfile(jpeg, SRGB, 3000, 3, 1, 2);
 
-    JpegHeader header = header(withProfile);
+    JpegHeader header = ImageFixtures.header(withProfile);
     assertThat(header.icc()).hasSize(3);
     assertThat(header.iccProfile(withProfile)).isEqualTo(SRGB);
     assertThat(header.withoutIcc(withProfile)).isEqualTo(jpeg);
@@ -74,7 +74,7 @@ class ColourProfileTest {
     byte[] jpeg = ImageFixtures.jpeg(ImageFixtures.quadrants(32, 32));
     byte[] duplicate = ImageFixtures.withIccProfile(jpeg, SRGB, 3000, 1, 1, 2);
 
-    assertThat(header(duplicate).iccProfile(duplicate)).isNull();
+    assertThat(ImageFixtures.header(duplicate).iccProfile(duplicate)).isNull();
   }
 
   @Test
@@ -99,14 +99,6 @@ class ColourProfileTest {
       assertPixel(r, ImageSpec.DEFAULT, 32, 32, 168, 168, 168, 4);
     }
     assertPixel(preprocessor.process(jpeg), ImageSpec.DEFAULT, 32, 32, 100, 100, 100, 2);
-  }
-
-  private static JpegHeader header(byte[] jpeg) {
-    try {
-      return JpegHeader.read(jpeg);
-    } catch (DecodeException e) {
-      throw new AssertionError(e.getMessage(), e);
-    }
   }
 
   /** A copy of an ICC profile whose gXYZ tag holds other values. */

@@ -35,6 +35,7 @@ import javax.imageio.stream.ImageOutputStream;
 final class ImageFixtures {
   static final Path RESOURCES = Path.of("src/test/resources/images");
   static final Path SAMPLE_PHOTOS = Path.of("data/sample/fashion/images");
+  static final Path SAMPLE_PETS = Path.of("data/sample/pets/train");
   private static final String JPEG_METADATA = "javax_imageio_jpeg_image_1.0";
 
   private ImageFixtures() {}
@@ -244,10 +245,28 @@ final class ImageFixtures {
   }
 
   static List<byte[]> samplePhotos(int limit) {
-    try (Stream<Path> files = Files.list(SAMPLE_PHOTOS)) {
+    return photos(SAMPLE_PHOTOS, limit);
+  }
+
+  /** The first {@code limit} JPEGs of the bundled pets sample (photos of about 500x375), in name order. */
+  static List<byte[]> samplePets(int limit) {
+    return photos(SAMPLE_PETS, limit);
+  }
+
+  private static List<byte[]> photos(Path folder, int limit) {
+    try (Stream<Path> files = Files.list(folder)) {
       return files.filter(f -> f.toString().endsWith(".jpg")).sorted().limit(limit).map(ImageFixtures::read).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The header of a JPEG the test expects to be well formed. */
+  static JpegHeader header(byte[] jpeg) {
+    try {
+      return JpegHeader.read(jpeg);
+    } catch (DecodeException e) {
+      throw new AssertionError(e.getMessage(), e);
     }
   }
 

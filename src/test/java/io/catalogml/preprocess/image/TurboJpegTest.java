@@ -6,13 +6,8 @@ import io.catalogml.config.ImageSpec;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,7 +16,6 @@ import org.junit.jupiter.api.Test;
  * anything it warns about is named by the JDK's reader exactly as before.
  */
 class TurboJpegTest {
-  static final Path SAMPLE_PETS = Path.of("data/sample/pets/train");
   final ImagePreprocessor preprocessor = new ImagePreprocessor(ImageSpec.DEFAULT);
 
   @Test
@@ -32,7 +26,7 @@ class TurboJpegTest {
 
   @Test
   void photosAreScaledDownInsideTheDecoderAndCloserToTheFullDecodeThanSubsampling() {
-    List<byte[]> photos = pets(40);
+    List<byte[]> photos = ImageFixtures.samplePets(40);
     double turbo = 0;
     double jdk = 0;
     for (byte[] photo : photos) {
@@ -58,8 +52,8 @@ class TurboJpegTest {
     assertThat(TurboJpeg.reduction(3)).isEqualTo(2);
     assertThat(TurboJpeg.reduction(7)).isEqualTo(4);
     assertThat(TurboJpeg.reduction(40)).isEqualTo(8);
-    byte[] photo = pets(1).get(0);
-    JpegHeader header = header(photo);
+    byte[] photo = ImageFixtures.samplePets(1).get(0);
+    JpegHeader header = ImageFixtures.header(photo);
     BufferedImage quarter = TurboJpeg.decode(photo, header.width(), header.height(), 3, 4);
     assertThat(quarter.getWidth()).isEqualTo((header.width() + 3) / 4);
     assertThat(quarter.getHeight()).isEqualTo((header.height() + 3) / 4);
@@ -67,11 +61,11 @@ class TurboJpegTest {
 
   @Test
   void aPhotoCutAndClosedWithAnEndMarkerIsRefusedByLibjpegTurboAndNamedByTheJdkReader() {
-    byte[] photo = pets(1).get(0);
+    byte[] photo = ImageFixtures.samplePets(1).get(0);
     byte[] cut = Arrays.copyOf(photo, photo.length / 2 + 2);
     cut[cut.length - 2] = (byte) 0xff;
     cut[cut.length - 1] = (byte) 0xd9;
-    JpegHeader header = header(cut);
+    JpegHeader header = ImageFixtures.header(cut);
 
     assertThat(TurboJpeg.decode(cut, header.width(), header.height(), 3, 4)).as("a warning stops the decode").isNull();
     ImageResult r = preprocessor.process(cut);
@@ -97,27 +91,5 @@ class TurboJpegTest {
     assertThat(ImageFixtures.meanAbsoluteDifference(fast.rgb(), preprocessor.processPlain(jpeg).rgb())).isLessThan(2.0);
     ImageFixtures.assertPixel(fast, ImageSpec.DEFAULT, 10, 32, 255, 255, 255, 3);
     ImageFixtures.assertPixel(fast, ImageSpec.DEFAULT, 54, 32, 128, 128, 128, 3);
-  }
-
-  private static JpegHeader header(byte[] jpeg) {
-    try {
-      return JpegHeader.read(jpeg);
-    } catch (DecodeException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  static List<byte[]> pets(int limit) {
-    try (Stream<Path> files = Files.list(SAMPLE_PETS)) {
-      return files.filter(f -> f.toString().endsWith(".jpg")).sorted().limit(limit).map(f -> {
-        try {
-          return Files.readAllBytes(f);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }).toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
