@@ -115,8 +115,7 @@ public final class PreprocessBenchmark implements Stage<PreprocessBenchmark.Resu
     ImagePreprocessor images = new ImagePreprocessor(config.preprocess().image());
     double sparkImages = n / time(() -> ImageColumns.add(products, config.preprocess().image())
         .where(col("image_ok")).count());
-    List<Path> files = products.select("image_uri").as(org.apache.spark.sql.Encoders.STRING()).collectAsList()
-        .stream().filter(java.util.Objects::nonNull).map(uri -> Path.of(java.net.URI.create(uri))).toList();
+    List<Path> files = paths(products.select("image_uri").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
     List<byte[]> bytes = readAll(files);
     double baselineImages = bytes.size() / time(() -> bytes.forEach(images::processPlain));
 
@@ -131,12 +130,11 @@ public final class PreprocessBenchmark implements Stage<PreprocessBenchmark.Resu
     double baselineLarge = large.size() / time(() -> large.forEach(images::processPlain));
     List<Decoders> decoders = List.of(
         decoders("drop images", images, bytes, files),
-        decoders("500x500 JPEGs", images, large, largeUris.stream().map(uri -> Path.of(java.net.URI.create(uri))).toList()));
+        decoders("500x500 JPEGs", images, large, paths(largeUris)));
 
     Result r = new Result("bench-preprocess", spark.sparkContext().master(),
         Runtime.getRuntime().availableProcessors(), titles.size(), sparkTitles, baselineTitles, n, sparkImages,
-        baselineImages,
-        large.size(), sparkLarge, baselineLarge, first.seconds(), decoders);
+        baselineImages, large.size(), sparkLarge, baselineLarge, first.seconds(), decoders);
     print(r);
     spark.stop();
     return r;
@@ -185,6 +183,11 @@ public final class PreprocessBenchmark implements Stage<PreprocessBenchmark.Resu
       best = Math.min(best, (System.nanoTime() - t) / 1e9);
     }
     return best;
+  }
+
+  /** The local files that {@code file:} URIs name; null URIs (products without an image) are left out. */
+  private static List<Path> paths(List<String> uris) {
+    return uris.stream().filter(java.util.Objects::nonNull).map(uri -> Path.of(java.net.URI.create(uri))).toList();
   }
 
   private static List<byte[]> readAll(List<Path> files) {
