@@ -11,7 +11,6 @@ import io.catalogml.preprocess.FeatureTables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -102,27 +101,49 @@ public final class LogRegClassifier implements Classifier {
    */
   static Dataset<Row> termFrequencies(Dataset<Row> rows, int vocabularySize, TermFrequency options) {
     boolean sublinear = options.sublinear();
-    UserDefinedFunction tf = udf((UDF3<Seq<Integer>, Seq<Integer>, Seq<Integer>, Vector>) (t, d, w) -> {
-      TreeMap<Integer, Double> counts = new TreeMap<>();
-      for (Seq<Integer> ids : java.util.Arrays.asList(t, d, w)) {
-        if (ids != null) {
-          scala.collection.Iterator<Integer> it = ids.iterator();
-          while (it.hasNext()) {
-            int id = it.next();
-            if (id > 0 && id < vocabularySize) {
-              counts.merge(id, 1.0, Double::sum);
-            }
-          }
-        }
-      }
-      int[] indices = counts.keySet().stream().mapToInt(Integer::intValue).toArray();
-      double[] values = counts.values().stream().mapToDouble(c -> sublinear ? 1 + Math.log(c) : c).toArray();
-      return new SparseVector(vocabularySize, indices, values);
-    }, SQLDataTypes.VectorType());
+    UserDefinedFunction tf = udf((UDF3<Seq<Integer>, Seq<Integer>, Seq<Integer>, Vector>) (t, d, w) ->
+        termFrequency(vocabularySize, sublinear, t, d, w), SQLDataTypes.VectorType());
     Column subwords = java.util.Arrays.asList(rows.columns()).contains(FeatureTables.SUBWORD_IDS)
         ? col(FeatureTables.SUBWORD_IDS)
         : lit(null).cast(FeatureTables.FEATURES.apply(FeatureTables.SUBWORD_IDS).dataType());
     return rows.withColumn(TF, tf.apply(col("title_ids"), col("description_ids"), subwords));
+  }
+
+  /** The sparse term-frequency vector of the ids of all {@code lists}, in id order (sorted ids, counted in runs). */
+  @SafeVarargs
+  static SparseVector termFrequency(int vocabularySize, boolean sublinear, Seq<Integer>... lists) {
+    int n = 0;
+    for (Seq<Integer> ids : lists) {
+      n += ids == null ? 0 : ids.size();
+    }
+    int[] all = new int[n];
+    int kept = 0;
+    for (Seq<Integer> ids : lists) {
+      if (ids != null) {
+        scala.collection.Iterator<Integer> it = ids.iterator();
+        while (it.hasNext()) {
+          Integer id = it.next();
+          if (id != null && id > 0 && id < vocabularySize) {
+            all[kept++] = id;
+          }
+        }
+      }
+    }
+    java.util.Arrays.sort(all, 0, kept);
+    int[] indices = new int[kept];
+    double[] values = new double[kept];
+    int distinct = 0;
+    for (int i = 0; i < kept; ) {
+      int j = i;
+      while (j < kept && all[j] == all[i]) {
+        j++;
+      }
+      indices[distinct] = all[i];
+      values[distinct++] = sublinear ? 1 + Math.log(j - i) : j - i;
+      i = j;
+    }
+    return new SparseVector(vocabularySize, java.util.Arrays.copyOf(indices, distinct),
+        java.util.Arrays.copyOf(values, distinct));
   }
 
   @Override
@@ -132,23 +153,104 @@ public final class LogRegClassifier implements Classifier {
 
   @Override
   public JavaRDD<Predictor.Prediction> predict(Dataset<Row> features) {
-    return model.transform(termFrequencies(features, vocabularySize, tf))
-        .select("product_id", "label", PROBABILITY).javaRDD()
-        .map(r -> new Predictor.Prediction(r.getString(0), r.getString(1), floats(r.getAs(2))));
+    return withProbabilities(features).select("product_id", "label", Predictor.PROBABILITIES).javaRDD()
+        .map(r -> new Predictor.Prediction(r.getString(0), r.getString(1), floats(r.getList(2))));
   }
 
+  /**
+   * Adds the class probabilities as {@code array<float>}: the pipeline's weighting stages, then the
+   * regression's softmax computed here rather than by MLlib's {@code transform}, which multiplies
+   * each row by the coefficient matrix as the fit stored it, class by class (row-major), so a
+   * product's hundred-odd ids cost 130 strided reads each from a matrix of 130 × 13,483 doubles.
+   * {@link Softmax} reads it column by column instead: per id, the 130 coefficients side by side.
+   */
   @Override
   public Dataset<Row> withProbabilities(Dataset<Row> features) {
-    return model.transform(termFrequencies(features, vocabularySize, tf))
-        .withColumn(Predictor.PROBABILITIES, org.apache.spark.ml.functions.vector_to_array(col(PROBABILITY), "float32"))
-        .drop(TF, TFIDF, FEATURES, PROBABILITY, "_prediction", "_raw");
+    Dataset<Row> weighted = termFrequencies(features, vocabularySize, tf);
+    org.apache.spark.ml.Transformer[] stages = model.stages();
+    for (int i = 0; i < stages.length - 1; i++) {
+      weighted = stages[i].transform(weighted);
+    }
+    org.apache.spark.ml.classification.LogisticRegressionModel lr =
+        (org.apache.spark.ml.classification.LogisticRegressionModel) stages[stages.length - 1];
+    Softmax softmax = Softmax.of(lr);
+    UserDefinedFunction probabilities = udf((org.apache.spark.sql.api.java.UDF1<Vector, float[]>) softmax::apply,
+        org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType, false));
+    return weighted.withColumn(Predictor.PROBABILITIES, probabilities.apply(col(lr.getFeaturesCol())))
+        .drop(TF, TFIDF, FEATURES);
   }
 
-  private static float[] floats(Vector v) {
-    double[] d = v.toArray();
-    float[] f = new float[d.length];
-    for (int i = 0; i < d.length; i++) {
-      f[i] = (float) d[i];
+  /**
+   * A fitted multinomial regression's class probabilities, {@code softmax(intercepts + W x)}, as
+   * MLlib computes them (the largest margin subtracted before {@code exp}), with {@code W} held
+   * column-major: the coefficients of feature {@code j} are {@code w[j * classes .. + classes)}.
+   */
+  static final class Softmax implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int classes;
+    private final double[] w;
+    private final double[] intercepts;
+
+    private Softmax(int classes, double[] w, double[] intercepts) {
+      this.classes = classes;
+      this.w = w;
+      this.intercepts = intercepts;
+    }
+
+    static Softmax of(org.apache.spark.ml.classification.LogisticRegressionModel lr) {
+      org.apache.spark.ml.linalg.DenseMatrix m = lr.coefficientMatrix().toDense();
+      if (m.numRows() != lr.numClasses()) {
+        throw new IllegalStateException("a binomial logistic regression (" + m.numRows()
+            + " coefficient row) where the baseline fits a multinomial one");
+      }
+      // toDenseColMajor: values in column-major order, whatever the fit stored.
+      return new Softmax(m.numRows(), m.toDenseColMajor().values(), lr.interceptVector().toArray());
+    }
+
+    float[] apply(Vector x) {
+      double[] margins = intercepts.clone();
+      if (x instanceof SparseVector sv) {
+        int[] indices = sv.indices();
+        double[] values = sv.values();
+        for (int k = 0; k < indices.length; k++) {
+          add(margins, indices[k], values[k]);
+        }
+      } else {
+        double[] values = x.toArray();
+        for (int j = 0; j < values.length; j++) {
+          if (values[j] != 0) {
+            add(margins, j, values[j]);
+          }
+        }
+      }
+      double max = Double.NEGATIVE_INFINITY;
+      for (double m : margins) {
+        max = Math.max(max, m);
+      }
+      double sum = 0;
+      for (int c = 0; c < classes; c++) {
+        margins[c] = Math.exp(margins[c] - max);
+        sum += margins[c];
+      }
+      float[] p = new float[classes];
+      for (int c = 0; c < classes; c++) {
+        p[c] = (float) (margins[c] / sum);
+      }
+      return p;
+    }
+
+    private void add(double[] margins, int feature, double value) {
+      int base = feature * classes;
+      for (int c = 0; c < classes; c++) {
+        margins[c] += w[base + c] * value;
+      }
+    }
+  }
+
+  private static float[] floats(List<Float> p) {
+    float[] f = new float[p.size()];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = p.get(i);
     }
     return f;
   }
