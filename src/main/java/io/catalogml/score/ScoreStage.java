@@ -1,12 +1,12 @@
 package io.catalogml.score;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
@@ -33,7 +33,6 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -215,6 +214,9 @@ public final class ScoreStage implements Stage<ScoreResult> {
           DeltaTables.Expected.written(counts.quarantined, unquarantined));
       predictionDeletes.unpersist();
       quarantineDeletes.unpersist();
+      LOG.info("score {}: {} version {}, {} version {}; {} s since the products were scored", runId,
+          lake.names().predictions(), p.version(), lake.names().scoreQuarantine(), q.version(),
+          String.format("%.1f", seconds(t0) - inferenceSeconds));
       return new Outcome(productCount, counts.todo, counts.scored, removed, relabelled, counts.quarantined,
           counts.reasons, counts.textOnly, counts.fromBronze, counts.fromSilver, productsVersion, featuresVersion,
           p.version(), q.version(), inferenceSeconds);
@@ -225,10 +227,16 @@ public final class ScoreStage implements Stage<ScoreResult> {
 
   /**
    * The products to score over at least as many partitions as the cluster has cores: a bronze of
-   * few large files would otherwise featurise and infer in few tasks, leaving cores idle.
+   * few large files would otherwise featurise and infer in few tasks, leaving cores idle. An
+   * incremental run's products come out of a join, whose few rows adaptive execution would
+   * coalesce into one partition at run time (1% of a million products scored on one core), so
+   * they are always repartitioned: Spark keeps a partition count the query asks for.
    */
   private Dataset<Row> spread(Dataset<Row> todo) {
     int cores = spark.sparkContext().defaultParallelism();
+    if (!full) {
+      return todo.repartition(Math.max(cores, spark.sessionState().conf().numShufflePartitions()));
+    }
     return todo.rdd().getNumPartitions() < cores ? todo.repartition(cores) : todo;
   }
 
@@ -315,20 +323,38 @@ public final class ScoreStage implements Stage<ScoreResult> {
             "_reason", "_message");
   }
 
+  /**
+   * The {@code k} most probable classes, most probable first; equal probabilities in class order,
+   * NaN last. {@code k} passes over the probabilities (k is small) rather than a sort of them all.
+   */
   static Row topK(Seq<Float> probabilities, LabelMap labels, int k) {
     int n = probabilities.length();
-    Integer[] order = new Integer[n];
+    float[] p = new float[n];
+    scala.collection.Iterator<Float> it = probabilities.iterator();
     for (int i = 0; i < n; i++) {
-      order[i] = i;
+      Float v = it.next();
+      p[i] = v == null || v.isNaN() ? Float.NaN : v;
     }
-    Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -probabilities.apply(i)).thenComparingInt(i -> i));
+    boolean[] taken = new boolean[n];
     List<String> names = new ArrayList<>(k);
     List<Double> values = new ArrayList<>(k);
-    for (int i = 0; i < k && i < n; i++) {
-      names.add(labels.label(order[i]));
-      values.add((double) probabilities.apply(order[i]));
+    for (int rank = 0; rank < k && rank < n; rank++) {
+      int best = -1;
+      for (int i = 0; i < n; i++) {
+        if (!taken[i] && (best < 0 || above(p[i], p[best]))) {
+          best = i;
+        }
+      }
+      taken[best] = true;
+      names.add(labels.label(best));
+      values.add((double) p[best]);
     }
     return RowFactory.create(names, values);
+  }
+
+  /** Strictly more probable; any number is above NaN. */
+  private static boolean above(float a, float b) {
+    return Float.isNaN(b) ? !Float.isNaN(a) : a > b;
   }
 
   private static String reason(ModelSettings.Mode mode) {
@@ -459,16 +485,28 @@ public final class ScoreStage implements Stage<ScoreResult> {
   private record Summary(long rows, Map<String, Long> classMix, double meanProbability, double lowConfidenceShare,
       Double labelAgreement) {}
 
+  /** The table's state after the run, from one pass: per predicted class its rows and the sums the means need. */
   private Summary summary() {
     Dataset<Row> table = spark.read().format("delta").load(lake.predictions());
-    Row overall = table.agg(count(lit(1)), avg(col("probability")),
-        avg(when(col("probability").lt(config.score().lowConfidence()), 1.0).otherwise(0.0)),
-        avg(when(col("label_agrees"), 1.0).when(not(col("label_agrees")), 0.0))).head();
+    List<Row> classes = table.groupBy("predicted_label").agg(count(lit(1)), sum(col("probability")),
+        sum(when(col("probability").lt(config.score().lowConfidence()), 1L).otherwise(0L)),
+        sum(when(col("label_agrees"), 1L).otherwise(0L)), count(col("label_agrees"))).collectAsList();
     Map<String, Long> mix = new TreeMap<>();
-    table.groupBy("predicted_label").count().collectAsList().forEach(r -> mix.put(r.getString(0), r.getLong(1)));
-    long rows = overall.getLong(0);
-    return new Summary(rows, mix, rows == 0 ? 0 : overall.getDouble(1), rows == 0 ? 0 : overall.getDouble(2),
-        overall.isNullAt(3) ? null : overall.getDouble(3));
+    long rows = 0;
+    double probability = 0;
+    long low = 0;
+    long agree = 0;
+    long labelled = 0;
+    for (Row r : classes) {
+      mix.put(r.getString(0), r.getLong(1));
+      rows += r.getLong(1);
+      probability += r.getDouble(2);
+      low += r.getLong(3);
+      agree += r.getLong(4);
+      labelled += r.getLong(5);
+    }
+    return new Summary(rows, mix, rows == 0 ? 0 : probability / rows, rows == 0 ? 0 : (double) low / rows,
+        labelled == 0 ? null : (double) agree / labelled);
   }
 
   private void track(ScoreResult r, Summary s) {
