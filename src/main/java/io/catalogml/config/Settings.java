@@ -206,9 +206,13 @@ public final class Settings {
   public static final Setting<Integer> TRAIN_EPOCHS = Setting.intRange("train.epochs", 1, 10000,
       "Maximum passes over the training split.");
   public static final Setting<Integer> TRAIN_BATCH_SIZE = Setting.intRange("train.batch-size", 1, 65536,
-      "Examples per minibatch on each worker.");
+      "Examples per minibatch on each worker, at most: smaller when the training split is too small for train.min-steps of them.");
+  public static final Setting<Integer> TRAIN_MIN_BATCH_SIZE = Setting.intRange("train.min-batch-size", 1, 65536,
+      "The smallest minibatch a small training split shrinks train.batch-size to.");
+  public static final Setting<Integer> TRAIN_MIN_STEPS = Setting.intRange("train.min-steps", 1, 1000000,
+      "Minibatches each worker should take an epoch at least; below that the minibatch shrinks, and the learning rate by the square root of the ratio.");
   public static final Setting<Double> TRAIN_LEARNING_RATE = Setting.doubleRange("train.learning-rate", 1e-7, 10.0,
-      "Adam learning rate.");
+      "Adam learning rate at train.batch-size.");
   public static final Setting<Boolean> TRAIN_SCALE_LEARNING_RATE = Setting.bool("train.scale-learning-rate",
       "Averaging master: Adam's learning rate is train.learning-rate times the workers (a round averages their steps into one).");
   public static final Setting<Integer> TRAIN_SEED = Setting.intRange("train.seed", 0, Integer.MAX_VALUE,
@@ -340,7 +344,7 @@ public final class Settings {
       TEXT_SUBWORD_MAX_TOKENS, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_FIT, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_SALT,
       MODEL_NAME, MODEL_TYPE, MODEL_MODE, MODEL_TEXT_ENCODER, MODEL_EMBEDDING_SIZE, MODEL_MAX_TOKENS, MODEL_SUBWORD_TOKENS, MODEL_IMAGE_FILTERS, MODEL_IMAGE_STRIDE,
       MODEL_HIDDEN_SIZE, MODEL_DROPOUT, MODEL_CLASS_WEIGHTS,
-      TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_LEARNING_RATE, TRAIN_SCALE_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,
+      TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_MIN_BATCH_SIZE, TRAIN_MIN_STEPS, TRAIN_LEARNING_RATE, TRAIN_SCALE_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,
       TRAIN_WORKERS_PER_EXECUTOR,
       TRAIN_AVERAGING_FREQUENCY, TRAIN_PREFETCH, TRAIN_SHARING_THRESHOLD, TRAIN_SHARING_PORT, TRAIN_SHARING_WORKER_PORT,
       TRAIN_SHARING_JOIN_TIMEOUT, TRAIN_SHARING_CONTROLLER,

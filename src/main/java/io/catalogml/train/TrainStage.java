@@ -185,7 +185,7 @@ public final class TrainStage implements Stage<TrainResult> {
 
   /** A trained model with what the package and the reports need. */
   private record Trained(Classifier classifier, ComputationGraph network, InputSpec spec, TrainState state,
-      ClassificationReport validation, boolean stoppedEarly, double examplesPerSecond, int workers) {}
+      ClassificationReport validation, boolean stoppedEarly, double examplesPerSecond, int workers, int batchSize) {}
 
   private Trained trainNetwork(TrainData data, Checkpoints checkpoints, TrainState state, Dataset<Row> train,
       Dataset<Row> validation) {
@@ -193,11 +193,15 @@ public final class TrainStage implements Stage<TrainResult> {
       throw CatalogErrors.sharingAlreadyRan();
     }
     ModelSettings model = config.model();
-    TrainSettings settings = config.train();
+    int workers = config.train().workers() > 0 ? config.train().workers() : spark.sparkContext().defaultParallelism();
+    TrainSettings settings = config.train().forTrainingSet(data.trainExamples(), workers);
     InputSpec spec = inputSpec(data);
     ComputationGraph start;
-    int workers = settings.workers() > 0 ? settings.workers() : spark.sparkContext().defaultParallelism();
     double learningRate = settings.learningRateFor(workers);
+    LOG.info("train {}: minibatches of {} per worker for {} training examples over {} workers (train.batch-size {}, "
+        + "at least train.min-steps {} an epoch)", state.runId(), settings.batchSize(), data.trainExamples(), workers,
+        config.train().batchSize(), settings.minSteps());
+    run.setTags(Map.of("catalogml.train.batch-size", Integer.toString(settings.batchSize())));
     if (state.epochsDone() > 0) {
       start = checkpoints.load(state.epochsDone());
       state.history().forEach(m -> run.logMetrics(epochMetrics(m), m.epoch()));
@@ -220,7 +224,7 @@ public final class TrainStage implements Stage<TrainResult> {
     ClassificationReport validationReport = Evaluator.evaluate(classifier, validation);
     double rate = outcome.fitSeconds() > 0 ? outcome.fittedExamples() / outcome.fitSeconds() : 0;
     return new Trained(classifier, outcome.best(), spec, outcome.state(), validationReport, outcome.stoppedEarly(),
-        rate, workers);
+        rate, workers, settings.batchSize());
   }
 
   private Trained trainBaseline(TrainData data, TrainState state, Dataset<Row> train, Dataset<Row> validation) {
@@ -235,7 +239,7 @@ public final class TrainStage implements Stage<TrainResult> {
     run.logMetrics(metrics, 1);
     long examples = data.trainExamples();
     return new Trained(classifier, null, baselineSpec(data), state.after(m), report,
-        false, examples / seconds, spark.sparkContext().defaultParallelism());
+        false, examples / seconds, spark.sparkContext().defaultParallelism(), 0);
   }
 
   /** What the network reads (subword ids when the pipeline has them and {@code model.text.max-subword-tokens} > 0). */
@@ -297,6 +301,9 @@ public final class TrainStage implements Stage<TrainResult> {
     training.put("stopped_early", trained.stoppedEarly);
     training.put("master", trained.network == null ? "none" : Setting.configName(config.train().master()));
     training.put("workers", trained.workers);
+    if (trained.network != null) {
+      training.put("batch_size", trained.batchSize);
+    }
     Map<String, Map<String, Double>> metrics = new TreeMap<>();
     metrics.put("validation", trained.validation.toMetrics(""));
     metrics.put("test", test.toMetrics(""));

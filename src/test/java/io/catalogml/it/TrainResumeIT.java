@@ -31,7 +31,7 @@ class TrainResumeIT {
     List<String> cmd = new ArrayList<>(List.of("jobs/catalog-ml", name, "--conf", "conf/examples/fashion.conf",
         "--set", "lake.root=" + dir.resolve("lake"), "--set", "tracking.local-dir=" + dir.resolve("mlruns"),
         "--set", "train.checkpoint-dir=" + dir.resolve("checkpoints"), "--set", "model.mode=text",
-        "--set", "train.epochs=" + EPOCHS, "--set", "train.patience=0", "--set", "train.learning-rate=0.01"));
+        "--set", "train.epochs=" + EPOCHS, "--set", "train.patience=0", "--set", "train.learning-rate=0.01", "--set", "train.batch-size=32"));
     cmd.addAll(List.of(extra));
     return cmd;
   }

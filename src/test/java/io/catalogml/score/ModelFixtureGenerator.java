@@ -34,7 +34,7 @@ class ModelFixtureGenerator extends SparkTestBase {
   void regenerate() throws Exception {
     CatalogConfig config = TrainFixtures.preprocessedSample(spark, dir.resolve("train"),
         "model.mode=fusion", "model.text.embedding-size=8", "model.image.filters=[4, 8]", "model.hidden-size=16",
-        "train.epochs=3", "train.patience=0", "train.workers=1", "train.learning-rate=0.01", "model.dropout=0.0");
+        "train.epochs=3", "train.patience=0", "train.workers=1", "train.learning-rate=0.01", "train.batch-size=32", "model.dropout=0.0");
     TrainResult trained;
     try (Tracker tracker = Trackers.open(config.tracking());
         TrackedRun run = tracker.startRun("catalog-ml/train", "fixture")) {

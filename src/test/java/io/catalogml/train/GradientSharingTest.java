@@ -33,7 +33,7 @@ class GradientSharingTest extends SparkTestBase {
         .hasMessageContaining("train.workers to at most 2");
 
     CatalogConfig config = TrainFixtures.config(dir, dir.resolve("drop"), "train.master=sharing", "model.mode=text",
-        "train.epochs=4", "train.learning-rate=0.01", "train.patience=0");
+        "train.epochs=4", "train.learning-rate=0.01", "train.batch-size=32", "train.patience=0");
     TrainResult sharing = TrainStageTest.trainIn(spark, config);
     assertThat(sharing.master()).isEqualTo("sharing");
     assertThat(sharing.epochs()).isEqualTo(4);

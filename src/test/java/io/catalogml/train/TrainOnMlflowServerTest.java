@@ -46,7 +46,7 @@ class TrainOnMlflowServerTest extends SparkTestBase {
   void trainRecordsEpochsArtifactsAndTheRegistryOnTheServer(MlflowServer server) throws Exception {
     TrainFixtures.preprocessedSample(spark, dir);
     TrainResult network = train(server, TrainFixtures.config(dir, dir.resolve("drop"), "model.mode=text",
-        "train.epochs=3", "train.patience=0", "train.learning-rate=0.01"));
+        "train.epochs=3", "train.patience=0", "train.learning-rate=0.01", "train.batch-size=32"));
     JsonNode back = PythonReadBack.read(server.uri(), network.trackingRunId(), "product-type");
     assertThat(back.path("params").path("model.mode").asText()).contains("text");
     List<Integer> steps = new ArrayList<>();

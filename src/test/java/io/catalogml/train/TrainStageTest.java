@@ -77,7 +77,7 @@ class TrainStageTest extends SparkTestBase {
   @Test
   @Order(1)
   void aTextNetworkIsTrainedEvaluatedPackagedAndBecomesChampion() throws IOException {
-    CatalogConfig config = config("model.mode=text", "train.epochs=4", "train.patience=0", "train.learning-rate=0.01",
+    CatalogConfig config = config("model.mode=text", "train.epochs=4", "train.patience=0", "train.learning-rate=0.01", "train.batch-size=32",
         "train.yardstick=true");
     first = train(config);
     assertThat(first.testAccuracy()).as("a text network learns far beyond the majority class")
@@ -162,7 +162,7 @@ class TrainStageTest extends SparkTestBase {
   void theFusionNetworkLearnsFromTextAndImages() {
     // One worker: on these 800 products, averaging the fusion network between two workers turned it NaN in
     // 1 of 4 seeds (0 of 4 with one worker; never on the full catalogue). Two-worker averaging is tested above.
-    TrainResult fusion = train(config("model.mode=fusion", "train.epochs=4", "train.learning-rate=0.001",
+    TrainResult fusion = train(config("model.mode=fusion", "train.epochs=4", "train.learning-rate=0.001", "train.batch-size=32",
         "train.patience=0", "train.workers=1"));
     assertThat(fusion.mode()).isEqualTo("fusion");
     TrainState state = ModelPackageStates.state(config(), fusion);
@@ -187,7 +187,7 @@ class TrainStageTest extends SparkTestBase {
     }
     assertThat(weighted).as("every class carries the same total weight").isCloseTo(total, org.assertj.core.api.Assertions.within(1e-6));
     TrainResult weightedRun = train(config("model.mode=text", "train.epochs=2", "model.class-weights=true",
-        "train.learning-rate=0.01"));
+        "train.learning-rate=0.01", "train.batch-size=32"));
     assertThat(ModelPackage.read(Path.of(weightedRun.modelPath())).card().config().get("model.class-weights"))
         .contains("true");
     assertThat(weightedRun.testWeightedF1()).isBetween(0.0, 1.0);
@@ -197,7 +197,7 @@ class TrainStageTest extends SparkTestBase {
   @Order(5)
   void patienceStopsANetworkThatStopsImproving() {
     TrainResult stuck = train(config("model.mode=text", "train.epochs=8", "train.patience=1",
-        "train.learning-rate=1e-7"));
+        "train.learning-rate=1e-7", "train.batch-size=32"));
     assertThat(stuck.stoppedEarly()).isTrue();
     assertThat(stuck.epochs()).isLessThan(8);
     assertThat(stuck.epochs() - stuck.bestEpoch()).isEqualTo(1);
