@@ -46,10 +46,12 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
    * @param master training master
    * @param cores Spark local cores (= workers)
    * @param examples examples in the timed epoch
+   * @param batch minibatch per worker, as the train job chooses it for these examples and workers
    * @param seconds wall time of the timed epoch
    * @param examplesPerSecond examples / seconds
    */
-  public record Cell(String mode, String master, int cores, long examples, double seconds, double examplesPerSecond) {}
+  public record Cell(String mode, String master, int cores, long examples, int batch, double seconds,
+      double examplesPerSecond) {}
 
   /**
    * The benchmark's numbers.
@@ -85,8 +87,8 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
     new PreprocessStage(prep, config, false).execute();
     prep.stop();
     List<Cell> cells = new ArrayList<>();
-    table.println("| mode | master | cores | examples | epoch s | examples/s |");
-    table.println("|---|---|---:|---:|---:|---:|");
+    table.println("| mode | master | cores | examples | batch | epoch s | examples/s |");
+    table.println("|---|---|---:|---:|---:|---:|---:|");
     for (String[][] phase : new String[][][] {AVERAGING, SHARING}) {
       cells.addAll(phase(phase));
     }
@@ -116,8 +118,8 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
         for (String[] run : runs) {
           Cell cell = measure(spark, run[0], run[1], n, train, warmup, count, labels, text);
           cells.add(cell);
-          table.printf(Locale.ROOT, "| %s | %s | %d | %d | %.1f | %.1f |%n", cell.mode(), cell.master(), n,
-              cell.examples(), cell.seconds(), cell.examplesPerSecond());
+          table.printf(Locale.ROOT, "| %s | %s | %d | %d | %d | %.1f | %.1f |%n", cell.mode(), cell.master(), n,
+              cell.examples(), cell.batch(), cell.seconds(), cell.examplesPerSecond());
         }
       } finally {
         spark.stop();
@@ -151,7 +153,7 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
         1, t.batchSize(), t.learningRate(), t.seed(), 0, n, t.workersPerExecutor(), t.averagingFrequency(), t.prefetchBatches(),
         t.sharingThreshold(), io.catalogml.core.Ports.free(), t.sharingWorkerPort(),
         t.sharingJoinTimeout(), t.sharingController(), t.sharingNetworkMask(), t.checkpointDir(),
-        t.logreg(), false, t.scaleLearningRate());
+        t.logreg(), false, t.scaleLearningRate(), t.minBatchSize(), t.minSteps()).forTrainingSet(count, n);
     InputSpec spec = InputSpec.network(model, text, config.preprocess().image().width(),
         config.preprocess().image().height(), "bench");
     ComputationGraph net = NetworkFactory.build(model, spec, labels.size(), settings.learningRateFor(n), settings.seed(),
@@ -164,7 +166,7 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
       long t0 = System.nanoTime();
       timed.fitEpoch(2);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      return new Cell(mode, master, n, count, seconds, count / seconds);
+      return new Cell(mode, master, n, count, settings.batchSize(), seconds, count / seconds);
     }
   }
 
