@@ -82,9 +82,11 @@ public final class ScoreBenchmark implements Stage<ScoreBenchmark.Result> {
    * @param networkRestoreMillis time to restore the fusion network from its bytes (once per executor JVM)
    * @param forwardRowsPerSecond baseline: the fusion network's forward pass alone, one thread, on real
    *     feature rows already in memory as tensors ({@code score.batch-size} per batch)
-   * @param peakHeapMiB the old generation's largest occupancy in this JVM (driver and executor in local
-   *     mode): what stayed alive across collections. The sum of every heap pool's own peak, printed
-   *     before, added peaks of different moments and could exceed the limit.
+   * @param peakHeapMiB the old generation's largest occupancy over this JVM's life (driver and
+   *     executor in local mode; the two trainings before the score runs included), garbage not yet
+   *     collected included; 0 under a collector without an old-generation pool (ZGC, Shenandoah).
+   *     The sum of every heap pool's own peak, printed before, added peaks of different moments and
+   *     could exceed the limit.
    * @param maxHeapMiB the heap limit, within which every run completed
    */
   public record Result(String job, String master, int cores, List<ModelRun> runs, double networkRestoreMillis,

@@ -185,7 +185,8 @@ public final class TrainStage implements Stage<TrainResult> {
 
   /** A trained model with what the package and the reports need. */
   private record Trained(Classifier classifier, ComputationGraph network, InputSpec spec, TrainState state,
-      ClassificationReport validation, boolean stoppedEarly, double examplesPerSecond, int workers, int batchSize) {}
+      ClassificationReport validation, boolean stoppedEarly, double examplesPerSecond, int workers, int batchSize,
+      double learningRate) {}
 
   private Trained trainNetwork(TrainData data, Checkpoints checkpoints, TrainState state, Dataset<Row> train,
       Dataset<Row> validation) {
@@ -224,7 +225,7 @@ public final class TrainStage implements Stage<TrainResult> {
     ClassificationReport validationReport = Evaluator.evaluate(classifier, validation);
     double rate = outcome.fitSeconds() > 0 ? outcome.fittedExamples() / outcome.fitSeconds() : 0;
     return new Trained(classifier, outcome.best(), spec, outcome.state(), validationReport, outcome.stoppedEarly(),
-        rate, workers, settings.batchSize());
+        rate, workers, settings.batchSize(), adamRate(start));
   }
 
   private Trained trainBaseline(TrainData data, TrainState state, Dataset<Row> train, Dataset<Row> validation) {
@@ -239,7 +240,7 @@ public final class TrainStage implements Stage<TrainResult> {
     run.logMetrics(metrics, 1);
     long examples = data.trainExamples();
     return new Trained(classifier, null, baselineSpec(data), state.after(m), report,
-        false, examples / seconds, spark.sparkContext().defaultParallelism(), 0);
+        false, examples / seconds, spark.sparkContext().defaultParallelism(), 0, 0);
   }
 
   /** What the network reads (subword ids when the pipeline has them and {@code model.text.max-subword-tokens} > 0). */
@@ -302,7 +303,9 @@ public final class TrainStage implements Stage<TrainResult> {
     training.put("master", trained.network == null ? "none" : Setting.configName(config.train().master()));
     training.put("workers", trained.workers);
     if (trained.network != null) {
+      // What trained the network: train.batch-size and train.learning-rate after forTrainingSet and the workers.
       training.put("batch_size", trained.batchSize);
+      training.put("learning_rate", trained.learningRate);
     }
     Map<String, Map<String, Double>> metrics = new TreeMap<>();
     metrics.put("validation", trained.validation.toMetrics(""));
@@ -347,11 +350,26 @@ public final class TrainStage implements Stage<TrainResult> {
     return frozen;
   }
 
-  private static void checkUnchanged(TrainState state, Map<String, String> now) {
+  /** Adam's learning rate of a network's output layer: what trained it (a resumed network keeps its first rate). */
+  private static double adamRate(ComputationGraph net) {
+    org.deeplearning4j.nn.conf.layers.Layer layer = net.getLayer("output").conf().getLayer();
+    return layer instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b
+        && b.getIUpdater() instanceof org.nd4j.linalg.learning.config.Adam adam ? adam.getLearningRate() : Double.NaN;
+  }
+
+  /**
+   * Fails unless {@code now} holds the run's stored settings. A setting added after the run started
+   * (absent from its state) passes at its shipped default: the run trained as that default does.
+   */
+  static void checkUnchanged(TrainState state, Map<String, String> now) {
     Map<String, String> stored = state.settings();
+    Map<String, String> defaults = frozenSettings(io.catalogml.config.ConfigLoader.load(java.util.List.of(), java.util.List.of()));
     java.util.Set<String> keys = new java.util.TreeSet<>(stored.keySet());
     keys.addAll(now.keySet());
     for (String key : keys) {
+      if (!stored.containsKey(key) && java.util.Objects.equals(now.get(key), defaults.get(key))) {
+        continue;
+      }
       if (!java.util.Objects.equals(stored.get(key), now.get(key))) {
         throw CatalogErrors.resumeMismatch(state.runId(), key, String.valueOf(stored.get(key)),
             String.valueOf(now.get(key)));

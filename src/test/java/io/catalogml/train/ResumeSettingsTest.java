@@ -1,0 +1,45 @@
+package io.catalogml.train;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.catalogml.config.ConfigLoader;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Which settings a resumed run must share with the run it continues. */
+class ResumeSettingsTest {
+  private static Map<String, String> settings(String... overrides) {
+    return TrainStage.frozenSettings(ConfigLoader.load(List.of(), List.of(overrides)));
+  }
+
+  private static TrainState started(Map<String, String> settings) {
+    return TrainState.start("run-1", "tracking-1", settings, 3);
+  }
+
+  @Test
+  void aSettingAddedSinceTheRunStartedPassesAtItsDefault() {
+    // A checkpoint written before train.min-steps existed: its state has no such key.
+    Map<String, String> old = new HashMap<>(settings("train.batch-size=32", "train.learning-rate=0.003"));
+    old.remove("train.min-steps");
+    old.remove("train.min-batch-size");
+    assertThatCode(() -> TrainStage.checkUnchanged(started(old),
+        settings("train.batch-size=32", "train.learning-rate=0.003"))).doesNotThrowAnyException();
+    assertThatThrownBy(() -> TrainStage.checkUnchanged(started(old),
+        settings("train.batch-size=32", "train.learning-rate=0.003", "train.min-steps=10")))
+        .hasMessageContaining("train.min-steps").hasMessageContaining("was null but is now 10");
+  }
+
+  @Test
+  void aChangedMinibatchOrRateStopsTheResume() {
+    Map<String, String> stored = settings();
+    assertThatCode(() -> TrainStage.checkUnchanged(started(stored), settings("train.epochs=20")))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> TrainStage.checkUnchanged(started(stored), settings("train.batch-size=32")))
+        .hasMessageContaining("train.batch-size");
+    assertThatThrownBy(() -> TrainStage.checkUnchanged(started(stored), settings("train.min-steps=10")))
+        .hasMessageContaining("train.min-steps");
+  }
+}
