@@ -5,6 +5,8 @@ usage: read_table.py TABLE_LOCATION KEY_COLUMN [DELTA_JARS]
 DELTA_JARS: comma-separated jar paths (delta-spark, delta-storage); without it pyspark is not tried.
 Prints one JSON object: for each reader its table version (delta-rs), row count, distinct keys,
 column names and a digest of the rows sorted by key, so the caller can compare both with Spark's view.
+For a table of predictions delta-rs also gives each key's predicted label and probability, for a comparison
+that allows for the float rounding of a different minibatch.
 """
 import hashlib
 import json
@@ -25,8 +27,11 @@ def with_delta_rs(location, key):
     table = t.to_pyarrow_table().sort_by(key)
     rows = [{"key": r[key], "predicted_label": r.get("predicted_label"), "probability": r.get("probability")}
             for r in table.to_pylist()]
-    return {"version": t.version(), "rows": table.num_rows, "distinct": len({r["key"] for r in rows}),
-            "columns": table.schema.names, "configuration": t.metadata().configuration, "digest": digest(rows)}
+    out = {"version": t.version(), "rows": table.num_rows, "distinct": len({r["key"] for r in rows}),
+           "columns": table.schema.names, "configuration": t.metadata().configuration, "digest": digest(rows)}
+    if "probability" in table.schema.names:
+        out["predictions"] = {str(r["key"]): [r["predicted_label"], r["probability"]] for r in rows}
+    return out
 
 
 def with_pyspark(location, key, jars):

@@ -1,6 +1,7 @@
 package io.catalogml.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.catalogml.core.Json;
@@ -126,7 +127,25 @@ class ScoreIT {
     assertThat(done.get("version").asLong()).isEqualTo(before.get("version").asLong() + 1);
     assertThat(done.get("rows").asLong()).isEqualTo(1000);
     assertThat(done.get("distinct").asLong()).isEqualTo(1000);
-    assertThat(done.get("digest").asText()).as("same model, same products: same predictions")
-        .isEqualTo(before.get("digest").asText());
+    assertSamePredictions(done, before);
+  }
+
+  /**
+   * Same model, same products: the same label for every product and the same probability up to
+   * float rounding. The "before" table was written by incremental runs, whose products reach the
+   * network in other minibatches than a --full run's, and DL4J's kernels round the last bits of a
+   * row's output differently for another batch (up to 2e-7 in a probe at 1 to 256 rows).
+   */
+  static void assertSamePredictions(JsonNode actual, JsonNode expected) {
+    JsonNode want = expected.get("predictions");
+    JsonNode got = actual.get("predictions");
+    assertThat(got.size()).isEqualTo(want.size());
+    want.fields().forEachRemaining(e -> {
+      JsonNode g = got.get(e.getKey());
+      assertThat(g).as("product %s", e.getKey()).isNotNull();
+      assertThat(g.get(0).asText()).as("label of %s", e.getKey()).isEqualTo(e.getValue().get(0).asText());
+      assertThat(g.get(1).asDouble()).as("probability of %s", e.getKey())
+          .isCloseTo(e.getValue().get(1).asDouble(), within(1e-5));
+    });
   }
 }
