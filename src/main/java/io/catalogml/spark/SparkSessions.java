@@ -23,11 +23,16 @@ public final class SparkSessions {
     return builder.getOrCreate();
   }
 
-  /** A session builder with Delta Lake enabled and no master set (benchmarks set their own). */
+  /**
+   * A session builder with Delta Lake enabled and no master set (benchmarks set their own). A lake
+   * on {@code file:} paths commits through {@link io.catalogml.lake.LinkLogStore}.
+   */
   public static SparkSession.Builder withDelta(String appName) {
     return SparkSession.builder()
         .appName(appName)
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        // Commits to a lake on a local or shared file system: one job per version, between processes too.
+        .config("spark.delta.logStore.file.impl", io.catalogml.lake.LinkLogStore.class.getName());
   }
 }

@@ -156,6 +156,7 @@ final class SparkShellNotes {
         + "--driver-java-options \"${SPARK_JAVA17_OPENS[*]} ${CATALOG_ML_DL4J_OPTS[*]} $2\" "
         + "--conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension "
         + "--conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog "
+        + "--conf spark.delta.logStore.file.impl=io.catalogml.lake.LinkLogStore "
         + "--conf spark.ui.enabled=false --conf spark.sql.shuffle.partitions=4";
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", shell, "spark-shell-notes",
         System.getProperty("catalogml.fatJar"), javaOptions)
