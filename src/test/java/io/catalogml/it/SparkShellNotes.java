@@ -157,6 +157,9 @@ final class SparkShellNotes {
         + "--conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension "
         + "--conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog "
         + "--conf spark.delta.logStore.file.impl=io.catalogml.lake.LinkLogStore "
+        + "--conf spark.serializer=org.apache.spark.serializer.KryoSerializer "
+        + "--conf spark.kryo.registrator=io.catalogml.spark.Nd4jKryoRegistrator "
+        + "--conf spark.kryoserializer.buffer.max=1g "
         + "--conf spark.ui.enabled=false --conf spark.sql.shuffle.partitions=4";
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", shell, "spark-shell-notes",
         System.getProperty("catalogml.fatJar"), javaOptions)
