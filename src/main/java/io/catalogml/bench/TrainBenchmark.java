@@ -36,7 +36,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * Distributed training throughput: examples/s of one epoch per model mode and training master,
  * on {@code local[1]} and {@code local[2]}, and the scaling ratio between them. The drop is
  * ingested and preprocessed once (not timed); each cell trains a fresh network for one warm-up
- * epoch on a small slice, then times one epoch over the first {@code examples} training rows.
+ * epoch on a small slice, then times epochs over the first {@code examples} training rows and
+ * reports the median. With
+ * more than one Spark serialiser, every cell is measured with each (Kryo with the project's
+ * registrator, as the jobs run, against Spark's Java serialiser) in the same run.
  */
 public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
   /**
@@ -44,21 +47,23 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
    *
    * @param mode network inputs
    * @param master training master
+   * @param serializer Spark serialiser: {@code kryo} (the jobs' default) or {@code java}
    * @param cores Spark local cores (= workers)
    * @param examples examples in the timed epoch
    * @param batch minibatch per worker, as the train job chooses it for these examples and workers
-   * @param seconds wall time of the timed epoch
+   * @param firstSeconds wall time of the first timed epoch, which also reads and caches the rows
+   * @param seconds the median wall time of the cell's timed epochs
    * @param examplesPerSecond examples / seconds
    */
-  public record Cell(String mode, String master, int cores, long examples, int batch, double seconds,
-      double examplesPerSecond) {}
+  public record Cell(String mode, String master, String serializer, int cores, long examples, int batch,
+      double firstSeconds, double seconds, double examplesPerSecond) {}
 
   /**
    * The benchmark's numbers.
    *
    * @param job always {@code bench-train}
    * @param cells every measured cell
-   * @param scaling examples/s on the most cores divided by examples/s on 1, per {@code mode/master}
+   * @param scaling examples/s on the most cores divided by examples/s on 1, per {@code mode/master/serializer}
    */
   public record Result(String job, List<Cell> cells, Map<String, Double> scaling) implements StageResult {}
 
@@ -67,16 +72,36 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
   private static final String[][] AVERAGING = {{"text", "averaging"}, {"image", "averaging"}, {"fusion", "averaging"}};
   private static final String[][] SHARING = {{"text", "sharing"}, {"fusion", "sharing"}};
   private static final String[][] RUNS = {AVERAGING[0], AVERAGING[1], AVERAGING[2], SHARING[0], SHARING[1]};
+  private static final Map<String, String> SERIALIZERS = Map.of(
+      "kryo", SparkSessions.KRYO, "java", "org.apache.spark.serializer.JavaSerializer");
 
   private final CatalogConfig config;
   private final int examples;
+  private final int epochs;
   private final List<Integer> cores;
+  private final List<String> serializers;
   private final PrintStream table;
 
-  public TrainBenchmark(CatalogConfig config, int examples, List<Integer> cores, PrintStream table) {
+  /**
+   * Times {@code epochs} epochs of {@code examples} per cell (the median is reported) on each of
+   * {@code cores}, with each of {@code serializers} (kryo, java).
+   */
+  public TrainBenchmark(CatalogConfig config, int examples, int epochs, List<Integer> cores, List<String> serializers,
+      PrintStream table) {
+    if (epochs < 1) {
+      throw io.catalogml.core.CatalogErrors.badBenchOption("train", "--epochs", Integer.toString(epochs), "at least 1");
+    }
+    for (String serializer : serializers) {
+      if (!SERIALIZERS.containsKey(serializer)) {
+        throw io.catalogml.core.CatalogErrors.badBenchOption("train", "--serializers", serializer,
+            "kryo, java, or both comma-separated");
+      }
+    }
     this.config = config;
     this.examples = examples;
+    this.epochs = epochs;
     this.cores = cores;
+    this.serializers = serializers;
     this.table = table;
   }
 
@@ -87,18 +112,21 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
     new PreprocessStage(prep, config, false).execute();
     prep.stop();
     List<Cell> cells = new ArrayList<>();
-    table.println("| mode | master | cores | examples | batch | epoch s | examples/s |");
-    table.println("|---|---|---:|---:|---:|---:|---:|");
+    table.println("| mode | master | serialiser | cores | examples | batch | first epoch s | median epoch s | examples/s |");
+    table.println("|---|---|---|---:|---:|---:|---:|---:|---:|");
     for (String[][] phase : new String[][][] {AVERAGING, SHARING}) {
-      cells.addAll(phase(phase));
+      for (String serializer : serializers) {
+        cells.addAll(phase(phase, serializer));
+      }
     }
     return summary(cells);
   }
 
-  private List<Cell> phase(String[][] runs) {
+  private List<Cell> phase(String[][] runs, String serializer) {
     List<Cell> cells = new ArrayList<>();
     for (int n : cores) {
       SparkSession spark = SparkSessions.withDelta("catalog-ml-bench-train").master("local[" + n + "]")
+          .config("spark.serializer", SERIALIZERS.get(serializer))
           .config("spark.ui.enabled", "false")
           .config("spark.sql.shuffle.partitions", Integer.toString(Math.max(2, n)))
           .getOrCreate();
@@ -116,10 +144,11 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
             features.select("text_pipeline_id").head().getString(0));
         long count = train.count();
         for (String[] run : runs) {
-          Cell cell = measure(spark, run[0], run[1], n, train, warmup, count, labels, text);
+          Cell cell = measure(spark, run[0], run[1], serializer, n, train, warmup, count, labels, text);
           cells.add(cell);
-          table.printf(Locale.ROOT, "| %s | %s | %d | %d | %d | %.1f | %.1f |%n", cell.mode(), cell.master(), n,
-              cell.examples(), cell.batch(), cell.seconds(), cell.examplesPerSecond());
+          table.printf(Locale.ROOT, "| %s | %s | %s | %d | %d | %d | %.2f | %.2f | %.1f |%n", cell.mode(), cell.master(),
+              serializer, n,
+              cell.examples(), cell.batch(), cell.firstSeconds(), cell.seconds(), cell.examplesPerSecond());
         }
       } finally {
         spark.stop();
@@ -131,21 +160,38 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
   private Result summary(List<Cell> cells) {
     Map<String, Double> scaling = new LinkedHashMap<>();
     int most = cores.stream().mapToInt(Integer::intValue).max().orElse(1);
-    for (String[] run : RUNS) {
-      double one = rate(cells, run, 1);
-      double many = rate(cells, run, most);
-      if (one > 0 && many > 0 && most > 1) {
-        scaling.put(run[0] + "/" + run[1], many / one);
+    for (String serializer : serializers) {
+      for (String[] run : RUNS) {
+        double one = rate(cells, run, serializer, 1);
+        double many = rate(cells, run, serializer, most);
+        if (one > 0 && many > 0 && most > 1) {
+          scaling.put(run[0] + "/" + run[1] + "/" + serializer, many / one);
+        }
       }
     }
     table.println();
-    table.println("| mode | master | scaling local[1] → local[" + most + "] |");
-    table.println("|---|---|---:|");
-    scaling.forEach((k, v) -> table.printf(Locale.ROOT, "| %s | %s | %.2f× |%n", k.split("/")[0], k.split("/")[1], v));
+    table.println("| mode | master | serialiser | scaling local[1] → local[" + most + "] |");
+    table.println("|---|---|---|---:|");
+    scaling.forEach((k, v) -> table.printf(Locale.ROOT, "| %s | %s | %s | %.2f× |%n", k.split("/")[0], k.split("/")[1],
+        k.split("/")[2], v));
+    if (serializers.containsAll(SERIALIZERS.keySet())) {
+      table.println();
+      table.println("| mode | master | cores | kryo / java (median epochs) |");
+      table.println("|---|---|---:|---:|");
+      for (String[] run : RUNS) {
+        for (int n : cores) {
+          double kryo = rate(cells, run, "kryo", n);
+          double java = rate(cells, run, "java", n);
+          if (kryo > 0 && java > 0) {
+            table.printf(Locale.ROOT, "| %s | %s | %d | %.2f× |%n", run[0], run[1], n, kryo / java);
+          }
+        }
+      }
+    }
     return new Result("bench-train", cells, scaling);
   }
 
-  private Cell measure(SparkSession spark, String mode, String master, int n, Dataset<Row> train, Dataset<Row> warmup,
+  private Cell measure(SparkSession spark, String mode, String master, String serializer, int n, Dataset<Row> train, Dataset<Row> warmup,
       long count, LabelMap labels, TextPipeline text) {
     ModelSettings model = config.model().dl4jNetwork(ModelSettings.Mode.valueOf(mode.toUpperCase(Locale.ROOT)));
     TrainSettings t = config.train();
@@ -163,15 +209,22 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
       net = warm.fitEpoch(1);
     }
     try (SparkTrainer timed = new SparkTrainer(spark, net, settings, spec, labels, train, n, work)) {
-      long t0 = System.nanoTime();
-      timed.fitEpoch(2);
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      return new Cell(mode, master, n, count, settings.batchSize(), seconds, count / seconds);
+      double[] seconds = new double[epochs];
+      for (int e = 0; e < epochs; e++) {
+        long t0 = System.nanoTime();
+        timed.fitEpoch(2 + e);
+        seconds[e] = (System.nanoTime() - t0) / 1e9;
+      }
+      double first = seconds[0];
+      java.util.Arrays.sort(seconds);
+      double median = epochs % 2 == 1 ? seconds[epochs / 2] : (seconds[epochs / 2 - 1] + seconds[epochs / 2]) / 2;
+      return new Cell(mode, master, serializer, n, count, settings.batchSize(), first, median, count / median);
     }
   }
 
-  private static double rate(List<Cell> cells, String[] run, int n) {
-    return cells.stream().filter(c -> c.mode().equals(run[0]) && c.master().equals(run[1]) && c.cores() == n)
+  private static double rate(List<Cell> cells, String[] run, String serializer, int n) {
+    return cells.stream().filter(c -> c.mode().equals(run[0]) && c.master().equals(run[1])
+            && c.serializer().equals(serializer) && c.cores() == n)
         .mapToDouble(Cell::examplesPerSecond).findFirst().orElse(0);
   }
 }

@@ -50,9 +50,18 @@ final class BenchCommand implements Callable<Integer> {
       description = "train: training rows in the timed epoch of each cell.")
   int examples;
 
+  @Option(names = "--epochs", paramLabel = "N", defaultValue = "1",
+      description = "train: timed epochs per cell; the table gives the median (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
   @Option(names = "--cores", paramLabel = "N", split = ",", defaultValue = "1,2",
       description = "train: Spark local core counts to measure (default: ${DEFAULT-VALUE}).")
   List<Integer> cores;
+
+  @Option(names = "--serializers", paramLabel = "NAME", split = ",", defaultValue = "kryo",
+      description = "train: Spark serialisers to measure each cell with: kryo (the jobs' default), java "
+          + "(Spark's own, the baseline), or both as kryo,java (default: ${DEFAULT-VALUE}).")
+  List<String> serializers;
 
   @Option(names = "--rows", paramLabel = "N", defaultValue = "1000000",
       description = "score: products of the catalogue scored with the MLlib baseline (default: ${DEFAULT-VALUE}).")
@@ -100,7 +109,7 @@ final class BenchCommand implements Callable<Integer> {
           return options.load(all.toArray(String[]::new));
         }, lake, rows, fusionRows, System.out).execute();
         case "step" -> new StepBenchmark(config, modes, steps, vocabulary, profile, System.out).execute();
-        default -> new TrainBenchmark(config, examples, cores, System.out).execute();
+        default -> new TrainBenchmark(config, examples, epochs, cores, serializers, System.out).execute();
       };
       System.out.println(Json.line(result));
       return 0;
