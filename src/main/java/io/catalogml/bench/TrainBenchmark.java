@@ -33,13 +33,12 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
- * Distributed training throughput: examples/s of one epoch per model mode and training master,
+ * Distributed training throughput: examples/s of an epoch per model mode and training master,
  * on {@code local[1]} and {@code local[2]}, and the scaling ratio between them. The drop is
  * ingested and preprocessed once (not timed); each cell trains a fresh network for one warm-up
  * epoch on a small slice, then times epochs over the first {@code examples} training rows and
- * reports the median. With
- * more than one Spark serialiser, every cell is measured with each (Kryo with the project's
- * registrator, as the jobs run, against Spark's Java serialiser) in the same run.
+ * reports the median. With both Spark serialisers, every cell is measured with each (Kryo with
+ * the project's registrator, as the jobs run, against Spark's Java serialiser) in the same run.
  */
 public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
   /**
