@@ -182,7 +182,8 @@ public final class LogRegClassifier implements Classifier {
 
   /**
    * A fitted multinomial regression's class probabilities, {@code softmax(intercepts + W x)}, as
-   * MLlib computes them (the largest margin subtracted before {@code exp}), with {@code W} held
+   * MLlib computes them (the largest margin subtracted before {@code exp}; an infinite largest margin
+   * gives its class probability 1), with {@code W} held
    * column-major: the coefficients of feature {@code j} are {@code w[j * classes .. + classes)}.
    */
   static final class Softmax implements java.io.Serializable {
@@ -224,15 +225,24 @@ public final class LogRegClassifier implements Classifier {
         }
       }
       double max = Double.NEGATIVE_INFINITY;
-      for (double m : margins) {
-        max = Math.max(max, m);
+      int argmax = 0;
+      for (int c = 0; c < classes; c++) {
+        if (margins[c] > max) {
+          max = margins[c];
+          argmax = c;
+        }
+      }
+      float[] p = new float[classes];
+      if (max == Double.POSITIVE_INFINITY) {
+        // exp(inf - inf) is NaN: as MLlib does, the first class with an infinite margin takes it all.
+        p[argmax] = 1f;
+        return p;
       }
       double sum = 0;
       for (int c = 0; c < classes; c++) {
         margins[c] = Math.exp(margins[c] - max);
         sum += margins[c];
       }
-      float[] p = new float[classes];
       for (int c = 0; c < classes; c++) {
         p[c] = (float) (margins[c] / sum);
       }

@@ -69,6 +69,36 @@ class LogRegScoringTest extends SparkTestBase {
     }
   }
 
+  @Test
+  void anInfiniteMarginGivesItsClassProbabilityOneAsMllibDoes() {
+    // Three classes, two features (column-major); feature 1 overflows class 1's margin to +inf.
+    org.apache.spark.ml.linalg.Matrix w = org.apache.spark.ml.linalg.Matrices.dense(3, 2,
+        new double[] {0.5, 0.1, -0.2, 0.0, 1e308, 1.0});
+    org.apache.spark.ml.linalg.Vector intercepts = org.apache.spark.ml.linalg.Vectors.dense(0.1, 0.2, 0.3);
+    org.apache.spark.ml.classification.LogisticRegressionModel lr =
+        new org.apache.spark.ml.classification.LogisticRegressionModel("lr", w, intercepts, 3, true);
+    LogRegClassifier.Softmax softmax = LogRegClassifier.Softmax.of(lr);
+
+    Vector finite = org.apache.spark.ml.linalg.Vectors.sparse(2, new int[] {0}, new double[] {2.0});
+    Vector infinite = org.apache.spark.ml.linalg.Vectors.sparse(2, new int[] {0, 1}, new double[] {1.0, 10.0});
+    for (Vector x : List.of(finite, infinite)) {
+      double[] expected = lr.predictProbability(x).toArray();
+      float[] actual = softmax.apply(x);
+      for (int c = 0; c < 3; c++) {
+        assertThat((double) actual[c]).as("class %d of %s", c, x).isCloseTo(expected[c], within(1e-6));
+      }
+    }
+    assertThat(softmax.apply(infinite)).containsExactly(0f, 1f, 0f);
+
+    // Two infinite margins: the first takes it all. (MLlib's own softmax zeroes its array in place by
+    // multiplying by 0, so the second infinite class comes out NaN there; this one gives 0.)
+    org.apache.spark.ml.linalg.Matrix twoInfinite = org.apache.spark.ml.linalg.Matrices.dense(3, 2,
+        new double[] {0.5, 0.1, -0.2, 0.0, 1e308, 1e308});
+    LogRegClassifier.Softmax both = LogRegClassifier.Softmax.of(
+        new org.apache.spark.ml.classification.LogisticRegressionModel("lr", twoInfinite, intercepts, 3, true));
+    assertThat(both.apply(infinite)).containsExactly(0f, 1f, 0f);
+  }
+
   /** Products whose ids lean towards their class, plus noise and ids outside the vocabulary. */
   private static Dataset<Row> products(int n, long seed) {
     Random random = new Random(seed);
