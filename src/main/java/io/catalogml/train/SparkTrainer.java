@@ -23,8 +23,9 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.parameterserver.distributed.v2.ModelParameterServer;
 
 /**
- * Data-parallel DL4J training of one network on Spark: the training rows are cached once, and
- * each {@link #fitEpoch(int)} shuffles them with a seed derived from the epoch (so a resumed run
+ * Data-parallel DL4J training of one network on Spark: the training rows are spread over the
+ * workers by product and cached once, and each {@link #fitEpoch(int)} reorders every worker's rows
+ * with a seed derived from the epoch (so a resumed run
  * sees the same order as an uninterrupted one), turns them into minibatches on the executors
  * ({@link FeatureBatches}), and makes one pass of {@link SparkComputationGraph} with the
  * configured training master.
@@ -57,7 +58,10 @@ public final class SparkTrainer implements AutoCloseable {
     if (train.master() == TrainSettings.Master.SHARING) {
       SHARING_USED.set(true);
     }
-    this.rows = FeatureBatches.select(trainRows).persist(StorageLevel.MEMORY_AND_DISK());
+    // Spread over the workers once: the same products go to the same worker every epoch anyway (a hash
+    // of product_id), so each epoch only reorders its partition, with no shuffle of the rows.
+    this.rows = FeatureBatches.select(trainRows).repartition(workers, col("product_id"))
+        .persist(StorageLevel.MEMORY_AND_DISK());
     this.train = train;
     this.spec = spec;
     this.labels = labels;
@@ -73,7 +77,6 @@ public final class SparkTrainer implements AutoCloseable {
     InputSpec s = spec;
     LabelMap l = labels;
     JavaRDD<Row> shuffled = rows
-        .repartition(workers, col("product_id"))
         .sortWithinPartitions(rand(train.seed() * 1_000_003L + epoch))
         .javaRDD();
     JavaRDD<MultiDataSet> batches = train.master() == TrainSettings.Master.SHARING
