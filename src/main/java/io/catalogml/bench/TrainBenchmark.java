@@ -3,6 +3,7 @@ package io.catalogml.bench;
 import static org.apache.spark.sql.functions.col;
 
 import io.catalogml.config.CatalogConfig;
+import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
 import io.catalogml.core.StageResult;
 import io.catalogml.ingest.IngestStage;
@@ -23,6 +24,7 @@ import io.catalogml.config.TrainSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -88,11 +90,11 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
   public TrainBenchmark(CatalogConfig config, int examples, int epochs, List<Integer> cores, List<String> serializers,
       PrintStream table) {
     if (epochs < 1) {
-      throw io.catalogml.core.CatalogErrors.badBenchOption("train", "--epochs", Integer.toString(epochs), "at least 1");
+      throw CatalogErrors.badBenchOption("train", "--epochs", Integer.toString(epochs), "at least 1");
     }
     for (String serializer : serializers) {
       if (!SERIALIZERS.containsKey(serializer)) {
-        throw io.catalogml.core.CatalogErrors.badBenchOption("train", "--serializers", serializer,
+        throw CatalogErrors.badBenchOption("train", "--serializers", serializer,
             "kryo, java, or both comma-separated");
       }
     }
@@ -215,7 +217,7 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
         seconds[e] = (System.nanoTime() - t0) / 1e9;
       }
       double first = seconds[0];
-      java.util.Arrays.sort(seconds);
+      Arrays.sort(seconds);
       double median = epochs % 2 == 1 ? seconds[epochs / 2] : (seconds[epochs / 2 - 1] + seconds[epochs / 2]) / 2;
       return new Cell(mode, master, serializer, n, count, settings.batchSize(), first, median, count / median);
     }

@@ -29,16 +29,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Format: a tag byte; for {@link #RAW}: data type, byte order, rank, shape, then the elements'
  * bytes in C order. A view, an F-order array or one with an offset is copied to a C-order array
  * first. An empty array is its type and shape ({@link #EMPTY}). Arrays this format does not cover
- * (string, compressed) are tagged {@link #ND4J} and written with {@code Nd4j.write}. Arrays are read outside any ND4J workspace, so a worker's cyclic
- * workspace never owns a deserialised parameter array.
+ * (string, compressed) are tagged {@link #ND4J} and written with {@code Nd4j.write}. Arrays are
+ * read outside any ND4J workspace, so a worker's cyclic workspace never owns a deserialised
+ * parameter array.
  */
 public final class NdArrayKryoSerializer extends Serializer<INDArray> {
   static final byte RAW = 1;
   static final byte ND4J = 2;
   static final byte EMPTY = 3;
   private static final int CHUNK = 1 << 16;
-  private static final byte LITTLE = 0;
-  private static final byte BIG = 1;
+  /** This machine's byte order, as written before the elements: 0 little-endian, 1 big-endian. */
+  private static final byte NATIVE_ORDER = (byte) (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? 0 : 1);
 
   @Override
   public void write(Kryo kryo, Output output, INDArray array) {
@@ -63,7 +64,7 @@ public final class NdArrayKryoSerializer extends Serializer<INDArray> {
     INDArray c = dense(array);
     output.writeByte(RAW);
     output.writeString(c.dataType().name());
-    output.writeByte(ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? LITTLE : BIG);
+    output.writeByte(NATIVE_ORDER);
     writeShape(output, c.shape());
     ByteBuffer memory = c.data().asNio().duplicate();
     long bytes = c.length() * c.data().getElementSize();
@@ -100,8 +101,7 @@ public final class NdArrayKryoSerializer extends Serializer<INDArray> {
         throw new KryoException("unknown ND4J array tag " + tag + ": written by another serialiser?");
       }
       DataType dataType = DataType.valueOf(input.readString());
-      byte order = input.readByte();
-      if (order != (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN ? LITTLE : BIG)) {
+      if (input.readByte() != NATIVE_ORDER) {
         throw new KryoException("an ND4J array written with the other byte order cannot be read here: "
             + "driver and executors must run on machines of one byte order");
       }
