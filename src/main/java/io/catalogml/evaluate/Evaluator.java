@@ -1,12 +1,13 @@
 package io.catalogml.evaluate;
 
+import io.catalogml.model.BlendedClassifier;
 import io.catalogml.model.Classifier;
 import io.catalogml.model.LabelMap;
+import io.catalogml.model.LogRegClassifier;
+import io.catalogml.model.Predictor;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.catalogml.evaluate.ClassificationReport;
-import io.catalogml.evaluate.EvaluationAccumulator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +26,62 @@ public final class Evaluator {
   /** The classification report of {@code rows} (unlabelled rows are left out). */
   public static ClassificationReport evaluate(Classifier classifier, Dataset<Row> rows) {
     Dataset<Row> labelled = rows.where(col("label").isNotNull());
-    LabelMap known = classifier.labels();
+    LabelMap evaluation = evaluationLabels(classifier.labels(), labelled);
+    int classes = evaluation.size();
+    EvaluationAccumulator total = classifier.predict(labelled)
+        .mapPartitions(it -> {
+          EvaluationAccumulator acc = new EvaluationAccumulator(classes);
+          it.forEachRemaining(p -> acc.add(evaluation.index(p.label()), pad(p.probabilities(), classes)));
+          return List.of(acc).iterator();
+        })
+        .reduce(EvaluationAccumulator::merge);
+    return total.build(evaluation.labels());
+  }
+
+  /**
+   * The reports of a network blended with a baseline at each of {@code baselineWeights}
+   * ({@link BlendedClassifier#blend}) on {@code rows}, in one pass: each model predicts every row
+   * once and each partition blends at every weight.
+   */
+  public static List<ClassificationReport> evaluateBlends(Classifier network, LogRegClassifier baseline,
+      Dataset<Row> rows, double[] baselineWeights) {
+    Dataset<Row> labelled = rows.where(col("label").isNotNull());
+    LabelMap evaluation = evaluationLabels(network.labels(), labelled);
+    int classes = evaluation.size();
+    double[] weights = baselineWeights.clone();
+    EvaluationAccumulator[] total = BlendedClassifier.pairs(network, baseline, labelled)
+        .select(col("label"), col(BlendedClassifier.NETWORK_PROBABILITIES), col(Predictor.PROBABILITIES))
+        .javaRDD()
+        .mapPartitions(it -> {
+          EvaluationAccumulator[] acc = new EvaluationAccumulator[weights.length];
+          for (int k = 0; k < acc.length; k++) {
+            acc[k] = new EvaluationAccumulator(classes);
+          }
+          it.forEachRemaining(r -> {
+            int truth = evaluation.index(r.getString(0));
+            float[] a = floats(r.getList(1));
+            float[] b = floats(r.getList(2));
+            for (int k = 0; k < acc.length; k++) {
+              acc[k].add(truth, pad(BlendedClassifier.blend(a, b, weights[k]), classes));
+            }
+          });
+          return java.util.Collections.singletonList(acc).iterator();
+        })
+        .reduce((x, y) -> {
+          for (int k = 0; k < x.length; k++) {
+            x[k].merge(y[k]);
+          }
+          return x;
+        });
+    List<ClassificationReport> reports = new ArrayList<>(weights.length);
+    for (EvaluationAccumulator acc : total) {
+      reports.add(acc.build(evaluation.labels()));
+    }
+    return reports;
+  }
+
+  /** The model's classes, then each label of {@code labelled} it never saw, in label order. */
+  private static LabelMap evaluationLabels(LabelMap known, Dataset<Row> labelled) {
     List<String> all = new ArrayList<>(known.labels());
     TreeSet<String> unseen = new TreeSet<>();
     labelled.select("label").distinct().collectAsList().forEach(r -> {
@@ -34,16 +90,15 @@ public final class Evaluator {
       }
     });
     all.addAll(unseen);
-    LabelMap evaluation = new LabelMap(all);
-    int classes = all.size();
-    EvaluationAccumulator total = classifier.predict(labelled)
-        .mapPartitions(it -> {
-          EvaluationAccumulator acc = new EvaluationAccumulator(classes);
-          it.forEachRemaining(p -> acc.add(evaluation.index(p.label()), pad(p.probabilities(), classes)));
-          return List.of(acc).iterator();
-        })
-        .reduce(EvaluationAccumulator::merge);
-    return total.build(all);
+    return new LabelMap(all);
+  }
+
+  private static float[] floats(List<Float> values) {
+    float[] f = new float[values.size()];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = values.get(i);
+    }
+    return f;
   }
 
   private static float[] pad(float[] probabilities, int classes) {

@@ -22,4 +22,9 @@ public interface Classifier {
    * through.
    */
   Dataset<Row> withProbabilities(Dataset<Row> features);
+
+  /** Times a network was deserialised on the executors so far (0 for a model without one). */
+  default long networkLoads() {
+    return 0;
+  }
 }

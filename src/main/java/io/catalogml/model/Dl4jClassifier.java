@@ -56,6 +56,7 @@ public final class Dl4jClassifier implements Classifier {
   }
 
   /** Times the network was deserialised on the executors so far (once per executor JVM when the cache works). */
+  @Override
   public long networkLoads() {
     return loads.value();
   }

@@ -257,7 +257,7 @@ public final class LogRegClassifier implements Classifier {
     }
   }
 
-  private static float[] floats(List<Float> p) {
+  static float[] floats(List<Float> p) {
     float[] f = new float[p.size()];
     for (int i = 0; i < f.length; i++) {
       f[i] = p.get(i);

@@ -7,7 +7,7 @@ import java.util.Map;
  * back to its inputs (configuration, seed, input table versions, library versions) and what it
  * scored.
  *
- * @param format package format, {@value ModelPackage#FORMAT}
+ * @param format package format, {@value ModelPackage#FORMAT}, or {@value ModelPackage#BLENDED_FORMAT} when blended
  * @param name registered model name
  * @param type {@code dl4j} or {@code mllib-logreg}
  * @param mode inputs of a DL4J network ({@code text}, {@code image}, {@code fusion}); {@code text} for the baseline
@@ -24,6 +24,12 @@ import java.util.Map;
 public record ModelCard(String format, String name, String type, String mode, String trainRunId,
     String trackingRunId, String createdAt, long seed, Map<String, String> config, Map<String, Object> inputs,
     Map<String, String> libraries, Map<String, Object> training, Map<String, Map<String, Double>> metrics) {
+
+  /** This card with another package format. */
+  public ModelCard withFormat(String newFormat) {
+    return new ModelCard(newFormat, name, type, mode, trainRunId, trackingRunId, createdAt, seed, config, inputs,
+        libraries, training, metrics);
+  }
 
   /** A short Markdown rendering for people browsing the artifacts. */
   public String toMarkdown() {

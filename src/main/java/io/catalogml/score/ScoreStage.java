@@ -19,7 +19,6 @@ import io.catalogml.lake.DeltaConflicts;
 import io.catalogml.lake.DeltaTables;
 import io.catalogml.lake.Lake;
 import io.catalogml.model.Classifier;
-import io.catalogml.model.Dl4jClassifier;
 import io.catalogml.model.LabelMap;
 import io.catalogml.model.ModelFeatures;
 import io.catalogml.model.ModelLoader;
@@ -125,7 +124,7 @@ public final class ScoreStage implements Stage<ScoreResult> {
         Outcome outcome = DeltaConflicts.retry(lake.names().predictions(), config.lake().conflictRetries(),
             () -> attempt(loaded, classifier, runId));
         Summary summary = summary();
-        long loads = classifier instanceof Dl4jClassifier d ? d.networkLoads() : 0;
+        long loads = classifier.networkLoads();
         ScoreResult result = new ScoreResult("score", runId, full, model, loaded.name(), loaded.version(),
             loaded.alias(), loaded.runId(), loaded.pkg().card().type(), loaded.pkg().card().mode(),
             outcome.products, outcome.scored, outcome.products - outcome.todo, outcome.removed, outcome.relabelled,

@@ -132,7 +132,7 @@ class CommittedModelTest extends SparkTestBase {
   void aPackageOfANewerFormatFailsWithAMessageThatSaysSo(@TempDir Path copy) throws Exception {
     Path pkg = Fixtures.copyTree(ScoreFixtures.FUSION_PACKAGE, copy.resolve("pkg"));
     Path card = pkg.resolve("model-card.json");
-    Files.writeString(card, Files.readString(card).replace("catalog-ml/model/1", "catalog-ml/model/2"));
+    Files.writeString(card, Files.readString(card).replace("catalog-ml/model/1", "catalog-ml/model/3"));
     assertThatThrownBy(() -> ScoreFixtures.score(spark, config, pkg.toString(), false))
         .isInstanceOf(CatalogException.class)
         .hasMessageContaining("made by a newer catalog-ml")
