@@ -200,7 +200,7 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
         1, t.batchSize(), t.learningRate(), t.seed(), 0, n, t.workersPerExecutor(), t.averagingFrequency(), t.prefetchBatches(),
         t.sharingThreshold(), io.catalogml.core.Ports.free(), t.sharingWorkerPort(),
         t.sharingJoinTimeout(), t.sharingController(), t.sharingNetworkMask(), t.checkpointDir(),
-        t.logreg(), false, t.scaleLearningRate(), t.minBatchSize(), t.minSteps()).forTrainingSet(count, n);
+        t.logreg(), false, false, t.scaleLearningRate(), t.minBatchSize(), t.minSteps()).forTrainingSet(count, n);
     InputSpec spec = InputSpec.network(model, text, config.preprocess().image().width(),
         config.preprocess().image().height(), "bench");
     ComputationGraph net = NetworkFactory.build(model, spec, labels.size(), settings.learningRateFor(n), settings.seed(),

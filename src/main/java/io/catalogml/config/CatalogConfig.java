@@ -289,7 +289,7 @@ public record CatalogConfig(
         Settings.TRAIN_CHECKPOINT_DIR.read(c), new TrainSettings.Logreg(Settings.TRAIN_LOGREG_ITERATIONS.read(c),
             Settings.TRAIN_LOGREG_REGULARIZATION.read(c), Settings.TRAIN_LOGREG_SUBLINEAR_TF.read(c), Settings.TRAIN_LOGREG_IDF.read(c),
             Settings.TRAIN_LOGREG_NORMALIZE.read(c), Settings.TRAIN_LOGREG_STANDARDIZE.read(c)),
-        Settings.TRAIN_YARDSTICK.read(c), Settings.TRAIN_SCALE_LEARNING_RATE.read(c),
+        Settings.TRAIN_YARDSTICK.read(c), Settings.TRAIN_BLEND_BASELINE.read(c), Settings.TRAIN_SCALE_LEARNING_RATE.read(c),
         Settings.TRAIN_MIN_BATCH_SIZE.read(c), Settings.TRAIN_MIN_STEPS.read(c));
     ScoreSettings score = new ScoreSettings(Settings.SCORE_MODEL.read(c), Settings.SCORE_BATCH_SIZE.read(c),
         Settings.SCORE_TOP_K.read(c), Settings.SCORE_LOW_CONFIDENCE.read(c));

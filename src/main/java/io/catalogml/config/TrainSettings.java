@@ -24,6 +24,8 @@ import java.io.Serializable;
  * @param checkpointDir folder of per-run checkpoints and work files
  * @param logreg how the MLlib baseline is fitted
  * @param yardstick with a network, also fit the baseline on the same split and report both
+ * @param blendBaseline with a network that reads text, also fit the baseline on the same split and package the two
+ *     as one model ({@code io.catalogml.model.BlendedClassifier}), the baseline's weight chosen on the validation split
  * @param scaleLearningRate averaging master: Adam's learning rate is {@code learningRate × workers}
  *     ({@link #learningRateFor(int)})
  * @param minBatchSize the smallest minibatch {@link #forTrainingSet} shrinks to
@@ -32,7 +34,7 @@ import java.io.Serializable;
 public record TrainSettings(Master master, int epochs, int batchSize, double learningRate, long seed, int patience,
     int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches, double sharingThreshold, int sharingPort,
     int sharingWorkerPort, int sharingJoinTimeout, String sharingController, String sharingNetworkMask, String checkpointDir,
-    Logreg logreg, boolean yardstick, boolean scaleLearningRate, int minBatchSize, int minSteps)
+    Logreg logreg, boolean yardstick, boolean blendBaseline, boolean scaleLearningRate, int minBatchSize, int minSteps)
     implements Serializable {
 
   /**
@@ -53,7 +55,7 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
     double rate = learningRate * Math.sqrt((double) batch / batchSize);
     return new TrainSettings(master, epochs, batch, rate, seed, patience, workers(), workersPerExecutor,
         averagingFrequency, prefetchBatches, sharingThreshold, sharingPort, sharingWorkerPort, sharingJoinTimeout,
-        sharingController, sharingNetworkMask, checkpointDir, logreg, yardstick, scaleLearningRate, minBatchSize,
+        sharingController, sharingNetworkMask, checkpointDir, logreg, yardstick, blendBaseline, scaleLearningRate, minBatchSize,
         minSteps);
   }
 

@@ -33,6 +33,9 @@ import io.catalogml.core.StageResult;
  * @param promotion why the champion alias moved or not
  * @param baselineTestWeightedF1 the mllib-logreg baseline's test weighted F1, fitted in the same run on the same
  *     split ({@code train.yardstick}; null for the baseline itself or when off)
+ * @param blendBaselineWeight the baseline's weight in the packaged model when the network is blended with it
+ *     ({@code train.blend-baseline}; null when not blended)
+ * @param networkTestWeightedF1 the network's own test weighted F1 when it is blended (null when not blended)
  * @param seconds wall time of the stage
  */
 public record TrainResult(String job, String runId, String trackingRunId, String modelType, String mode,
@@ -40,4 +43,5 @@ public record TrainResult(String job, String runId, String trackingRunId, String
     int resumedFromEpoch, int bestEpoch, boolean stoppedEarly, double examplesPerSecond, double validationWeightedF1,
     double testAccuracy, double testWeightedF1, double testMacroF1, double testTop5Accuracy, String modelPath,
     String registeredModel, String modelVersion, boolean champion, Double championTestWeightedF1, String promotion,
-    Double baselineTestWeightedF1, double seconds) implements StageResult {}
+    Double baselineTestWeightedF1, Double blendBaselineWeight, Double networkTestWeightedF1, double seconds)
+    implements StageResult {}

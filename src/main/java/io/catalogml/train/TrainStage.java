@@ -2,6 +2,7 @@ package io.catalogml.train;
 
 import io.catalogml.config.ModelSettings;
 import io.catalogml.config.TrainSettings;
+import io.catalogml.model.BlendedClassifier;
 import io.catalogml.model.Classifier;
 import io.catalogml.model.Dl4jClassifier;
 import io.catalogml.model.Dl4jRuntime;
@@ -31,6 +32,7 @@ import io.catalogml.tracking.TrackedRun;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -58,6 +60,8 @@ public final class TrainStage implements Stage<TrainResult> {
   private static final Logger LOG = LoggerFactory.getLogger(TrainStage.class);
   /** Artifact folder of the model package in the run. */
   public static final String MODEL_ARTIFACT = "model";
+  /** The baseline's weights a blend is chosen from (0 = the network alone, 1 = the baseline alone). */
+  static final double[] BLEND_WEIGHTS = {0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
 
   private final SparkSession spark;
   private final CatalogConfig config;
@@ -111,15 +115,29 @@ public final class TrainStage implements Stage<TrainResult> {
       Trained trained = config.model().type() == ModelSettings.Type.DL4J
           ? trainNetwork(data, checkpoints, state, train, validation)
           : trainBaseline(data, state, train, validation);
+      boolean blending = trained.network != null && data.hasText && config.train().blendBaseline();
+      LogRegClassifier baseline = trained.network != null && data.hasText
+          && (config.train().yardstick() || blending) ? fitBaseline(data, train) : null;
+      Trained network = trained;
+      ClassificationReport networkTest = null;
+      if (blending) {
+        trained = blend(trained, baseline, validation);
+        networkTest = Evaluator.evaluate(network.classifier, test);
+        run.logMetrics(networkTest.toMetrics("network_test_"), trained.state.epochsDone());
+        run.logMetrics(network.validation.toMetrics("network_val_"), trained.state.epochsDone());
+      }
       ClassificationReport testReport = Evaluator.evaluate(trained.classifier, test);
       writeEvaluation(checkpoints.evaluationDir(), trained, testReport);
-      ClassificationReport yardstick = trained.network != null && config.train().yardstick() && data.hasText
-          ? yardstick(data, train, test, testReport, checkpoints.evaluationDir()) : null;
+      ClassificationReport yardstick = baseline != null && config.train().yardstick()
+          ? yardstick(data, baseline, test, testReport, checkpoints.evaluationDir(), blending) : null;
       if (yardstick != null) {
         run.logMetrics(yardstick.toMetrics("baseline_test_"), trained.state.epochsDone());
       }
-      ModelCard card = card(data, trained, testReport);
-      ModelPackage pkg = trained.network != null
+      ModelCard card = card(data, trained, testReport, networkTest == null ? null : network.validation, networkTest);
+      ModelPackage pkg = blending
+          ? ModelPackage.writeBlended(checkpoints.modelDir(), trained.network, baseline, trained.blendWeight, card,
+              data.labels, trained.spec, data.textPipeline)
+          : trained.network != null
           ? ModelPackage.writeDl4j(checkpoints.modelDir(), trained.network, card, data.labels, trained.spec,
               data.textPipeline)
           : ModelPackage.writeLogReg(checkpoints.modelDir(), (LogRegClassifier) trained.classifier, card, data.labels,
@@ -152,7 +170,8 @@ public final class TrainStage implements Stage<TrainResult> {
           trained.stoppedEarly, trained.examplesPerSecond, trained.validation.weightedF1(), testReport.accuracy(),
           testReport.weightedF1(), testReport.macroF1(), testReport.top5Accuracy(), pkg.folder().toString(), name,
           version.version(), promotion.promoted(), promotion.championScore(), promotion.reason(),
-          yardstick == null ? null : yardstick.weightedF1(), (System.nanoTime() - started) / 1e9);
+          yardstick == null ? null : yardstick.weightedF1(), blending ? trained.blendWeight : null,
+          networkTest == null ? null : networkTest.weightedF1(), (System.nanoTime() - started) / 1e9);
     } finally {
       spark.sparkContext().clearJobGroup();
     }
@@ -186,7 +205,21 @@ public final class TrainStage implements Stage<TrainResult> {
   /** A trained model with what the package and the reports need. */
   private record Trained(Classifier classifier, ComputationGraph network, InputSpec spec, TrainState state,
       ClassificationReport validation, boolean stoppedEarly, double examplesPerSecond, int workers, int batchSize,
-      double learningRate) {}
+      double learningRate, Double blendWeight) {
+
+    Trained(Classifier classifier, ComputationGraph network, InputSpec spec, TrainState state,
+        ClassificationReport validation, boolean stoppedEarly, double examplesPerSecond, int workers, int batchSize,
+        double learningRate) {
+      this(classifier, network, spec, state, validation, stoppedEarly, examplesPerSecond, workers, batchSize,
+          learningRate, null);
+    }
+
+    /** The same training, read as the network blended with the baseline at {@code weight}. */
+    Trained blended(Classifier blend, ClassificationReport blendValidation, double weight) {
+      return new Trained(blend, network, spec, state, blendValidation, stoppedEarly, examplesPerSecond, workers,
+          batchSize, learningRate, weight);
+    }
+  }
 
   private Trained trainNetwork(TrainData data, Checkpoints checkpoints, TrainState state, Dataset<Row> train,
       Dataset<Row> validation) {
@@ -268,20 +301,51 @@ public final class TrainStage implements Stage<TrainResult> {
     return metrics;
   }
 
-  /**
-   * The baseline fitted on the same training split and scored on the same test products as the
-   * network, written beside its report: {@code baseline-test.*} and {@code versus-baseline.md}.
-   */
-  private ClassificationReport yardstick(TrainData data, Dataset<Row> train, Dataset<Row> test,
-      ClassificationReport network, Path folder) {
+  /** The mllib-logreg baseline on the network's training split, for the yardstick and the blend. */
+  private LogRegClassifier fitBaseline(TrainData data, Dataset<Row> train) {
     long t0 = System.nanoTime();
     LogRegClassifier baseline = LogRegClassifier.fit(train, data.labels, data.textPipeline.size(), config.train());
+    LOG.info("train: baseline mllib-logreg fitted on the same split in {} s", (System.nanoTime() - t0) / 1e9);
+    return baseline;
+  }
+
+  /**
+   * The network blended with the baseline ({@link BlendedClassifier}) at the weight of
+   * {@link #BLEND_WEIGHTS} that scores the best validation weighted F1; on a tie, the smaller
+   * weight (the network's side). Each weight's validation F1 is logged as
+   * {@code blend_val_weighted_f1} at step {@code 10 × weight}.
+   */
+  private Trained blend(Trained trained, LogRegClassifier baseline, Dataset<Row> validation) {
+    List<ClassificationReport> reports = Evaluator.evaluateBlends(trained.classifier, baseline, validation,
+        BLEND_WEIGHTS);
+    int best = 0;
+    for (int k = 0; k < reports.size(); k++) {
+      run.logMetrics(Map.of("blend_val_weighted_f1", reports.get(k).weightedF1()), (int) Math.round(BLEND_WEIGHTS[k] * 10));
+      if (reports.get(k).weightedF1() > reports.get(best).weightedF1()) {
+        best = k;
+      }
+    }
+    double weight = BLEND_WEIGHTS[best];
+    run.logMetrics(Map.of("blend_baseline_weight", weight), trained.state.epochsDone());
+    LOG.info("train: the network blended with the baseline at weight {}: validation weighted F1 {} (network alone {}, "
+        + "baseline alone {})", weight, reports.get(best).weightedF1(), reports.get(0).weightedF1(),
+        reports.get(reports.size() - 1).weightedF1());
+    return trained.blended(new BlendedClassifier(trained.classifier, baseline, weight), reports.get(best), weight);
+  }
+
+  /**
+   * The baseline scored on the same test products as the packaged model, written beside its
+   * report: {@code baseline-test.*} and {@code versus-baseline.md}.
+   */
+  private ClassificationReport yardstick(TrainData data, LogRegClassifier baseline, Dataset<Row> test,
+      ClassificationReport model, Path folder, boolean blended) {
     ClassificationReport report = Evaluator.evaluate(baseline, test);
     report.write(folder, "baseline-test");
-    BaselineComparison.write(folder, config.model().name() + " (" + mode()
-        + ") against the mllib-logreg baseline, test split", "dl4j " + mode(), network, report, 15);
-    LOG.info("train: yardstick mllib-logreg test weighted F1 {} (the network: {}) in {} s", report.weightedF1(),
-        network.weightedF1(), (System.nanoTime() - t0) / 1e9);
+    String modelName = "dl4j " + mode() + (blended ? " + baseline" : "");
+    BaselineComparison.write(folder, config.model().name() + " (" + modelName
+        + ") against the mllib-logreg baseline, test split", modelName, model, report, 15);
+    LOG.info("train: yardstick mllib-logreg test weighted F1 {} (the model: {})", report.weightedF1(),
+        model.weightedF1());
     return report;
   }
 
@@ -293,7 +357,8 @@ public final class TrainStage implements Stage<TrainResult> {
     LearningCurvePlot.write(trained.state.history(), folder.resolve("learning-curve.png"), title);
   }
 
-  private ModelCard card(TrainData data, Trained trained, ClassificationReport test) {
+  private ModelCard card(TrainData data, Trained trained, ClassificationReport test,
+      ClassificationReport networkValidation, ClassificationReport networkTest) {
     Map<String, Object> training = new TreeMap<>();
     training.put("train_examples", data.trainExamples());
     training.put("classes", data.labels.size());
@@ -307,9 +372,16 @@ public final class TrainStage implements Stage<TrainResult> {
       training.put("batch_size", trained.batchSize);
       training.put("learning_rate", trained.learningRate);
     }
+    if (trained.blendWeight != null) {
+      training.put("blend_baseline_weight", trained.blendWeight);
+    }
     Map<String, Map<String, Double>> metrics = new TreeMap<>();
     metrics.put("validation", trained.validation.toMetrics(""));
     metrics.put("test", test.toMetrics(""));
+    if (networkTest != null) {
+      metrics.put("network_validation", networkValidation.toMetrics(""));
+      metrics.put("network_test", networkTest.toMetrics(""));
+    }
     Map<String, String> libraries = new TreeMap<>(RunTags.libraryVersions());
     libraries.put("java", System.getProperty("java.version"));
     return new ModelCard(ModelPackage.FORMAT, config.model().name(), Setting.configName(config.model().type()),

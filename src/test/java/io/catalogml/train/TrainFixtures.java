@@ -31,8 +31,10 @@ public final class TrainFixtures {
         "tracking.local-dir=" + dir.resolve("mlruns"),
         "train.checkpoint-dir=" + dir.resolve("checkpoints"),
         "train.workers=2",
-        // The yardstick baseline adds a fit to every network run; TrainStageTest turns it on where it tests it.
+        // The yardstick and the blend add a baseline fit to every network run; TrainStageTest turns them on
+        // where it tests them.
         "train.yardstick=false",
+        "train.blend-baseline=false",
         "train.sharing.port=" + io.catalogml.core.Ports.free()));
     all.addAll(List.of(overrides));
     return ConfigLoader.load(List.of(Path.of("conf/examples/fashion.conf")), all);

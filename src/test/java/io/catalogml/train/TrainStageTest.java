@@ -78,7 +78,7 @@ class TrainStageTest extends SparkTestBase {
   @Order(1)
   void aTextNetworkIsTrainedEvaluatedPackagedAndBecomesChampion() throws IOException {
     CatalogConfig config = config("model.mode=text", "train.epochs=4", "train.patience=0", "train.learning-rate=0.01", "train.batch-size=32",
-        "train.yardstick=true");
+        "train.yardstick=true", "train.blend-baseline=true");
     first = train(config);
     assertThat(first.testAccuracy()).as("a text network learns far beyond the majority class")
         .isGreaterThan(2 * majorityShare(config, "test"));
@@ -111,7 +111,19 @@ class TrainStageTest extends SparkTestBase {
     assertThat(run.resolve("evaluation/versus-baseline.md")).content()
         .contains(String.format(java.util.Locale.ROOT, "| weighted F1 | %.3f | %.3f |", first.testWeightedF1(),
             first.baselineTestWeightedF1()))
-        .contains("### Classes the model gets most wrong");
+        .contains("### Classes the model gets most wrong")
+        .contains("dl4j text + baseline");
+    assertThat(first.blendBaselineWeight()).as("the baseline's weight, chosen on validation").isBetween(0.0, 1.0);
+    assertThat(first.networkTestWeightedF1()).as("the network alone").isBetween(0.0, 1.0);
+    ModelPackage blended = ModelPackage.read(Path.of(first.modelPath()));
+    assertThat(blended.card().format()).isEqualTo(ModelPackage.BLENDED_FORMAT);
+    assertThat(blended.blend().baselineWeight()).isEqualTo(first.blendBaselineWeight());
+    assertThat(blended.card().metrics().get("network_test").get("weighted_f1"))
+        .isEqualTo(first.networkTestWeightedF1());
+    assertThat(blended.card().metrics().get("test").get("weighted_f1")).isEqualTo(first.testWeightedF1());
+    Path blendMetric = Files.walk(Path.of(config.tracking().localDir()))
+        .filter(p -> p.endsWith("metrics/blend_val_weighted_f1")).findFirst().orElseThrow();
+    assertThat(Files.readAllLines(blendMetric)).as("one validation F1 per weight").hasSize(11);
     Path baselineMetric = Files.walk(Path.of(config.tracking().localDir()))
         .filter(p -> p.endsWith("metrics/baseline_test_weighted_f1")).findFirst().orElseThrow();
     assertThat(Files.readAllLines(baselineMetric)).hasSize(1);
