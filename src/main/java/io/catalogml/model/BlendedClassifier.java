@@ -22,7 +22,10 @@ import scala.collection.Seq;
  * weight.
  */
 public final class BlendedClassifier implements Classifier {
-  /** Column of {@link #pairs}: the network's probabilities, beside the baseline's in {@link Predictor#PROBABILITIES}. */
+  /**
+   * Column of {@link #pairs}: the network's probabilities, beside the baseline's in
+   * {@link Predictor#PROBABILITIES}.
+   */
   public static final String NETWORK_PROBABILITIES = "network_probabilities";
   /** A probability below this counts as this in the logarithms (a softmax in floats can give exact zeros). */
   private static final double FLOOR = 1e-30;

@@ -129,7 +129,7 @@ public final class TrainStage implements Stage<TrainResult> {
       ClassificationReport testReport = Evaluator.evaluate(trained.classifier, test);
       writeEvaluation(checkpoints.evaluationDir(), trained, testReport);
       ClassificationReport yardstick = baseline != null && config.train().yardstick()
-          ? yardstick(data, baseline, test, testReport, checkpoints.evaluationDir(), blending) : null;
+          ? yardstick(baseline, test, testReport, checkpoints.evaluationDir(), blending) : null;
       if (yardstick != null) {
         run.logMetrics(yardstick.toMetrics("baseline_test_"), trained.state.epochsDone());
       }
@@ -320,7 +320,8 @@ public final class TrainStage implements Stage<TrainResult> {
         BLEND_WEIGHTS);
     int best = 0;
     for (int k = 0; k < reports.size(); k++) {
-      run.logMetrics(Map.of("blend_val_weighted_f1", reports.get(k).weightedF1()), (int) Math.round(BLEND_WEIGHTS[k] * 10));
+      run.logMetrics(Map.of("blend_val_weighted_f1", reports.get(k).weightedF1()),
+          (int) Math.round(BLEND_WEIGHTS[k] * 10));
       if (reports.get(k).weightedF1() > reports.get(best).weightedF1()) {
         best = k;
       }
@@ -337,8 +338,8 @@ public final class TrainStage implements Stage<TrainResult> {
    * The baseline scored on the same test products as the packaged model, written beside its
    * report: {@code baseline-test.*} and {@code versus-baseline.md}.
    */
-  private ClassificationReport yardstick(TrainData data, LogRegClassifier baseline, Dataset<Row> test,
-      ClassificationReport model, Path folder, boolean blended) {
+  private ClassificationReport yardstick(LogRegClassifier baseline, Dataset<Row> test, ClassificationReport model,
+      Path folder, boolean blended) {
     ClassificationReport report = Evaluator.evaluate(baseline, test);
     report.write(folder, "baseline-test");
     String modelName = "dl4j " + mode() + (blended ? " + baseline" : "");

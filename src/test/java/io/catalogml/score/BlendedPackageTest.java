@@ -98,10 +98,12 @@ class BlendedPackageTest extends SparkTestBase {
     Map<String, float[]> zero = probabilities(new BlendedClassifier(network, baseline, 0));
     Map<String, float[]> one = probabilities(new BlendedClassifier(network, baseline, 1));
     for (String id : net.keySet()) {
-      assertThat(argmax(zero.get(id))).isEqualTo(argmax(net.get(id)));
-      assertThat(argmax(one.get(id))).isEqualTo(argmax(base.get(id)));
-      assertThat((double) zero.get(id)[argmax(net.get(id))]).isCloseTo(net.get(id)[argmax(net.get(id))], within(1e-5));
-      assertThat((double) one.get(id)[argmax(base.get(id))]).isCloseTo(base.get(id)[argmax(base.get(id))], within(1e-5));
+      int n = argmax(net.get(id));
+      int b = argmax(base.get(id));
+      assertThat(argmax(zero.get(id))).isEqualTo(n);
+      assertThat(argmax(one.get(id))).isEqualTo(b);
+      assertThat((double) zero.get(id)[n]).isCloseTo(net.get(id)[n], within(1e-5));
+      assertThat((double) one.get(id)[b]).isCloseTo(base.get(id)[b], within(1e-5));
     }
   }
 
