@@ -115,7 +115,8 @@ public final class TrainStage implements Stage<TrainResult> {
       Trained trained = config.model().type() == ModelSettings.Type.DL4J
           ? trainNetwork(data, checkpoints, state, train, validation)
           : trainBaseline(data, state, train, validation);
-      boolean blending = trained.network != null && data.hasText && config.train().blendBaseline();
+      boolean blending = trained.network != null && config.model().mode().usesText() && data.hasText
+          && config.train().blendBaseline();
       LogRegClassifier baseline = trained.network != null && data.hasText
           && (config.train().yardstick() || blending) ? fitBaseline(data, train) : null;
       Trained network = trained;

@@ -252,6 +252,20 @@ class TrainStageTest extends SparkTestBase {
         .hasMessageContaining("has no model-card.json");
   }
 
+  @Test
+  @Order(8)
+  void anImageNetworkIsNotBlendedWithTheTitlesBaseline() {
+    TrainResult image = train(config("model.mode=image", "train.epochs=1", "train.batch-size=32",
+        "train.blend-baseline=true"));
+    assertThat(image.mode()).isEqualTo("image");
+    assertThat(image.blendBaselineWeight()).as("an image model never reads the titles").isNull();
+    assertThat(image.networkTestWeightedF1()).isNull();
+    ModelPackage pkg = ModelPackage.read(Path.of(image.modelPath()));
+    assertThat(pkg.blend()).isNull();
+    assertThat(pkg.card().format()).isEqualTo(ModelPackage.FORMAT);
+    assertThat(pkg.spec().inputs()).doesNotContain("tokens");
+  }
+
   /** The saved state of a finished run. */
   static final class ModelPackageStates {
     static TrainState state(CatalogConfig config, TrainResult result) {
