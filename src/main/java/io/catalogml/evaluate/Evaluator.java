@@ -59,8 +59,8 @@ public final class Evaluator {
           }
           it.forEachRemaining(r -> {
             int truth = evaluation.index(r.getString(0));
-            float[] a = floats(r.getList(1));
-            float[] b = floats(r.getList(2));
+            float[] a = Predictor.floats(r.getList(1));
+            float[] b = Predictor.floats(r.getList(2));
             for (int k = 0; k < acc.length; k++) {
               acc[k].add(truth, pad(BlendedClassifier.blend(a, b, weights[k]), classes));
             }
@@ -91,14 +91,6 @@ public final class Evaluator {
     });
     all.addAll(unseen);
     return new LabelMap(all);
-  }
-
-  private static float[] floats(List<Float> values) {
-    float[] f = new float[values.size()];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = values.get(i);
-    }
-    return f;
   }
 
   private static float[] pad(float[] probabilities, int classes) {

@@ -98,8 +98,7 @@ public final class BlendedClassifier implements Classifier {
 
   @Override
   public JavaRDD<Predictor.Prediction> predict(Dataset<Row> features) {
-    return withProbabilities(features).select("product_id", "label", Predictor.PROBABILITIES).javaRDD()
-        .map(r -> new Predictor.Prediction(r.getString(0), r.getString(1), LogRegClassifier.floats(r.getList(2))));
+    return Predictor.predictions(withProbabilities(features));
   }
 
   @Override

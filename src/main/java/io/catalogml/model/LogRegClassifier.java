@@ -153,8 +153,7 @@ public final class LogRegClassifier implements Classifier {
 
   @Override
   public JavaRDD<Predictor.Prediction> predict(Dataset<Row> features) {
-    return withProbabilities(features).select("product_id", "label", Predictor.PROBABILITIES).javaRDD()
-        .map(r -> new Predictor.Prediction(r.getString(0), r.getString(1), floats(r.getList(2))));
+    return Predictor.predictions(withProbabilities(features));
   }
 
   /**
@@ -255,14 +254,6 @@ public final class LogRegClassifier implements Classifier {
         margins[c] += w[base + c] * value;
       }
     }
-  }
-
-  static float[] floats(List<Float> p) {
-    float[] f = new float[p.size()];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = p.get(i);
-    }
-    return f;
   }
 
   /** Saves the fitted MLlib pipeline to a folder, with its term-frequency options. */

@@ -54,6 +54,25 @@ public final class Predictor implements Serializable {
     this.batchSize = batchSize;
   }
 
+  /**
+   * The predictions of rows that carry {@code product_id}, {@code label} and
+   * {@link #PROBABILITIES} (a {@link Classifier#withProbabilities} result).
+   */
+  public static org.apache.spark.api.java.JavaRDD<Prediction> predictions(
+      org.apache.spark.sql.Dataset<Row> withProbabilities) {
+    return withProbabilities.select("product_id", "label", PROBABILITIES).javaRDD()
+        .map(r -> new Prediction(r.getString(0), r.getString(1), floats(r.getList(2))));
+  }
+
+  /** A {@link #PROBABILITIES} value as read from a row. */
+  public static float[] floats(List<Float> probabilities) {
+    float[] f = new float[probabilities.size()];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = probabilities.get(i);
+    }
+    return f;
+  }
+
   /** Serialised network (without updater state), for a broadcast. */
   public static byte[] bytes(ComputationGraph net) {
     try {
