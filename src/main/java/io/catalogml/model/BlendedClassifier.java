@@ -59,9 +59,14 @@ public final class BlendedClassifier implements Classifier {
 
   /**
    * The normalised weighted geometric mean of two probability vectors of one product, computed in
-   * double precision from the logarithms (each probability floored at 1e-30).
+   * double precision from the logarithms (each probability floored at 1e-30). At weight 0 it is a
+   * copy of the network's vector and at 1 of the baseline's, so a one-pass evaluation of weights 0
+   * and 1 reports each model exactly as it would alone.
    */
   public static float[] blend(float[] network, float[] baseline, double baselineWeight) {
+    if (baselineWeight == 0 || baselineWeight == 1) {
+      return (baselineWeight == 0 ? network : baseline).clone();
+    }
     double[] logs = new double[network.length];
     double max = Double.NEGATIVE_INFINITY;
     for (int c = 0; c < logs.length; c++) {

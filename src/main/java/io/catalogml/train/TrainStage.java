@@ -121,16 +121,25 @@ public final class TrainStage implements Stage<TrainResult> {
           && (config.train().yardstick() || blending) ? fitBaseline(data, train) : null;
       Trained network = trained;
       ClassificationReport networkTest = null;
+      ClassificationReport baselineTest = null;
+      ClassificationReport testReport;
       if (blending) {
         trained = blend(trained, baseline, validation);
-        networkTest = Evaluator.evaluate(network.classifier, test);
+        // One pass over the test split: the network alone, the blend and the baseline alone.
+        List<ClassificationReport> reports = Evaluator.evaluateBlends(network.classifier, baseline, test,
+            new double[] {0, trained.blendWeight, 1});
+        networkTest = reports.get(0);
+        testReport = reports.get(1);
+        baselineTest = reports.get(2);
         run.logMetrics(networkTest.toMetrics("network_test_"), trained.state.epochsDone());
         run.logMetrics(network.validation.toMetrics("network_val_"), trained.state.epochsDone());
+      } else {
+        testReport = Evaluator.evaluate(trained.classifier, test);
       }
-      ClassificationReport testReport = Evaluator.evaluate(trained.classifier, test);
       writeEvaluation(checkpoints.evaluationDir(), trained, testReport);
       ClassificationReport yardstick = baseline != null && config.train().yardstick()
-          ? yardstick(baseline, test, testReport, checkpoints.evaluationDir(), blending) : null;
+          ? yardstick(baselineTest != null ? baselineTest : Evaluator.evaluate(baseline, test), testReport,
+              checkpoints.evaluationDir(), blending) : null;
       if (yardstick != null) {
         run.logMetrics(yardstick.toMetrics("baseline_test_"), trained.state.epochsDone());
       }
@@ -336,12 +345,11 @@ public final class TrainStage implements Stage<TrainResult> {
   }
 
   /**
-   * The baseline scored on the same test products as the packaged model, written beside its
+   * The baseline's report on the same test products as the packaged model, written beside its
    * report: {@code baseline-test.*} and {@code versus-baseline.md}.
    */
-  private ClassificationReport yardstick(LogRegClassifier baseline, Dataset<Row> test, ClassificationReport model,
-      Path folder, boolean blended) {
-    ClassificationReport report = Evaluator.evaluate(baseline, test);
+  private ClassificationReport yardstick(ClassificationReport report, ClassificationReport model, Path folder,
+      boolean blended) {
     report.write(folder, "baseline-test");
     String modelName = "dl4j " + mode() + (blended ? " + baseline" : "");
     BaselineComparison.write(folder, config.model().name() + " (" + modelName
