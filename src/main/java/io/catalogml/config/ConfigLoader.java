@@ -38,25 +38,47 @@ public final class ConfigLoader {
     return load(List.of(file), List.of(overrides));
   }
 
-  /** The merged, resolved and key-checked raw configuration. */
+  /**
+   * The merged, resolved and key-checked raw configuration. Above the packaged defaults sits the block of
+   * {@code train.by-mode} named by the chosen {@code model.mode}, if any, so that a mode's own defaults replace the
+   * packaged ones and every key a file or {@code --set} gives still wins. Every block's keys and values are checked
+   * whichever mode is chosen.
+   */
   public static Config merged(List<Path> files, List<String> overrides) {
     Config defaults = ConfigFactory.parseResources(DEFAULTS_RESOURCE,
         ConfigParseOptions.defaults().setAllowMissing(false));
-    Config merged = defaults;
+    Config given = ConfigFactory.empty();
     for (Path file : files) {
-      merged = parseFile(file).withFallback(merged);
+      given = parseFile(file).withFallback(given);
     }
     for (String override : overrides) {
-      merged = parseOverride(override).withFallback(merged);
+      given = parseOverride(override).withFallback(given);
     }
-    Config resolved;
+    Config resolved = resolve(given.withFallback(defaults));
+    rejectUnknownKeys(resolved);
+    Map<String, Config> blocks = modeBlocks(resolved);
+    for (Config block : blocks.values()) {
+      CatalogConfig.from(resolve(given.withFallback(block).withFallback(defaults)));
+    }
+    Config chosen = blocks.get(resolved.hasPath(Settings.MODEL_MODE.path())
+        ? resolved.getValue(Settings.MODEL_MODE.path()).unwrapped().toString().trim() : "");
+    return chosen == null ? resolved : resolve(given.withFallback(chosen).withFallback(defaults));
+  }
+
+  /** Each {@code train.by-mode} block, as {@code train.*} keys, by mode name. */
+  private static Map<String, Config> modeBlocks(Config resolved) {
+    Map<String, Config> out = new java.util.LinkedHashMap<>();
+    Settings.TRAIN_BY_MODE.read(resolved).keySet().forEach(mode ->
+        out.put(mode, resolved.getConfig(Settings.TRAIN_BY_MODE.path() + "." + mode).atPath("train")));
+    return out;
+  }
+
+  private static Config resolve(Config merged) {
     try {
-      resolved = merged.resolve();
+      return merged.resolve();
     } catch (ConfigException e) {
       throw CatalogErrors.unresolvableConfig(e.getMessage());
     }
-    rejectUnknownKeys(resolved);
-    return resolved;
   }
 
   private static Config parseFile(Path file) {
@@ -102,18 +124,25 @@ public final class ConfigLoader {
     for (Setting<?> s : Settings.ALL) {
       known.add(s.path());
     }
+    String byMode = Settings.TRAIN_BY_MODE.path() + ".";
     for (Map.Entry<String, ConfigValue> entry : config.entrySet()) {
       String key = entry.getKey();
-      boolean ok = false;
-      for (Setting<?> s : Settings.ALL) {
-        if (key.equals(s.path()) || (s.freeForm() && key.startsWith(s.path() + "."))) {
-          ok = true;
-          break;
-        }
+      List<String> candidates = known;
+      boolean ok;
+      if (key.startsWith(byMode)) {
+        // train.by-mode.<mode>.<key>: <key> must be a train.* key (the mode is checked when the setting is read)
+        String rest = key.substring(byMode.length());
+        String mode = rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest;
+        String trainKey = "train." + rest.substring(mode.length() + (rest.contains(".") ? 1 : 0));
+        ok = !trainKey.startsWith(byMode) && known.contains(trainKey);
+        candidates = known.stream().filter(k -> k.startsWith("train.") && !k.equals(Settings.TRAIN_BY_MODE.path()))
+            .map(k -> byMode + mode + "." + k.substring("train.".length())).toList();
+      } else {
+        ok = known.contains(key) || Settings.ALL.stream().anyMatch(s -> s.freeForm() && key.startsWith(s.path() + "."));
       }
       if (!ok) {
         String origin = entry.getValue().origin() == null ? "" : entry.getValue().origin().description();
-        throw CatalogErrors.unknownConfigKey(key, origin, closest(key, known));
+        throw CatalogErrors.unknownConfigKey(key, origin, closest(key, candidates));
       }
     }
   }

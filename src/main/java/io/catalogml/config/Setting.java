@@ -263,6 +263,35 @@ public final class Setting<T> {
     });
   }
 
+  /**
+   * An object of blocks named by an enum's configuration names, each holding keys of {@code prefix}: defaults
+   * that apply when that value is chosen ({@link ConfigLoader} layers the chosen block and checks every key and value
+   * of every block). Read, it is each block's keys and values as strings, e.g. {@code image -> {epochs -> 50}}.
+   */
+  static <E extends Enum<E>> Setting<Map<String, Map<String, String>>> blocksByEnum(String path, Class<E> type,
+      String prefix, String help) {
+    List<String> names = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      names.add(configName(e));
+    }
+    return new Setting<>(path, "object: " + String.join(", ", names) + " -> " + prefix + ".* keys", help, true, (c, p) -> {
+      Map<String, Map<String, String>> out = new LinkedHashMap<>();
+      Config sub = c.getConfig(p);
+      for (String name : sub.root().keySet()) {
+        if (!names.contains(name) || !(sub.getValue(name) instanceof com.typesafe.config.ConfigObject)) {
+          throw new Invalid("an object whose keys are " + String.join(", ", names) + ", each an object of "
+              + prefix + ".* keys");
+        }
+        Map<String, String> block = new java.util.TreeMap<>();
+        for (Map.Entry<String, ConfigValue> e : sub.getConfig(name).entrySet()) {
+          block.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
+        }
+        out.put(name, Map.copyOf(block));
+      }
+      return Map.copyOf(out);
+    });
+  }
+
   /** The name an enum constant has in configuration: lower case, '-' for '_'. */
   public static String configName(Enum<?> e) {
     return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

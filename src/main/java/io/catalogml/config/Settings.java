@@ -251,6 +251,10 @@ public final class Settings {
       "With a network that reads text: also fit the mllib-logreg baseline on the same split and package both as one "
       + "model, whose probabilities are their weighted geometric mean, the baseline's weight chosen on the validation "
       + "split (blend.json in the package; network_* metrics are the network alone).");
+  public static final Setting<Map<String, Map<String, String>>> TRAIN_BY_MODE = Setting.blocksByEnum("train.by-mode",
+      ModelSettings.Mode.class, "train",
+      "Defaults of train.* keys for a network of one model.mode, e.g. train.by-mode.image.epochs = 50: they replace "
+      + "conf/application.conf's train.* values, and a key that a --conf file or --set gives still wins.");
   public static final Setting<Integer> TRAIN_LOGREG_ITERATIONS = Setting.intRange("train.logreg.max-iterations", 1,
       100000, "Maximum iterations of the MLlib logistic regression baseline.");
   public static final Setting<Double> TRAIN_LOGREG_REGULARIZATION = Setting.doubleRange("train.logreg.regularization",
@@ -352,7 +356,7 @@ public final class Settings {
       TRAIN_WORKERS_PER_EXECUTOR,
       TRAIN_AVERAGING_FREQUENCY, TRAIN_PREFETCH, TRAIN_SHARING_THRESHOLD, TRAIN_SHARING_PORT, TRAIN_SHARING_WORKER_PORT,
       TRAIN_SHARING_JOIN_TIMEOUT, TRAIN_SHARING_CONTROLLER,
-      TRAIN_SHARING_NETWORK_MASK, TRAIN_CHECKPOINT_DIR, TRAIN_YARDSTICK, TRAIN_BLEND_BASELINE, TRAIN_LOGREG_ITERATIONS, TRAIN_LOGREG_REGULARIZATION,
+      TRAIN_SHARING_NETWORK_MASK, TRAIN_CHECKPOINT_DIR, TRAIN_YARDSTICK, TRAIN_BLEND_BASELINE, TRAIN_BY_MODE, TRAIN_LOGREG_ITERATIONS, TRAIN_LOGREG_REGULARIZATION,
       TRAIN_LOGREG_SUBLINEAR_TF, TRAIN_LOGREG_IDF, TRAIN_LOGREG_NORMALIZE, TRAIN_LOGREG_STANDARDIZE,
       SCORE_MODEL, SCORE_BATCH_SIZE, SCORE_TOP_K, SCORE_LOW_CONFIDENCE,
       MONITOR_NIGHT, MONITOR_JS_DISTANCE, MONITOR_PSI, MONITOR_CONFIDENCE_DROP, MONITOR_LOW_CONFIDENCE_RISE,

@@ -137,4 +137,45 @@ class ConfigLoaderTest {
         .hasMessageContaining("Cannot parse configuration file")
         .hasMessageContaining("broken.conf");
   }
+  @Test
+  void aModesDefaultsReplaceThePackagedOnesAndWhatTheUserGivesStillWins() {
+    CatalogConfig fusion = ConfigLoader.load(List.of(), List.of());
+    CatalogConfig image = ConfigLoader.load(List.of(), List.of("model.mode=image"));
+    assertThat(fusion.train().epochs()).isEqualTo(10);
+    assertThat(fusion.train().learningRate()).isEqualTo(0.006);
+    assertThat(image.train().epochs()).isEqualTo(50);
+    assertThat(image.train().learningRate()).isEqualTo(0.003);
+    assertThat(image.train().patience()).isZero();
+    assertThat(image.train().batchSize()).isEqualTo(fusion.train().batchSize());
+
+    // a file or --set wins over the mode's defaults, in either order of the mode and the key
+    Path mine = Fixtures.write(dir.resolve("mine.conf"), "train.epochs = 20\n");
+    assertThat(ConfigLoader.load(List.of(mine), List.of("model.mode=image")).train().epochs()).isEqualTo(20);
+    Path imageFile = Fixtures.write(dir.resolve("image.conf"), "model.mode = image\ntrain.by-mode.image.epochs = 30\n");
+    CatalogConfig fromFile = ConfigLoader.load(List.of(imageFile), List.of("train.patience=4"));
+    assertThat(fromFile.train().epochs()).isEqualTo(30);
+    assertThat(fromFile.train().patience()).isEqualTo(4);
+    assertThat(fromFile.train().learningRate()).isEqualTo(0.003);
+    // the effective values are what a run records
+    assertThat(image.publicValues()).containsEntry("train.epochs", "50").containsEntry("train.by-mode.image.epochs", "50");
+    // another mode's block does not apply
+    assertThat(ConfigLoader.load(List.of(), List.of("model.mode=text", "train.by-mode.fusion.epochs=3")).train().epochs())
+        .isEqualTo(10);
+  }
+
+  @Test
+  void aModeBlockIsCheckedWhicheverModeIsChosen() {
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), List.of("train.by-mode.image.epoch=5")))
+        .hasMessageContaining("unknown key 'train.by-mode.image.epoch'")
+        .hasMessageContaining("Did you mean 'train.by-mode.image.epochs'?");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), List.of("train.by-mode.image.by-mode.text.epochs=5")))
+        .hasMessageContaining("unknown key 'train.by-mode.image.by-mode.text.epochs'");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), List.of("train.by-mode.video.epochs=5")))
+        .hasMessageContaining("train.by-mode")
+        .hasMessageContaining("keys are text, image, fusion");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(), List.of("train.by-mode.text.epochs=0")))
+        .hasMessageContaining("train.epochs = \"0\" (from --set train.by-mode.text.epochs)")
+        .hasMessageContaining("an integer from 1 to 10000");
+  }
 }
+
