@@ -14,6 +14,7 @@ import io.catalogml.evaluate.Evaluator;
 
 import io.catalogml.config.CatalogConfig;
 import io.catalogml.config.Setting;
+import io.catalogml.config.Settings;
 import io.catalogml.core.CatalogErrors;
 import io.catalogml.core.Stage;
 import io.catalogml.evaluate.BaselineComparison;
@@ -418,13 +419,15 @@ public final class TrainStage implements Stage<TrainResult> {
   }
 
   /** Settings a resumed run must share with the run it continues: everything under model.* and train.*
-   * except those that only say how long or where (epochs, patience, checkpoint folder, workers, ports). */
+   * except those that only say how long or where (epochs, patience, checkpoint folder, workers, ports), and
+   * the train.by-mode blocks, whose chosen values are compared as the train.* values they became. */
   static Map<String, String> frozenSettings(CatalogConfig config) {
     Map<String, String> frozen = new TreeMap<>();
     config.plainValues().forEach((k, v) -> {
       boolean model = k.startsWith("model.");
       boolean train = k.startsWith("train.") && !k.equals("train.epochs") && !k.equals("train.patience")
-          && !k.equals("train.checkpoint-dir") && !k.startsWith("train.workers") && !k.startsWith("train.sharing.");
+          && !k.equals("train.checkpoint-dir") && !k.startsWith("train.workers") && !k.startsWith("train.sharing.")
+          && !k.startsWith(Settings.TRAIN_BY_MODE.path() + ".");
       if (model || train) {
         frozen.put(k, v);
       }

@@ -42,4 +42,14 @@ class ResumeSettingsTest {
     assertThatThrownBy(() -> TrainStage.checkUnchanged(started(stored), settings("train.min-steps=10")))
         .hasMessageContaining("train.min-steps");
   }
+
+  @Test
+  void aModesBlockCountsByTheValuesItGives() {
+    Map<String, String> image = settings("model.mode=image");
+    assertThatCode(() -> TrainStage.checkUnchanged(started(image), settings("model.mode=image",
+        "train.by-mode.image.epochs=80", "train.by-mode.text.learning-rate=0.01"))).doesNotThrowAnyException();
+    assertThatThrownBy(() -> TrainStage.checkUnchanged(started(image), settings("model.mode=image",
+        "train.by-mode.image.learning-rate=0.001")))
+        .hasMessageContaining("train.learning-rate").hasMessageContaining("0.003");
+  }
 }
