@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +68,7 @@ public final class ConfigLoader {
 
   /** Each {@code train.by-mode} block, as {@code train.*} keys, by mode name. */
   private static Map<String, Config> modeBlocks(Config resolved) {
-    Map<String, Config> out = new java.util.LinkedHashMap<>();
+    Map<String, Config> out = new LinkedHashMap<>();
     Settings.TRAIN_BY_MODE.read(resolved).keySet().forEach(mode ->
         out.put(mode, resolved.getConfig(Settings.TRAIN_BY_MODE.path() + "." + mode).atPath("train")));
     return out;

@@ -2,6 +2,7 @@ package io.catalogml.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import io.catalogml.core.CatalogErrors;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -278,11 +280,11 @@ public final class Setting<T> {
       Map<String, Map<String, String>> out = new LinkedHashMap<>();
       Config sub = c.getConfig(p);
       for (String name : sub.root().keySet()) {
-        if (!names.contains(name) || !(sub.getValue(name) instanceof com.typesafe.config.ConfigObject)) {
+        if (!names.contains(name) || !(sub.getValue(name) instanceof ConfigObject)) {
           throw new Invalid("an object whose keys are " + String.join(", ", names) + ", each an object of "
               + prefix + ".* keys");
         }
-        Map<String, String> block = new java.util.TreeMap<>();
+        Map<String, String> block = new TreeMap<>();
         for (Map.Entry<String, ConfigValue> e : sub.getConfig(name).entrySet()) {
           block.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
         }
