@@ -57,21 +57,15 @@ public final class ConfigLoader {
     }
     Config resolved = resolve(given.withFallback(defaults));
     rejectUnknownKeys(resolved);
-    Map<String, Config> blocks = modeBlocks(resolved);
-    for (Config block : blocks.values()) {
-      CatalogConfig.from(resolve(given.withFallback(block).withFallback(defaults)));
+    // Each block layered once and checked; the chosen mode's is the configuration.
+    Map<String, Config> byMode = new LinkedHashMap<>();
+    for (String mode : Settings.TRAIN_BY_MODE.read(resolved)) {
+      Config block = resolved.getConfig(Settings.TRAIN_BY_MODE.path() + "." + mode).atPath("train");
+      Config layered = resolve(given.withFallback(block).withFallback(defaults));
+      CatalogConfig.from(layered);
+      byMode.put(mode, layered);
     }
-    Config chosen = blocks.get(resolved.hasPath(Settings.MODEL_MODE.path())
-        ? resolved.getValue(Settings.MODEL_MODE.path()).unwrapped().toString().trim() : "");
-    return chosen == null ? resolved : resolve(given.withFallback(chosen).withFallback(defaults));
-  }
-
-  /** Each {@code train.by-mode} block, as {@code train.*} keys, by mode name. */
-  private static Map<String, Config> modeBlocks(Config resolved) {
-    Map<String, Config> out = new LinkedHashMap<>();
-    Settings.TRAIN_BY_MODE.read(resolved).keySet().forEach(mode ->
-        out.put(mode, resolved.getConfig(Settings.TRAIN_BY_MODE.path() + "." + mode).atPath("train")));
-    return out;
+    return byMode.getOrDefault(Setting.configName(Settings.MODEL_MODE.read(resolved)), resolved);
   }
 
   private static Config resolve(Config merged) {
@@ -133,9 +127,10 @@ public final class ConfigLoader {
       if (key.startsWith(byMode)) {
         // train.by-mode.<mode>.<key>: <key> must be a train.* key (the mode is checked when the setting is read)
         String rest = key.substring(byMode.length());
-        String mode = rest.contains(".") ? rest.substring(0, rest.indexOf('.')) : rest;
-        String trainKey = "train." + rest.substring(mode.length() + (rest.contains(".") ? 1 : 0));
-        ok = !trainKey.startsWith(byMode) && known.contains(trainKey);
+        int dot = rest.indexOf('.');
+        String mode = dot < 0 ? rest : rest.substring(0, dot);
+        String trainKey = "train." + rest.substring(dot + 1);
+        ok = dot > 0 && !trainKey.startsWith(byMode) && known.contains(trainKey);
         candidates = known.stream().filter(k -> k.startsWith("train.") && !k.equals(Settings.TRAIN_BY_MODE.path()))
             .map(k -> byMode + mode + "." + k.substring("train.".length())).toList();
       } else {

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -140,11 +139,7 @@ public final class Setting<T> {
 
   static <E extends Enum<E>> Setting<E> oneOf(String path, Class<E> type, String help) {
     E[] values = type.getEnumConstants();
-    List<String> names = new ArrayList<>();
-    for (E e : values) {
-      names.add(configName(e));
-    }
-    String allowed = "one of: " + String.join(", ", names);
+    String allowed = "one of: " + String.join(", ", configNames(type));
     return new Setting<>(path, allowed, help, false, (c, p) -> {
       String s = c.getString(p).trim();
       for (E e : values) {
@@ -268,30 +263,29 @@ public final class Setting<T> {
   /**
    * An object of blocks named by an enum's configuration names, each holding keys of {@code prefix}: defaults
    * that apply when that value is chosen ({@link ConfigLoader} layers the chosen block and checks every key and value
-   * of every block). Read, it is each block's keys and values as strings, e.g. {@code image -> {epochs -> 50}}.
+   * of every block). Read, it is the names of the blocks present, e.g. {@code [image]}.
    */
-  static <E extends Enum<E>> Setting<Map<String, Map<String, String>>> blocksByEnum(String path, Class<E> type,
-      String prefix, String help) {
-    List<String> names = new ArrayList<>();
-    for (E e : type.getEnumConstants()) {
-      names.add(configName(e));
-    }
+  static <E extends Enum<E>> Setting<Set<String>> blocksByEnum(String path, Class<E> type, String prefix, String help) {
+    List<String> names = configNames(type);
     return new Setting<>(path, "object: " + String.join(", ", names) + " -> " + prefix + ".* keys", help, true, (c, p) -> {
-      Map<String, Map<String, String>> out = new LinkedHashMap<>();
       Config sub = c.getConfig(p);
       for (String name : sub.root().keySet()) {
         if (!names.contains(name) || !(sub.getValue(name) instanceof ConfigObject)) {
           throw new Invalid("an object whose keys are " + String.join(", ", names) + ", each an object of "
               + prefix + ".* keys");
         }
-        Map<String, String> block = new TreeMap<>();
-        for (Map.Entry<String, ConfigValue> e : sub.getConfig(name).entrySet()) {
-          block.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
-        }
-        out.put(name, Map.copyOf(block));
       }
-      return Map.copyOf(out);
+      return Set.copyOf(sub.root().keySet());
     });
+  }
+
+  /** The configuration names of every constant of {@code type}, in declaration order. */
+  private static <E extends Enum<E>> List<String> configNames(Class<E> type) {
+    List<String> names = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      names.add(configName(e));
+    }
+    return names;
   }
 
   /** The name an enum constant has in configuration: lower case, '-' for '_'. */

@@ -251,7 +251,7 @@ public final class Settings {
       "With a network that reads text: also fit the mllib-logreg baseline on the same split and package both as one "
       + "model, whose probabilities are their weighted geometric mean, the baseline's weight chosen on the validation "
       + "split (blend.json in the package; network_* metrics are the network alone).");
-  public static final Setting<Map<String, Map<String, String>>> TRAIN_BY_MODE = Setting.blocksByEnum("train.by-mode",
+  public static final Setting<Set<String>> TRAIN_BY_MODE = Setting.blocksByEnum("train.by-mode",
       ModelSettings.Mode.class, "train",
       "Defaults of train.* keys for a network of one model.mode, e.g. train.by-mode.image.epochs = 50: they replace "
       + "conf/application.conf's train.* values, and a key that a --conf file or --set gives still wins.");

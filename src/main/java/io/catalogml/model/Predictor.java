@@ -11,7 +11,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.function.BiFunction;
 import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
@@ -58,8 +60,7 @@ public final class Predictor implements Serializable {
    * The predictions of rows that carry {@code product_id}, {@code label} and
    * {@link #PROBABILITIES} (a {@link Classifier#withProbabilities} result).
    */
-  public static org.apache.spark.api.java.JavaRDD<Prediction> predictions(
-      org.apache.spark.sql.Dataset<Row> withProbabilities) {
+  public static JavaRDD<Prediction> predictions(Dataset<Row> withProbabilities) {
     return withProbabilities.select("product_id", "label", PROBABILITIES).javaRDD()
         .map(r -> new Prediction(r.getString(0), r.getString(1), floats(r.getList(2))));
   }
