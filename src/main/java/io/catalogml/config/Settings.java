@@ -202,7 +202,7 @@ public final class Settings {
 
   public static final Setting<TrainSettings.Master> TRAIN_MASTER = Setting.oneOf("train.master",
       TrainSettings.Master.class,
-      "DL4J Spark training master: parameter averaging, or gradient sharing over the parameter server.");
+      "How the workers train: DL4J's Spark masters (averaging: parameter averaging; sharing: gradient sharing over the parameter server), or threads: parameter averaging between threads of the driver JVM, with a local Spark master only (no Spark job per round).");
   public static final Setting<Integer> TRAIN_EPOCHS = Setting.intRange("train.epochs", 1, 10000,
       "Maximum passes over the training split.");
   public static final Setting<Integer> TRAIN_BATCH_SIZE = Setting.intRange("train.batch-size", 1, 65536,
@@ -214,7 +214,7 @@ public final class Settings {
   public static final Setting<Double> TRAIN_LEARNING_RATE = Setting.doubleRange("train.learning-rate", 1e-7, 10.0,
       "Adam learning rate at train.batch-size.");
   public static final Setting<Boolean> TRAIN_SCALE_LEARNING_RATE = Setting.bool("train.scale-learning-rate",
-      "Averaging master: Adam's learning rate is train.learning-rate times the workers (a round averages their steps into one).");
+      "Averaging and threads masters: Adam's learning rate is train.learning-rate times the workers (a round averages their steps into one).");
   public static final Setting<Integer> TRAIN_SEED = Setting.intRange("train.seed", 0, Integer.MAX_VALUE,
       "Seed of weight initialisation, data order and dropout.");
   public static final Setting<Integer> TRAIN_PATIENCE = Setting.intRange("train.patience", 0, 10000,
@@ -224,7 +224,7 @@ public final class Settings {
   public static final Setting<Integer> TRAIN_WORKERS_PER_EXECUTOR = Setting.intRange("train.workers-per-executor", 1,
       1024, "Model copies trained per executor JVM with gradient sharing, fed by all its tasks (2 on local[2] was 13x slower than 1).");
   public static final Setting<Integer> TRAIN_AVERAGING_FREQUENCY = Setting.intRange("train.averaging-frequency", 1,
-      100000, "Minibatches each worker fits between parameter averages (averaging master).");
+      100000, "Minibatches each worker fits between parameter averages (averaging and threads masters).");
   public static final Setting<Integer> TRAIN_PREFETCH = Setting.intRange("train.prefetch-batches", 0, 1000,
       "Minibatches each gradient-sharing worker prepares ahead of training (the averaging master trains cached minibatches without a prefetch thread).");
   public static final Setting<Double> TRAIN_SHARING_THRESHOLD = Setting.doubleRange("train.sharing.threshold", 1e-9,

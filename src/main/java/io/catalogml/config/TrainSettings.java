@@ -5,7 +5,7 @@ import java.io.Serializable;
 /**
  * How the train job trains (configuration {@code train.*}).
  *
- * @param master the DL4J Spark training master
+ * @param master how the workers train: a DL4J Spark training master, or averaging threads in the driver JVM
  * @param epochs maximum number of passes over the training split
  * @param batchSize examples per minibatch on each worker, at most ({@link #forTrainingSet})
  * @param learningRate Adam learning rate at {@code batchSize}
@@ -13,7 +13,7 @@ import java.io.Serializable;
  * @param patience epochs without a better validation weighted F1 before training stops (0 = never stop early)
  * @param workers data partitions trained in parallel (0 = Spark's default parallelism)
  * @param workersPerExecutor model copies per executor JVM with gradient sharing
- * @param averagingFrequency minibatches between parameter averages (averaging master)
+ * @param averagingFrequency minibatches between parameter averages (averaging and threads masters)
  * @param prefetchBatches minibatches each gradient-sharing worker prepares ahead (not used by averaging)
  * @param sharingThreshold initial update threshold of the gradient-sharing master
  * @param sharingPort UDP port of the gradient-sharing controller on the driver (Aeron)
@@ -26,7 +26,7 @@ import java.io.Serializable;
  * @param yardstick with a network, also fit the baseline on the same split and report both
  * @param blendBaseline with a network that reads text, also fit the baseline on the same split and package the two
  *     as one model ({@code io.catalogml.model.BlendedClassifier}), the baseline's weight chosen on the validation split
- * @param scaleLearningRate averaging master: Adam's learning rate is {@code learningRate × workers}
+ * @param scaleLearningRate averaging and threads masters: Adam's learning rate is {@code learningRate × workers}
  *     ({@link #learningRateFor(int)})
  * @param minBatchSize the smallest minibatch {@link #forTrainingSet} shrinks to
  * @param minSteps minibatches each worker should take an epoch at least ({@link #forTrainingSet})
@@ -61,13 +61,14 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
 
   /**
    * Adam's learning rate for a network trained by {@code workers} workers: {@code learningRate × workers}
-   * with the averaging master and {@code scaleLearningRate}, else {@code learningRate}. Each averaging
+   * with an averaging master ({@code averaging} or {@code threads}) and {@code scaleLearningRate}, else
+   * {@code learningRate}. Each averaging
    * round turns the workers' steps into one averaged step, so an epoch makes 1/workers as many updates
    * as one worker would; scaling the rate gave two workers one worker's quality at the same epoch count
    * (docs/BENCHMARKS.md, per-epoch curves). Gradient sharing applies every worker's updates and is not scaled.
    */
   public double learningRateFor(int workers) {
-    return master == Master.AVERAGING && scaleLearningRate && workers > 1 ? learningRate * workers : learningRate;
+    return master != Master.SHARING && scaleLearningRate && workers > 1 ? learningRate * workers : learningRate;
   }
 
   /**
@@ -88,6 +89,11 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
     /** ParameterAveragingTrainingMaster: workers train locally and their parameters are averaged. */
     AVERAGING,
     /** SharedTrainingMaster: quantised gradient updates shared over the parameter server. */
-    SHARING
+    SHARING,
+    /**
+     * Parameter averaging as {@link #AVERAGING} does it, with the workers as threads of the driver JVM
+     * instead of Spark tasks (a local Spark master only): no Spark job per round.
+     */
+    THREADS
   }
 }

@@ -276,6 +276,13 @@ public final class CatalogErrors {
         + "jobs/submit.sh), or restart the notebook's Spark interpreter.");
   }
 
+  public static CatalogException threadsNeedLocalSpark(String sparkMaster) {
+    return usage("train.threads-need-local", "Cannot train with train.master = threads on Spark master '" + sparkMaster
+        + "': its workers are threads of the driver JVM and the training rows are collected to the driver, which "
+        + "only a local Spark master (local[N]) shares with its executors. On a cluster set train.master = averaging "
+        + "(or sharing); to train in one JVM, run with spark.master = \"local[*]\".");
+  }
+
   public static CatalogException sharingNeedsSlots(int workers, int slots) {
     return usage("train.sharing-slots", "Cannot train with gradient sharing on " + workers + " workers: Spark runs "
         + slots + " tasks at a time here, and every worker of a gradient-sharing epoch must run at the same time "

@@ -63,7 +63,7 @@ final class Dl4jTrainer {
     double fitSeconds = 0;
     long fitted = 0;
     boolean stoppedEarly = false;
-    try (SparkTrainer trainer = new SparkTrainer(spark, net, settings, spec, labels, train, workers,
+    try (EpochTrainer trainer = EpochTrainer.create(spark, net, settings, spec, labels, train, workers,
         checkpoints.workDir().toUri().toString())) {
       for (int epoch = state.epochsDone() + 1; epoch <= settings.epochs(); epoch++) {
         if (settings.patience() > 0 && state.bestEpoch() > 0 && epoch - 1 - state.bestEpoch() >= settings.patience()) {

@@ -30,7 +30,7 @@ import org.nd4j.parameterserver.distributed.v2.ModelParameterServer;
  * ({@link FeatureBatches}), and makes one pass of {@link SparkComputationGraph} with the
  * configured training master.
  */
-public final class SparkTrainer implements AutoCloseable {
+public final class SparkTrainer implements EpochTrainer {
   private static final java.util.concurrent.atomic.AtomicBoolean SHARING_USED =
       new java.util.concurrent.atomic.AtomicBoolean();
   private final SparkComputationGraph sparkNet;
@@ -71,7 +71,7 @@ public final class SparkTrainer implements AutoCloseable {
         train.sharingJoinTimeout());
   }
 
-  /** One pass over the training rows (epoch numbers start at 1); returns the network after it. */
+  @Override
   public ComputationGraph fitEpoch(int epoch) {
     int batchSize = train.batchSize();
     InputSpec s = spec;
@@ -121,11 +121,12 @@ public final class SparkTrainer implements AutoCloseable {
   }
 
   /** Training loss the master reported for the last pass. */
+  @Override
   public double score() {
     return sparkNet.getScore();
   }
 
-  /** Number of training examples per epoch. */
+  @Override
   public long examples() {
     return examples;
   }

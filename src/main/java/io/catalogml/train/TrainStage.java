@@ -81,6 +81,9 @@ public final class TrainStage implements Stage<TrainResult> {
   @Override
   public TrainResult execute() {
     long started = System.nanoTime();
+    if (config.model().type() == ModelSettings.Type.DL4J && config.train().master() == TrainSettings.Master.THREADS) {
+      ThreadTrainer.requireLocalSpark(spark);
+    }
     Lake lake = Lake.of(config);
     Path root = Path.of(config.train().checkpointDir()).toAbsolutePath().normalize();
     Map<String, String> settings = frozenSettings(config);

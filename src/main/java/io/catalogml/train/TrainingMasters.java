@@ -102,6 +102,8 @@ public final class TrainingMasters {
             .collectTrainingStats(false)
             .build();
       }
+      case THREADS -> throw new IllegalArgumentException("train.master = threads trains without a Spark master: "
+          + "EpochTrainer.create gives it a ThreadTrainer");
     };
   }
 

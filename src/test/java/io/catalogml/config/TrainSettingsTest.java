@@ -22,6 +22,8 @@ class TrainSettingsTest {
     assertThat(averaging.learningRateFor(1)).isEqualTo(0.003);
     assertThat(averaging.learningRateFor(2)).isEqualTo(0.006);
     assertThat(averaging.learningRateFor(4)).isEqualTo(0.012);
+    assertThat(train("train.master=threads", "train.learning-rate=0.003").learningRateFor(2))
+        .as("averaging threads average their steps the same way").isEqualTo(0.006);
   }
 
   @Test

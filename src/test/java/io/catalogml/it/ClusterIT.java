@@ -146,6 +146,16 @@ class ClusterIT {
     assertThat(predictions.get("version").asLong()).isEqualTo(result.get("predictionsVersion").asLong());
   }
 
+  @Test
+  @Order(3)
+  void theThreadsMasterIsRefusedOnAClusterBeforeTrainingWithWhatToSetInstead() throws Exception {
+    Processes.Run run = submit("train", "--set", "train.master=threads");
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    JsonNode failure = run.lastJson();
+    assertThat(failure.get("error").asText()).isEqualTo("train.threads-need-local");
+    assertThat(failure.get("message").asText()).contains(cluster.url(), "train.master = averaging", "local[*]");
+  }
+
   /** A job spark-submitted in cluster deploy mode: the driver runs on a worker, from the worker's folder. */
   static Processes.Run submitToCluster(String job, String... args) throws Exception {
     Path root = Processes.ROOT.toAbsolutePath();

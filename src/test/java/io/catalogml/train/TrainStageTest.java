@@ -266,6 +266,23 @@ class TrainStageTest extends SparkTestBase {
     assertThat(pkg.spec().inputs()).doesNotContain("tokens");
   }
 
+  @Test
+  @Order(9)
+  void theThreadsMasterTrainsWithWorkerThreadsOfTheDriverAndRecordsIt() {
+    // A model name of its own: the versions and champion of product-type are the other tests'.
+    CatalogConfig config = config("model.name=threads-text", "model.mode=text", "train.master=threads",
+        "train.epochs=4", "train.patience=0", "train.learning-rate=0.01", "train.batch-size=32");
+    TrainResult threads = train(config);
+    assertThat(threads.master()).isEqualTo("threads");
+    assertThat(threads.workers()).isEqualTo(2);
+    assertThat(threads.epochs()).isEqualTo(4);
+    assertThat(threads.testAccuracy()).as("a text network learns far beyond the majority class")
+        .isGreaterThan(2 * majorityShare(config, "test"));
+    TrainState state = ModelPackageStates.state(config, threads);
+    assertThat(state.history().get(3).trainLoss()).isLessThan(state.history().get(0).trainLoss());
+    assertThat(ModelPackage.read(Path.of(threads.modelPath())).card().config().get("train.master")).contains("threads");
+  }
+
   /** The saved state of a finished run. */
   static final class ModelPackageStates {
     static TrainState state(CatalogConfig config, TrainResult result) {

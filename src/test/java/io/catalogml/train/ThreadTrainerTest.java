@@ -1,0 +1,139 @@
+package io.catalogml.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.catalogml.SparkTestBase;
+import io.catalogml.config.CatalogConfig;
+import io.catalogml.config.TrainSettings;
+import io.catalogml.lake.Lake;
+import io.catalogml.model.InputSpec;
+import io.catalogml.preprocess.TitleGroups;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * {@code train.master = threads}: two worker threads of this JVM train the sample's fusion network
+ * (dropout included) with parameter averaging, several rounds an epoch.
+ */
+class ThreadTrainerTest extends SparkTestBase {
+  @TempDir
+  static Path dir;
+  static CatalogConfig sample;
+  static TrainData data;
+  static InputSpec spec;
+  static Dataset<Row> train;
+
+  @BeforeAll
+  static void sample() {
+    sample = TrainFixtures.preprocessedSample(spark, dir);
+    data = TrainData.load(spark, Lake.of(sample), null);
+    spec = InputSpec.network(sample.model(), data.textPipeline, data.imageWidth, data.imageHeight, data.imageSpec);
+    train = data.split(TitleGroups.TRAIN).cache();
+  }
+
+  /** The sample's settings for two workers: 400 products each, minibatches of 32, three rounds an epoch. */
+  static TrainSettings settings(long seed) {
+    return TrainFixtures.config(dir, dir.resolve("drop"), "train.seed=" + seed, "train.master=threads").train()
+        .forTrainingSet(data.trainExamples(), 2);
+  }
+
+  static ComputationGraph fresh(TrainSettings settings) {
+    return NetworkFactory.build(sample.model(), spec, data.labels.size(), settings.learningRateFor(2),
+        settings.seed(), null);
+  }
+
+  @Test
+  void theSameSeedGivesTheSameNetworkBitForBitAndAnotherSeedAnotherOne() {
+    assertThat(spec.mode().usesImage() && spec.mode().usesText()).as("the fusion network").isTrue();
+    assertThat(sample.model().dropout()).as("dropout draws random masks in the worker threads").isPositive();
+    TrainSettings s42 = settings(42);
+    assertThat(s42.batchSize()).isEqualTo(32);
+    assertThat(data.trainExamples() / 2 / s42.batchSize() / s42.averagingFrequency())
+        .as("several averaging rounds an epoch").isGreaterThanOrEqualTo(2);
+
+    List<Double> losses = new ArrayList<>();
+    INDArray first;
+    try (ThreadTrainer trainer = new ThreadTrainer(spark, fresh(s42), s42, spec, data.labels, train, 2)) {
+      assertThat(trainer.examples()).isEqualTo(data.trainExamples());
+      for (int epoch = 1; epoch <= 3; epoch++) {
+        ComputationGraph net = trainer.fitEpoch(epoch);
+        Dl4jTrainer.requireFinite(net, epoch, trainer.score());
+        losses.add(trainer.score());
+      }
+      first = trainer.fitEpoch(4).params().dup();
+    }
+    assertThat(losses.get(2)).as("the mean minibatch loss falls: %s", losses).isLessThan(losses.get(0));
+
+    INDArray again;
+    try (ThreadTrainer trainer = new ThreadTrainer(spark, fresh(s42), s42, spec, data.labels, train, 2)) {
+      for (int epoch = 1; epoch <= 3; epoch++) {
+        trainer.fitEpoch(epoch);
+      }
+      again = trainer.fitEpoch(4).params().dup();
+    }
+    assertThat(again).as("seed 42 twice").isEqualTo(first);
+
+    TrainSettings s7 = settings(7);
+    try (ThreadTrainer trainer = new ThreadTrainer(spark, fresh(s7), s7, spec, data.labels, train, 2)) {
+      INDArray other = trainer.fitEpoch(1).params();
+      assertThat(other.equalsWithEps(first, 1e-3)).as("seed 7 against seed 42").isFalse();
+    }
+  }
+
+  @Test
+  void anEpochAfterAResumeIsTheEpochOfAnUninterruptedRun() {
+    TrainSettings s = settings(3);
+    INDArray uninterrupted;
+    try (ThreadTrainer trainer = new ThreadTrainer(spark, fresh(s), s, spec, data.labels, train, 2)) {
+      trainer.fitEpoch(1);
+      uninterrupted = trainer.fitEpoch(2).params().dup();
+    }
+    ComputationGraph afterOne;
+    try (ThreadTrainer trainer = new ThreadTrainer(spark, fresh(s), s, spec, data.labels, train, 2)) {
+      // Through a checkpoint's bytes, as --resume reads them.
+      afterOne = roundTrip(trainer.fitEpoch(1));
+    }
+    try (ThreadTrainer trainer = new ThreadTrainer(spark, afterOne, s, spec, data.labels, train, 2)) {
+      assertThat(trainer.fitEpoch(2).params()).isEqualTo(uninterrupted);
+    }
+  }
+
+  static ComputationGraph roundTrip(ComputationGraph net) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      ModelSerializer.writeModel(net, bytes, true);
+      return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.toByteArray()), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void tenSeedsOfTwoAveragedFusionThreadsStayFinite() {
+    List<String> failures = new ArrayList<>();
+    for (int seed = 11; seed <= 20; seed++) {
+      TrainSettings s = settings(seed);
+      try (ThreadTrainer trainer = new ThreadTrainer(spark, fresh(s), s, spec, data.labels, train, 2)) {
+        for (int epoch = 1; epoch <= 3; epoch++) {
+          Dl4jTrainer.requireFinite(trainer.fitEpoch(epoch), epoch, trainer.score());
+        }
+      } catch (RuntimeException e) {
+        failures.add("seed " + seed + ": " + e.getMessage());
+      }
+    }
+    assertThat(failures).isEmpty();
+  }
+}
