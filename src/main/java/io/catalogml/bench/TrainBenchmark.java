@@ -19,7 +19,7 @@ import io.catalogml.model.InputSpec;
 import io.catalogml.model.LabelMap;
 import io.catalogml.config.ModelSettings;
 import io.catalogml.train.NetworkFactory;
-import io.catalogml.train.SparkTrainer;
+import io.catalogml.train.EpochTrainer;
 import io.catalogml.config.TrainSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -35,7 +35,8 @@ import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
- * Distributed training throughput: examples/s of an epoch per model mode and training master,
+ * Distributed training throughput: examples/s of an epoch per model mode and training master (the
+ * Spark masters, and the averaging threads of {@code train.master = threads}),
  * on {@code local[1]} and {@code local[2]}, and the scaling ratio between them. The drop is
  * ingested and preprocessed once (not timed); each cell trains a fresh network for one warm-up
  * epoch on a small slice, then times epochs over the first {@code examples} training rows and
@@ -70,9 +71,11 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
 
   // Sharing cells last, on every core count: DL4J 1.0.0-M2 leaves gradient-sharing state in the JVM
   // that corrupts networks trained after it (see SparkTrainer.sharingUsedInThisJvm).
-  private static final String[][] AVERAGING = {{"text", "averaging"}, {"image", "averaging"}, {"fusion", "averaging"}};
+  private static final String[][] AVERAGING = {{"text", "averaging"}, {"image", "averaging"}, {"fusion", "averaging"},
+      {"text", "threads"}, {"image", "threads"}, {"fusion", "threads"}};
   private static final String[][] SHARING = {{"text", "sharing"}, {"fusion", "sharing"}};
-  private static final String[][] RUNS = {AVERAGING[0], AVERAGING[1], AVERAGING[2], SHARING[0], SHARING[1]};
+  private static final String[][] RUNS = java.util.stream.Stream.concat(Arrays.stream(AVERAGING), Arrays.stream(SHARING))
+      .toArray(String[][]::new);
   private static final Map<String, String> SERIALIZERS = Map.of(
       "kryo", SparkSessions.KRYO, "java", "org.apache.spark.serializer.JavaSerializer");
 
@@ -206,10 +209,10 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
     ComputationGraph net = NetworkFactory.build(model, spec, labels.size(), settings.learningRateFor(n), settings.seed(),
         null);
     String work = Path.of(System.getProperty("java.io.tmpdir"), "catalog-ml-bench-train").toUri().toString();
-    try (SparkTrainer warm = new SparkTrainer(spark, net, settings, spec, labels, warmup, n, work)) {
+    try (EpochTrainer warm = EpochTrainer.create(spark, net, settings, spec, labels, warmup, n, work)) {
       net = warm.fitEpoch(1);
     }
-    try (SparkTrainer timed = new SparkTrainer(spark, net, settings, spec, labels, train, n, work)) {
+    try (EpochTrainer timed = EpochTrainer.create(spark, net, settings, spec, labels, train, n, work)) {
       double[] seconds = new double[epochs];
       for (int e = 0; e < epochs; e++) {
         long t0 = System.nanoTime();
