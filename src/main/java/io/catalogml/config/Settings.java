@@ -202,7 +202,7 @@ public final class Settings {
 
   public static final Setting<TrainSettings.Master> TRAIN_MASTER = Setting.oneOf("train.master",
       TrainSettings.Master.class,
-      "How the workers train: DL4J's Spark masters (averaging: parameter averaging; sharing: gradient sharing over the parameter server), or threads: parameter averaging between threads of the driver JVM, with a local Spark master only (no Spark job per round).");
+      "How the workers train: DL4J's Spark masters (averaging: parameter averaging; sharing: gradient sharing over the parameter server), threads: parameter averaging between threads of the driver JVM, with a local Spark master only (no Spark job per round), or auto: threads on a local Spark master, averaging on a cluster.");
   public static final Setting<Integer> TRAIN_EPOCHS = Setting.intRange("train.epochs", 1, 10000,
       "Maximum passes over the training split.");
   public static final Setting<Integer> TRAIN_BATCH_SIZE = Setting.intRange("train.batch-size", 1, 65536,

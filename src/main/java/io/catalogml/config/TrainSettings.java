@@ -61,7 +61,7 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
 
   /**
    * Adam's learning rate for a network trained by {@code workers} workers: {@code learningRate × workers}
-   * with an averaging master ({@code averaging} or {@code threads}) and {@code scaleLearningRate}, else
+   * with an averaging master ({@code averaging}, {@code threads}, or {@code auto}, which is one of them) and {@code scaleLearningRate}, else
    * {@code learningRate}. Each averaging
    * round turns the workers' steps into one averaged step, so an epoch makes 1/workers as many updates
    * as one worker would; scaling the rate gave two workers one worker's quality at the same epoch count
@@ -94,6 +94,21 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
      * Parameter averaging as {@link #AVERAGING} does it, with the workers as threads of the driver JVM
      * instead of Spark tasks (a local Spark master only): no Spark job per round.
      */
-    THREADS
+    THREADS,
+    /** {@link #THREADS} on a local Spark master ({@code local[N]}), {@link #AVERAGING} on a cluster. */
+    AUTO;
+
+    /** The master that trains: {@link #AUTO} resolved for a local Spark master or a cluster, others as they are. */
+    public Master on(boolean localSpark) {
+      return this != AUTO ? this : localSpark ? THREADS : AVERAGING;
+    }
+  }
+
+  /** These settings with another {@code master}. */
+  public TrainSettings withMaster(Master other) {
+    return new TrainSettings(other, epochs, batchSize, learningRate, seed, patience, workers, workersPerExecutor,
+        averagingFrequency, prefetchBatches, sharingThreshold, sharingPort, sharingWorkerPort, sharingJoinTimeout,
+        sharingController, sharingNetworkMask, checkpointDir, logreg, yardstick, blendBaseline, scaleLearningRate,
+        minBatchSize, minSteps);
   }
 }

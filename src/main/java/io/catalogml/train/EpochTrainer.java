@@ -16,7 +16,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 public interface EpochTrainer extends AutoCloseable {
 
   /**
-   * The trainer of {@code train.master()}.
+   * The trainer of {@code train.master()} ({@code auto}: threads on a local Spark master, averaging on a cluster).
    *
    * @param trainRows training rows with {@link io.catalogml.model.FeatureBatches#COLUMNS}; every label in {@code labels}
    * @param workers data partitions trained in parallel
@@ -24,9 +24,10 @@ public interface EpochTrainer extends AutoCloseable {
    */
   static EpochTrainer create(SparkSession spark, ComputationGraph net, TrainSettings train, InputSpec spec,
       LabelMap labels, Dataset<Row> trainRows, int workers, String workDir) {
-    return train.master() == TrainSettings.Master.THREADS
-        ? new ThreadTrainer(spark, net, train, spec, labels, trainRows, workers)
-        : new SparkTrainer(spark, net, train, spec, labels, trainRows, workers, workDir);
+    TrainSettings.Master master = train.master().on(spark.sparkContext().isLocal());
+    return master == TrainSettings.Master.THREADS
+        ? new ThreadTrainer(spark, net, train.withMaster(master), spec, labels, trainRows, workers)
+        : new SparkTrainer(spark, net, train.withMaster(master), spec, labels, trainRows, workers, workDir);
   }
 
   /** One pass over the training rows (epoch numbers start at 1); returns the network after it. */

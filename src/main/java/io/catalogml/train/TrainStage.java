@@ -178,7 +178,7 @@ public final class TrainStage implements Stage<TrainResult> {
       LOG.info("train {}: {} v{} test weighted F1 {} ({})", state.runId(), name, version.version(),
           testReport.weightedF1(), promotion.reason());
       return new TrainResult("train", state.runId(), run.runId(), Setting.configName(config.model().type()),
-          mode(), trained.network == null ? "none" : Setting.configName(config.train().master()), trained.workers,
+          mode(), trained.network == null ? "none" : Setting.configName(master()), trained.workers,
           data.featuresVersion, data.trainExamples(),
           data.labels.size(), trained.state.epochsDone(), resumedFrom, trained.state.bestEpoch(),
           trained.stoppedEarly, trained.examplesPerSecond, trained.validation.weightedF1(), testReport.accuracy(),
@@ -235,6 +235,11 @@ public final class TrainStage implements Stage<TrainResult> {
     }
   }
 
+  /** The master that trains a network here: {@code train.master}, with {@code auto} resolved for this Spark master. */
+  private TrainSettings.Master master() {
+    return config.train().master().on(spark.sparkContext().isLocal());
+  }
+
   private Trained trainNetwork(TrainData data, Checkpoints checkpoints, TrainState state, Dataset<Row> train,
       Dataset<Row> validation) {
     if (SparkTrainer.sharingUsedInThisJvm()) {
@@ -242,7 +247,7 @@ public final class TrainStage implements Stage<TrainResult> {
     }
     ModelSettings model = config.model();
     int workers = config.train().workers() > 0 ? config.train().workers() : spark.sparkContext().defaultParallelism();
-    TrainSettings settings = config.train().forTrainingSet(data.trainExamples(), workers);
+    TrainSettings settings = config.train().withMaster(master()).forTrainingSet(data.trainExamples(), workers);
     InputSpec spec = inputSpec(data);
     ComputationGraph start;
     double learningRate = settings.learningRateFor(workers);
@@ -379,7 +384,7 @@ public final class TrainStage implements Stage<TrainResult> {
     training.put("epochs", trained.state.epochsDone());
     training.put("best_epoch", trained.state.bestEpoch());
     training.put("stopped_early", trained.stoppedEarly);
-    training.put("master", trained.network == null ? "none" : Setting.configName(config.train().master()));
+    training.put("master", trained.network == null ? "none" : Setting.configName(master()));
     training.put("workers", trained.workers);
     if (trained.network != null) {
       // What trained the network: train.batch-size and train.learning-rate after forTrainingSet and the workers.

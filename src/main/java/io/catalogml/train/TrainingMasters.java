@@ -102,8 +102,8 @@ public final class TrainingMasters {
             .collectTrainingStats(false)
             .build();
       }
-      case THREADS -> throw new IllegalArgumentException("train.master = threads trains without a Spark master: "
-          + "EpochTrainer.create gives it a ThreadTrainer");
+      case THREADS, AUTO -> throw new IllegalArgumentException("train.master = " + train.master()
+          + " is not a DL4J Spark master: EpochTrainer.create resolves auto and gives threads a ThreadTrainer");
     };
   }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.catalogml.SparkTestBase;
 import io.catalogml.config.CatalogConfig;
+import io.catalogml.config.TrainSettings;
 import io.catalogml.core.CatalogException;
 import io.catalogml.core.Json;
 import io.catalogml.evaluate.ClassificationReport;
@@ -77,8 +78,9 @@ class TrainStageTest extends SparkTestBase {
   @Test
   @Order(1)
   void aTextNetworkIsTrainedEvaluatedPackagedAndBecomesChampion() throws IOException {
+    // The Spark averaging master, not the threads that train.master = auto picks on local[N] (tested below).
     CatalogConfig config = config("model.mode=text", "train.epochs=4", "train.patience=0", "train.learning-rate=0.01", "train.batch-size=32",
-        "train.yardstick=true", "train.blend-baseline=true");
+        "train.yardstick=true", "train.blend-baseline=true", "train.master=averaging");
     first = train(config);
     assertThat(first.testAccuracy()).as("a text network learns far beyond the majority class")
         .isGreaterThan(2 * majorityShare(config, "test"));
@@ -268,19 +270,22 @@ class TrainStageTest extends SparkTestBase {
 
   @Test
   @Order(9)
-  void theThreadsMasterTrainsWithWorkerThreadsOfTheDriverAndRecordsIt() {
+  void onLocalSparkTheDefaultMasterIsWorkerThreadsOfTheDriverAndTheCardSaysSo() {
     // A model name of its own: the versions and champion of product-type are the other tests'.
-    CatalogConfig config = config("model.name=threads-text", "model.mode=text", "train.master=threads",
+    CatalogConfig config = config("model.name=threads-text", "model.mode=text",
         "train.epochs=4", "train.patience=0", "train.learning-rate=0.01", "train.batch-size=32");
+    assertThat(config.train().master()).as("the shipped default").isEqualTo(TrainSettings.Master.AUTO);
     TrainResult threads = train(config);
-    assertThat(threads.master()).isEqualTo("threads");
+    assertThat(threads.master()).as("auto on local[2]").isEqualTo("threads");
     assertThat(threads.workers()).isEqualTo(2);
     assertThat(threads.epochs()).isEqualTo(4);
     assertThat(threads.testAccuracy()).as("a text network learns far beyond the majority class")
         .isGreaterThan(2 * majorityShare(config, "test"));
     TrainState state = ModelPackageStates.state(config, threads);
     assertThat(state.history().get(3).trainLoss()).isLessThan(state.history().get(0).trainLoss());
-    assertThat(ModelPackage.read(Path.of(threads.modelPath())).card().config().get("train.master")).contains("threads");
+    ModelPackage pkg = ModelPackage.read(Path.of(threads.modelPath()));
+    assertThat(pkg.card().config().get("train.master")).contains("auto");
+    assertThat(pkg.card().training().get("master")).isEqualTo("threads");
   }
 
   /** The saved state of a finished run. */
