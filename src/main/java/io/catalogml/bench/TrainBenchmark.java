@@ -66,8 +66,21 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
    * @param job always {@code bench-train}
    * @param cells every measured cell
    * @param scaling examples/s on the most cores divided by examples/s on 1, per {@code mode/master/serializer}
+   * @param targetsMet per mode, whether its fastest master on {@code local[2]} reached {@link #TARGETS}
    */
-  public record Result(String job, List<Cell> cells, Map<String, Double> scaling) implements StageResult {}
+  public record Result(String job, List<Cell> cells, Map<String, Double> scaling, Map<String, Boolean> targetsMet)
+      implements StageResult {}
+
+  /** Examples/s an epoch on {@code local[2]} that each mode should reach (the training-speed issue). */
+  static final Map<String, Integer> TARGETS = orderedTargets();
+
+  private static Map<String, Integer> orderedTargets() {
+    Map<String, Integer> t = new LinkedHashMap<>();
+    t.put("text", 10_000);
+    t.put("image", 2_000);
+    t.put("fusion", 2_000);
+    return t;
+  }
 
   // Sharing cells last, on every core count: DL4J 1.0.0-M2 leaves gradient-sharing state in the JVM
   // that corrupts networks trained after it (see SparkTrainer.sharingUsedInThisJvm).
@@ -173,9 +186,11 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
         }
       }
     }
-    table.println();
-    table.println("| mode | master | serialiser | scaling local[1] → local[" + most + "] |");
-    table.println("|---|---|---|---:|");
+    if (!scaling.isEmpty()) {
+      table.println();
+      table.println("| mode | master | serialiser | scaling local[1] → local[" + most + "] |");
+      table.println("|---|---|---|---:|");
+    }
     scaling.forEach((k, v) -> table.printf(Locale.ROOT, "| %s | %s | %s | %.2f× |%n", k.split("/")[0], k.split("/")[1],
         k.split("/")[2], v));
     if (serializers.containsAll(SERIALIZERS.keySet())) {
@@ -192,7 +207,8 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
         }
       }
     }
-    return new Result("bench-train", cells, scaling);
+    Map<String, Boolean> targets = targets(cells);
+    return new Result("bench-train", cells, scaling, targets);
   }
 
   private Cell measure(SparkSession spark, String mode, String master, String serializer, int n, Dataset<Row> train, Dataset<Row> warmup,
@@ -224,6 +240,27 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
       double median = epochs % 2 == 1 ? seconds[epochs / 2] : (seconds[epochs / 2 - 1] + seconds[epochs / 2]) / 2;
       return new Cell(mode, master, serializer, n, count, settings.batchSize(), first, median, count / median);
     }
+  }
+
+  /**
+   * The speed targets on {@code local[2]} (examples/s an epoch: text 10,000, image 2,000, fusion 2,000)
+   * against the fastest master of each mode, printed as a table; empty without 2-core cells.
+   */
+  private Map<String, Boolean> targets(List<Cell> cells) {
+    Map<String, Boolean> met = new LinkedHashMap<>();
+    if (cells.stream().noneMatch(c -> c.cores() == 2)) {
+      return met;
+    }
+    table.println();
+    table.println("| mode | target on local[2], examples/s | fastest master | examples/s | met |");
+    table.println("|---|---:|---|---:|---|");
+    TARGETS.forEach((mode, target) -> cells.stream().filter(c -> c.cores() == 2 && c.mode().equals(mode))
+        .max(java.util.Comparator.comparingDouble(Cell::examplesPerSecond)).ifPresent(best -> {
+          met.put(mode, best.examplesPerSecond() >= target);
+          table.printf(Locale.ROOT, "| %s | %,d | %s (%s) | %,.0f | %s |%n", mode, target, best.master(),
+              best.serializer(), best.examplesPerSecond(), best.examplesPerSecond() >= target ? "yes" : "no");
+        }));
+    return met;
   }
 
   private static double rate(List<Cell> cells, String[] run, String serializer, int n) {
