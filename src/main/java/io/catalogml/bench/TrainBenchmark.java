@@ -219,11 +219,12 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
         1, t.batchSize(), t.learningRate(), t.seed(), 0, n, t.workersPerExecutor(), t.averagingFrequency(), t.prefetchBatches(),
         t.sharingThreshold(), io.catalogml.core.Ports.free(), t.sharingWorkerPort(),
         t.sharingJoinTimeout(), t.sharingController(), t.sharingNetworkMask(), t.checkpointDir(),
-        t.logreg(), false, false, t.scaleLearningRate(), t.minBatchSize(), t.minSteps()).forTrainingSet(count, n);
+        t.logreg(), false, false, t.scaleLearningRate(), t.minBatchSize(), t.minSteps(), t.weightDecay())
+        .forTrainingSet(count, n);
     InputSpec spec = InputSpec.network(model, text, config.preprocess().image().width(),
         config.preprocess().image().height(), "bench");
-    ComputationGraph net = NetworkFactory.build(model, spec, labels.size(), settings.learningRateFor(n), settings.seed(),
-        null);
+    ComputationGraph net = NetworkFactory.build(model, spec, labels.size(), settings.learningRateFor(n),
+        settings.weightDecay(), settings.seed(), null);
     String work = Path.of(System.getProperty("java.io.tmpdir"), "catalog-ml-bench-train").toUri().toString();
     try (EpochTrainer warm = EpochTrainer.create(spark, net, settings, spec, labels, warmup, n, work)) {
       net = warm.fitEpoch(1);

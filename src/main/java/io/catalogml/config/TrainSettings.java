@@ -30,12 +30,14 @@ import java.io.Serializable;
  *     ({@link #learningRateFor(int)})
  * @param minBatchSize the smallest minibatch {@link #forTrainingSet} shrinks to
  * @param minSteps minibatches each worker should take an epoch at least ({@link #forTrainingSet})
+ * @param weightDecay decoupled weight decay of the networks' weights: each step also takes
+ *     {@code learning rate × weightDecay × w} off every weight (not the biases); 0 = none
  */
 public record TrainSettings(Master master, int epochs, int batchSize, double learningRate, long seed, int patience,
     int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches, double sharingThreshold, int sharingPort,
     int sharingWorkerPort, int sharingJoinTimeout, String sharingController, String sharingNetworkMask, String checkpointDir,
-    Logreg logreg, boolean yardstick, boolean blendBaseline, boolean scaleLearningRate, int minBatchSize, int minSteps)
-    implements Serializable {
+    Logreg logreg, boolean yardstick, boolean blendBaseline, boolean scaleLearningRate, int minBatchSize, int minSteps,
+    double weightDecay) implements Serializable {
 
   /**
    * These settings for a training split of {@code examples} over {@code workers}: the minibatch
@@ -56,7 +58,7 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
     return new TrainSettings(master, epochs, batch, rate, seed, patience, workers(), workersPerExecutor,
         averagingFrequency, prefetchBatches, sharingThreshold, sharingPort, sharingWorkerPort, sharingJoinTimeout,
         sharingController, sharingNetworkMask, checkpointDir, logreg, yardstick, blendBaseline, scaleLearningRate, minBatchSize,
-        minSteps);
+        minSteps, weightDecay);
   }
 
   /**
@@ -109,6 +111,6 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
     return new TrainSettings(other, epochs, batchSize, learningRate, seed, patience, workers, workersPerExecutor,
         averagingFrequency, prefetchBatches, sharingThreshold, sharingPort, sharingWorkerPort, sharingJoinTimeout,
         sharingController, sharingNetworkMask, checkpointDir, logreg, yardstick, blendBaseline, scaleLearningRate,
-        minBatchSize, minSteps);
+        minBatchSize, minSteps, weightDecay);
   }
 }

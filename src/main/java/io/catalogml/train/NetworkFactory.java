@@ -6,6 +6,10 @@ import io.catalogml.model.InputSpec;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -46,12 +50,23 @@ public final class NetworkFactory {
   private NetworkFactory() {}
 
   /**
-   * A new, initialised network.
+   * A new, initialised network without weight decay.
    *
    * @param classWeights loss weight per class (null = unweighted)
    */
   public static ComputationGraph build(ModelSettings model, InputSpec spec, int classes, double learningRate,
       long seed, double[] classWeights) {
+    return build(model, spec, classes, learningRate, 0, seed, classWeights);
+  }
+
+  /**
+   * A new, initialised network.
+   *
+   * @param weightDecay decoupled weight decay of the weights, times the learning rate ({@code train.weight-decay}; 0 = none)
+   * @param classWeights loss weight per class (null = unweighted)
+   */
+  public static ComputationGraph build(ModelSettings model, InputSpec spec, int classes, double learningRate,
+      double weightDecay, long seed, double[] classWeights) {
     Dl4jRuntime.configure();
     ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
         .seed(seed)
@@ -96,9 +111,27 @@ public final class NetworkFactory {
         .weightInit(WeightInit.XAVIER).build(), "hidden");
     g.setOutputs("output");
     g.setInputTypes(types.toArray(InputType[]::new));
-    ComputationGraph net = new ComputationGraph(g.build());
+    ComputationGraphConfiguration conf = g.build();
+    if (weightDecay > 0) {
+      decayWeights(conf, weightDecay);
+    }
+    ComputationGraph net = new ComputationGraph(conf);
     net.init();
     return net;
+  }
+
+  /**
+   * DL4J's {@link WeightDecay} with the learning rate applied (each step also adds {@code rate × weightDecay × w}
+   * to the update, as AdamW does), set on every layer's weights and not on its biases. Set layer by layer
+   * because the builder's global {@code weightDecay} left each layer with the decay listed twice in DL4J
+   * 1.0.0-M2, and so applied twice a step.
+   */
+  private static void decayWeights(ComputationGraphConfiguration conf, double weightDecay) {
+    for (GraphVertex vertex : conf.getVertices().values()) {
+      if (vertex instanceof LayerVertex layer && layer.getLayerConf().getLayer() instanceof BaseLayer base) {
+        base.setRegularization(new ArrayList<>(List.of(new WeightDecay(weightDecay, true))));
+      }
+    }
   }
 
   private static String textBranch(ComputationGraphConfiguration.GraphBuilder g, ModelSettings model, InputSpec spec) {

@@ -259,7 +259,7 @@ public final class TrainStage implements Stage<TrainResult> {
       start = checkpoints.load(state.epochsDone());
       state.history().forEach(m -> run.logMetrics(epochMetrics(m), m.epoch()));
     } else {
-      start = NetworkFactory.build(model, spec, data.labels.size(), learningRate, settings.seed(),
+      start = NetworkFactory.build(model, spec, data.labels.size(), learningRate, settings.weightDecay(), settings.seed(),
           model.classWeights() ? data.classWeights() : null);
       run.setTags(Map.of("catalogml.train.learning-rate", String.valueOf(learningRate)));
       LOG.info("train {}: Adam learning rate {} ({} workers, master {})", state.runId(), learningRate, workers,

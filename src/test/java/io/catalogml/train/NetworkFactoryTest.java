@@ -95,4 +95,30 @@ class NetworkFactoryTest {
     assertThat(wordsOnly.vocabularySize()).isEqualTo(words.wordIds());
     assertThat(wordsOnly.tokenLength()).isEqualTo(2);
   }
+
+  @Test
+  void weightDecayTakesTheSameStepsToSmallerWeights() {
+    ModelSettings model = new ModelSettings("m", ModelSettings.Type.DL4J, ModelSettings.Mode.TEXT,
+        ModelSettings.TextEncoder.POOL, 8, 6, List.of(4, 8), 1, 16, 0.0, false);
+    InputSpec spec = new InputSpec(ModelSettings.Mode.TEXT, 6, 30, 16, 16, "p", "16x16-pad");
+    ComputationGraph plain = NetworkFactory.build(model, spec, 5, 0.01, 0, 3, null);
+    ComputationGraph decayed = NetworkFactory.build(model, spec, 5, 0.01, 0.5, 3, null);
+    assertThat(decayed.params()).as("the same start").isEqualTo(plain.params());
+    org.nd4j.linalg.dataset.MultiDataSet batch = new org.nd4j.linalg.dataset.MultiDataSet(
+        new INDArray[] {Nd4j.createFromArray(new float[][] {{2, 3, 4, 0, 0, 0}, {5, 0, 0, 0, 0, 0}})},
+        new INDArray[] {Nd4j.createFromArray(new float[][] {{1, 0, 0, 0, 0}, {0, 1, 0, 0, 0}})},
+        new INDArray[] {Nd4j.createFromArray(new float[][] {{1, 1, 1, 0, 0, 0}, {1, 0, 0, 0, 0, 0}})}, null);
+    for (int i = 0; i < 20; i++) {
+      plain.fit(batch);
+      decayed.fit(batch);
+    }
+    assertThat(decayed.params().norm2Number().doubleValue()).isLessThan(plain.params().norm2Number().doubleValue());
+    for (String layer : List.of("embedding", "hidden", "output")) {
+      // Once per layer: DL4J's builder-wide weightDecay listed it twice, and applied it twice a step.
+      assertThat(decayed.getLayer(layer).conf().getLayer().getRegularizationByParam("W")).as(layer)
+          .extracting(Object::toString).singleElement().asString().contains("WeightDecay", "0.5", "applyLR=true");
+      assertThat(decayed.getLayer(layer).conf().getLayer().getRegularizationByParam("b")).as(layer).isNullOrEmpty();
+      assertThat(plain.getLayer(layer).conf().getLayer().getRegularizationByParam("W")).as(layer).isNullOrEmpty();
+    }
+  }
 }
