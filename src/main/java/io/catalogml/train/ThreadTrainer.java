@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -84,7 +85,15 @@ public final class ThreadTrainer implements EpochTrainer {
     }
     AtomicInteger n = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(workers, r -> {
-      Thread t = new Thread(r, "catalog-ml-train-worker-" + n.getAndIncrement());
+      // ND4J's workspaces belong to the thread that used them: freed when the worker ends (close()).
+      Runnable freeing = () -> {
+        try {
+          r.run();
+        } finally {
+          Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+        }
+      };
+      Thread t = new Thread(freeing, "catalog-ml-train-worker-" + n.getAndIncrement());
       t.setDaemon(true);
       return t;
     });
@@ -221,5 +230,10 @@ public final class ThreadTrainer implements EpochTrainer {
   @Override
   public void close() {
     pool.shutdownNow();
+    try {
+      pool.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
