@@ -56,7 +56,7 @@ class ThreadTrainerTest extends SparkTestBase {
   }
 
   @Test
-  void theSameSeedGivesTheSameNetworkBitForBitAndAnotherSeedAnotherOne() {
+  void theSameSeedGivesTheSameNetworkBitForBitAndAnotherSeedAnotherOrder() {
     assertThat(spec.mode().usesImage() && spec.mode().usesText()).as("the fusion network").isTrue();
     assertThat(sample.model().dropout()).as("dropout draws random masks in the worker threads").isPositive();
     TrainSettings s42 = settings(42);
@@ -66,12 +66,14 @@ class ThreadTrainerTest extends SparkTestBase {
 
     List<Double> losses = new ArrayList<>();
     INDArray first;
+    INDArray firstEpoch = null;
     try (ThreadTrainer trainer = new ThreadTrainer(spark, fresh(s42), s42, spec, data.labels, train, 2)) {
       assertThat(trainer.examples()).isEqualTo(data.trainExamples());
       for (int epoch = 1; epoch <= 3; epoch++) {
         ComputationGraph net = trainer.fitEpoch(epoch);
         Dl4jTrainer.requireFinite(net, epoch, trainer.score());
         losses.add(trainer.score());
+        firstEpoch = epoch == 1 ? net.params().dup() : firstEpoch;
       }
       first = trainer.fitEpoch(4).params().dup();
     }
@@ -86,10 +88,11 @@ class ThreadTrainerTest extends SparkTestBase {
     }
     assertThat(again).as("seed 42 twice").isEqualTo(first);
 
+    // The same start, another order of rows and other dropout masks: another network after one epoch.
     TrainSettings s7 = settings(7);
-    try (ThreadTrainer trainer = new ThreadTrainer(spark, fresh(s7), s7, spec, data.labels, train, 2)) {
+    try (ThreadTrainer trainer = new ThreadTrainer(spark, fresh(s42), s7, spec, data.labels, train, 2)) {
       INDArray other = trainer.fitEpoch(1).params();
-      assertThat(other.equalsWithEps(first, 1e-3)).as("seed 7 against seed 42").isFalse();
+      assertThat(other.equalsWithEps(firstEpoch, 1e-4)).as("train.seed 7 against 42, from seed 42's network").isFalse();
     }
   }
 
