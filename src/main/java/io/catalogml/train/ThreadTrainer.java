@@ -9,6 +9,7 @@ import io.catalogml.model.InputSpec;
 import io.catalogml.model.LabelMap;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -71,8 +72,10 @@ public final class ThreadTrainer implements EpochTrainer {
           + "jobs/lib/env.sh does.", workers, omp == null ? "(unset)" : omp);
     }
     // The Spark averaging master's partitions: the same products go to the same worker.
+    // Sorted, since a shuffle's blocks arrive in no fixed order: the seed alone decides each epoch's order.
     this.partitions = FeatureBatches.select(trainRows).repartition(workers, col("product_id")).javaRDD().glom()
-        .collect();
+        .collect().stream().map(p -> p.stream().sorted(Comparator.comparing((Row r) -> r.getString(0))).toList())
+        .toList();
     this.examples = partitions.stream().mapToLong(List::size).sum();
     this.net = net;
     // A network that never stepped has no updater yet, and a clone copies Adam's state only when it has one.

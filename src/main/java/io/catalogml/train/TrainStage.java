@@ -86,7 +86,7 @@ public final class TrainStage implements Stage<TrainResult> {
     }
     Lake lake = Lake.of(config);
     Path root = Path.of(config.train().checkpointDir()).toAbsolutePath().normalize();
-    Map<String, String> settings = frozenSettings(config);
+    Map<String, String> settings = frozenSettings(config, master());
     Checkpoints checkpoints;
     TrainState state;
     TrainData data;
@@ -429,6 +429,17 @@ public final class TrainStage implements Stage<TrainResult> {
   /** Settings a resumed run must share with the run it continues: everything under model.* and train.*
    * except those that only say how long or where (epochs, patience, checkpoint folder, workers, ports), and
    * the train.by-mode blocks, whose chosen values are compared as the train.* values they became. */
+  /**
+   * {@link #frozenSettings(CatalogConfig)} with {@code train.master} as the master that trains here: a run
+   * started by {@code auto} on {@code local[N]} (threads) does not resume on a cluster (averaging) unnoticed,
+   * and one recorded with {@code averaging} resumes wherever {@code auto} means averaging.
+   */
+  static Map<String, String> frozenSettings(CatalogConfig config, TrainSettings.Master trains) {
+    Map<String, String> frozen = frozenSettings(config);
+    frozen.put(Settings.TRAIN_MASTER.path(), Setting.configName(trains));
+    return frozen;
+  }
+
   static Map<String, String> frozenSettings(CatalogConfig config) {
     Map<String, String> frozen = new TreeMap<>();
     config.plainValues().forEach((k, v) -> {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.catalogml.config.ConfigLoader;
+import io.catalogml.config.TrainSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,5 +52,16 @@ class ResumeSettingsTest {
     assertThatThrownBy(() -> TrainStage.checkUnchanged(started(image), settings("model.mode=image",
         "train.by-mode.image.learning-rate=0.001")))
         .hasMessageContaining("train.learning-rate").hasMessageContaining("0.003");
+  }
+
+  @Test
+  void theMasterCountsAsTheOneThatTrainsNotAsAutoSaysIt() {
+    // Recorded before auto existed, or by auto on a cluster: averaging.
+    Map<String, String> averaging = settings("train.master=averaging");
+    assertThatCode(() -> TrainStage.checkUnchanged(started(averaging), TrainStage.frozenSettings(
+        ConfigLoader.load(List.of(), List.of()), TrainSettings.Master.AUTO.on(false)))).doesNotThrowAnyException();
+    assertThatThrownBy(() -> TrainStage.checkUnchanged(started(averaging), TrainStage.frozenSettings(
+        ConfigLoader.load(List.of(), List.of()), TrainSettings.Master.AUTO.on(true))))
+        .hasMessageContaining("train.master").hasMessageContaining("averaging").hasMessageContaining("threads");
   }
 }
