@@ -65,7 +65,8 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
    * Adam's learning rate for a network trained by {@code workers} workers: {@code learningRate × workers}
    * with an averaging master ({@code averaging}, {@code threads}, or {@code auto}, which is one of them)
    * and {@code scaleLearningRate}, else {@code learningRate}. Each averaging round turns the workers'
-   * steps into one averaged step, so an epoch makes 1/workers as many updates as one worker would; scaling the rate gave two workers one worker's quality at the same epoch count
+   * steps into one averaged step, so an epoch makes 1/workers as many updates as one worker would;
+   * scaling the rate gave two workers one worker's quality at the same epoch count
    * (docs/BENCHMARKS.md, per-epoch curves). Gradient sharing applies every worker's updates and is not scaled.
    */
   public double learningRateFor(int workers) {

@@ -426,9 +426,6 @@ public final class TrainStage implements Stage<TrainResult> {
     return tags;
   }
 
-  /** Settings a resumed run must share with the run it continues: everything under model.* and train.*
-   * except those that only say how long or where (epochs, patience, checkpoint folder, workers, ports), and
-   * the train.by-mode blocks, whose chosen values are compared as the train.* values they became. */
   /**
    * {@link #frozenSettings(CatalogConfig)} with {@code train.master} as the master that trains here: a run
    * started by {@code auto} on {@code local[N]} (threads) does not resume on a cluster (averaging) unnoticed,
@@ -440,6 +437,9 @@ public final class TrainStage implements Stage<TrainResult> {
     return frozen;
   }
 
+  /** Settings a resumed run must share with the run it continues: everything under model.* and train.*
+   * except those that only say how long or where (epochs, patience, checkpoint folder, workers, ports), and
+   * the train.by-mode blocks, whose chosen values are compared as the train.* values they became. */
   static Map<String, String> frozenSettings(CatalogConfig config) {
     Map<String, String> frozen = new TreeMap<>();
     config.plainValues().forEach((k, v) -> {
