@@ -32,7 +32,9 @@ import org.nd4j.linalg.profiler.data.StringAggregator;
 /**
  * One DL4J training step in one JVM, without Spark: milliseconds per {@code ComputationGraph.fit}
  * of one minibatch ({@code train.batch-size}) for each network mode, with DL4J's built-in layers and
- * with the oneDNN layer helpers ({@link Dl4jRuntime}), on random inputs of the configured shapes
+ * with the oneDNN layer helpers ({@link Dl4jRuntime}), and for a network with an embedding bag once more with
+ * its text branch as a dense layer over the ids' frequencies (the baseline of {@link io.catalogml.model.EmbeddingBag}),
+ * on random inputs of the configured shapes
  * (token ids, subword ids when {@code preprocess.text.subword-buckets} and
  * {@code model.text.max-subword-tokens} are both above 0, image size, classes). With {@code profile}, a second pass times every ND4J op
  * ({@code OpProfiler}) and prints where a step's time goes, op by op, and how much of it is
@@ -43,7 +45,9 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
    * One measured cell.
    *
    * @param mode network inputs
-   * @param layers {@code builtin} (DL4J's own im2col path) or {@code onednn} (layer helpers)
+   * @param layers {@code builtin} (DL4J's own im2col path), {@code onednn} (layer helpers), or
+   *     {@code onednn, frequency bag}: the text branch reads the ids' frequencies over the whole vocabulary through
+   *     a dense layer, as before {@link io.catalogml.model.EmbeddingBag} (the baseline of its speed-up)
    * @param threads ND4J threads
    * @param batch examples per step
    * @param msPerStep mean wall time of one step
@@ -68,9 +72,11 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
    * @param job always {@code bench-step}
    * @param cells every measured cell
    * @param speedup onednn examples/s over builtin examples/s, per mode
+   * @param bagSpeedup onednn examples/s over the frequency bag's, per mode with an embedding bag
    * @param profile per-op shares (empty without {@code profile})
    */
-  public record Result(String job, List<Cell> cells, Map<String, Double> speedup, List<OpShare> profile)
+  public record Result(String job, List<Cell> cells, Map<String, Double> speedup, Map<String, Double> bagSpeedup,
+      List<OpShare> profile)
       implements StageResult {}
 
   private static final int WARMUP = 10;
@@ -78,7 +84,8 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
   private static final int CLASSES = 130;
   /** Ops listed by name per cell; the rest are summed as {@code (other ops)}. */
   private static final int TOP_OPS = 8;
-  private static final String[] LAYERS = {"builtin", "onednn"};
+  /** The layers of the baseline cell: the text branch as a dense layer over id frequencies. */
+  static final String FREQUENCIES = "onednn, frequency bag";
 
   private final CatalogConfig config;
   private final List<ModelSettings.Mode> modes;
@@ -126,13 +133,18 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
     table.println("|---|---|---:|---:|---:|---:|");
     for (ModelSettings.Mode m : modes) {
       String mode = Setting.configName(m);
-      for (String layers : LAYERS) {
-        ComputationGraph net = Dl4jRuntime.withHelpers(layers.equals("onednn"), () -> network(m));
+      List<String> variants = new ArrayList<>(List.of("builtin", "onednn"));
+      if (spec(m, true).idBag()) {
+        variants.add(FREQUENCIES);
+      }
+      for (String layers : variants) {
+        boolean ids = !layers.equals(FREQUENCIES);
+        ComputationGraph net = Dl4jRuntime.withHelpers(!layers.equals("builtin"), () -> network(m, ids));
         if (layers.equals("onednn") && m.usesImage()
             && !(net.getLayer("conv0") instanceof ConvolutionLayer c && c.getHelper() != null)) {
           table.println("| " + mode + " | (no oneDNN in this ND4J build: the next row ran the built-in layers) | | | | |");
         }
-        MultiDataSet batchData = randomBatch(m, batch);
+        MultiDataSet batchData = randomBatch(m, batch, ids);
         for (int i = 0; i < WARMUP; i++) {
           net.fit(batchData);
         }
@@ -155,23 +167,37 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
     table.println("| mode | oneDNN layers vs built-in |");
     table.println("|---|---:|");
     speedup.forEach((mode, x) -> table.printf(Locale.ROOT, "| %s | %.2f× |%n", mode, x));
+    Map<String, Double> bagSpeedup = new LinkedHashMap<>();
+    for (ModelSettings.Mode m : modes) {
+      String mode = Setting.configName(m);
+      if (!Double.isNaN(rate(cells, mode, FREQUENCIES))) {
+        bagSpeedup.put(mode, rate(cells, mode, "onednn") / rate(cells, mode, FREQUENCIES));
+      }
+    }
+    if (!bagSpeedup.isEmpty()) {
+      table.println();
+      table.println("| mode | embedding bag from ids vs frequency bag (both oneDNN) |");
+      table.println("|---|---:|");
+      bagSpeedup.forEach((mode, x) -> table.printf(Locale.ROOT, "| %s | %.2f× |%n", mode, x));
+    }
     if (profile) {
       printProfile(shares);
     }
-    return new Result("bench-step", cells, speedup, shares);
+    return new Result("bench-step", cells, speedup, bagSpeedup, shares);
   }
 
-  private ComputationGraph network(ModelSettings.Mode mode) {
+  private ComputationGraph network(ModelSettings.Mode mode, boolean ids) {
     ModelSettings model = config.model().dl4jNetwork(mode);
-    return NetworkFactory.build(model, spec(mode), CLASSES, config.train().learningRate(), config.train().seed(),
+    return NetworkFactory.build(model, spec(mode, ids), CLASSES, config.train().learningRate(), config.train().seed(),
         null);
   }
 
-  private InputSpec spec(ModelSettings.Mode mode) {
+  /** The spec a network of the mode reads; with {@code ids} false, a bag comes as frequencies (the baseline). */
+  private InputSpec spec(ModelSettings.Mode mode, boolean ids) {
     ModelSettings model = config.model().dl4jNetwork(mode);
+    boolean pool = mode.usesText() && model.textEncoder() == ModelSettings.TextEncoder.POOL;
     return new InputSpec(mode, model.maxTokens(), vocabulary + buckets(), config.preprocess().image().width(),
-        config.preprocess().image().height(), "bench", "bench", subwordTokens(),
-        model.textEncoder() == ModelSettings.TextEncoder.POOL);
+        config.preprocess().image().height(), "bench", "bench", subwordTokens(), pool, pool && ids);
   }
 
   private int buckets() {
@@ -183,7 +209,7 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
     return buckets() > 0 ? config.model().subwordTokens() : 0;
   }
 
-  private MultiDataSet randomBatch(ModelSettings.Mode m, int batch) {
+  private MultiDataSet randomBatch(ModelSettings.Mode m, int batch, boolean asIds) {
     Random random = new Random(config.train().seed());
     int tokens = config.model().maxTokens();
     int subwords = subwordTokens();
@@ -204,7 +230,11 @@ public final class StepBenchmark implements Stage<StepBenchmark.Result> {
           mask[i][tokens + t] = 1;
         }
       }
-      if (spec(m).bag()) {
+      InputSpec spec = spec(m, asIds);
+      if (spec.idBag()) {
+        features.add(FeatureBatches.idBags(Nd4j.create(ids), Nd4j.create(mask)));
+        masks.add(null);
+      } else if (spec.bag()) {
         features.add(FeatureBatches.bags(Nd4j.create(ids), Nd4j.create(mask), vocabulary + buckets()));
         masks.add(null);
       } else {

@@ -21,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *       with {@link TextPipeline#PADDING} and masked; a product without any token reads one
  *       {@link TextPipeline#UNKNOWN}; then, when the spec has {@link InputSpec#subwordTokens()},
  *       the subword ids in those slots, likewise truncated, padded and masked; or, with
- *       {@link InputSpec#bag()}, the frequencies of those same ids;</li>
+ *       {@link InputSpec#bag()}, the frequencies of those same ids, or with {@link InputSpec#idBag()}
+ *       those ids with {@link EmbeddingBag#EMPTY} in the empty slots;</li>
  *   <li>image: uint8 RGB (row-major, interleaved) → {@code [3, h, w]} floats {@code v/255 - 0.5};
  *       a product without a usable image reads zeros and {@code image_present = 0}.</li>
  * </ul>
@@ -50,7 +51,8 @@ public final class FeatureBatches {
     for (int i = 0; i < names.length; i++) {
       switch (names[i]) {
         case InputSpec.TOKENS -> {
-          INDArray[] t = spec.bag() ? new INDArray[] {bags(rows, spec), null}
+          INDArray[] t = spec.idBag() ? new INDArray[] {idBags(rows, spec), null}
+              : spec.bag() ? new INDArray[] {bags(rows, spec), null}
               : tokens(rows, spec.maxTokens(), spec.subwordTokens());
           features[i] = t[0];
           masks[i] = t[1];
@@ -146,6 +148,18 @@ public final class FeatureBatches {
   static INDArray bags(List<Row> rows, InputSpec spec) {
     INDArray[] sequences = tokens(rows, spec.maxTokens(), spec.subwordTokens());
     return bags(sequences[0], sequences[1], spec.vocabularySize());
+  }
+
+  /** The ids a sequence of the spec would hold, {@link EmbeddingBag#EMPTY} where its mask is 0. */
+  static INDArray idBags(List<Row> rows, InputSpec spec) {
+    INDArray[] sequences = tokens(rows, spec.maxTokens(), spec.subwordTokens());
+    return idBags(sequences[0], sequences[1]);
+  }
+
+  /** Id sequences {@code [rows, length]} with {@link EmbeddingBag#EMPTY} where their mask is 0. */
+  public static INDArray idBags(INDArray sequences, INDArray mask) {
+    INDArray empty = mask.rsub(1).muli(EmbeddingBag.EMPTY);
+    return sequences.mul(mask).addi(empty);
   }
 
   /** Bags {@code [rows, vocabularySize]} of id sequences {@code [rows, length]} and their mask. */

@@ -20,6 +20,11 @@ import java.io.Serializable;
  * at a cost that does not grow with the number of ids. Packages written before have no
  * {@code bag} and read sequences.
  *
+ * <p>With {@code idBag} too, the bag comes as the ids themselves, {@code [batch, tokenLength]} with
+ * {@link EmbeddingBag#EMPTY} in the unused slots, and an {@link EmbeddingBag} layer averages their
+ * embeddings: the same function, at a cost that grows with the ids rather than with the vocabulary.
+ * Packages written before it have no {@code idBag} and read frequencies.
+ *
  * @param mode text, image or fusion
  * @param maxTokens slots for word and bigram ids (title ids, then description ids)
  * @param vocabularySize ids the network embeds: padding, unknown and the vocabulary, and the subword buckets
@@ -30,13 +35,15 @@ import java.io.Serializable;
  * @param imageSpec image size and fit the features were made with, e.g. {@code 64x64-pad}
  * @param subwordTokens slots for subword ids after the word ids (0 = the model reads no subword ids)
  * @param bag the token input is the bag of those ids rather than their sequence
+ * @param idBag the bag is the ids themselves (for an {@link EmbeddingBag}) rather than their frequencies
  */
 public record InputSpec(ModelSettings.Mode mode, int maxTokens, int vocabularySize, int imageWidth, int imageHeight,
-    String textPipelineId, String imageSpec, int subwordTokens, boolean bag) implements Serializable {
+    String textPipelineId, String imageSpec, int subwordTokens, boolean bag, boolean idBag) implements Serializable {
 
   /**
    * Input name of the token ids: {@code [batch, tokenLength]} with a mask of the real tokens, or
-   * with {@code bag} {@code [batch, vocabularySize]} id frequencies and no mask.
+   * with {@code bag} {@code [batch, vocabularySize]} id frequencies and no mask, or with {@code idBag}
+   * {@code [batch, tokenLength]} ids and {@link EmbeddingBag#EMPTY}, no mask.
    */
   public static final String TOKENS = "tokens";
   /** Input name of the image: {@code [batch, 3, height, width]}, values in [-0.5, 0.5]. */
@@ -47,19 +54,27 @@ public record InputSpec(ModelSettings.Mode mode, int maxTokens, int vocabularySi
   /** A spec without subword ids. */
   public InputSpec(ModelSettings.Mode mode, int maxTokens, int vocabularySize, int imageWidth, int imageHeight,
       String textPipelineId, String imageSpec) {
-    this(mode, maxTokens, vocabularySize, imageWidth, imageHeight, textPipelineId, imageSpec, 0, false);
+    this(mode, maxTokens, vocabularySize, imageWidth, imageHeight, textPipelineId, imageSpec, 0, false, false);
+  }
+
+  /** A spec whose bag, if any, is the ids' frequencies (as packages before {@code idBag} read it). */
+  public InputSpec(ModelSettings.Mode mode, int maxTokens, int vocabularySize, int imageWidth, int imageHeight,
+      String textPipelineId, String imageSpec, int subwordTokens, boolean bag) {
+    this(mode, maxTokens, vocabularySize, imageWidth, imageHeight, textPipelineId, imageSpec, subwordTokens, bag,
+        false);
   }
 
   /**
    * What a network built from {@code model} reads from features made by {@code text}: the subword
    * ids too when the pipeline emits them and {@code model.text.max-subword-tokens} &gt; 0, as a
-   * bag for the {@code pool} encoder and as a sequence for {@code cnn}.
+   * bag of ids for the {@code pool} encoder and as a sequence for {@code cnn}.
    */
   public static InputSpec network(ModelSettings model, TextPipeline text, int imageWidth, int imageHeight,
       String imageSpec) {
     int subwords = text.settings().subwords() ? model.subwordTokens() : 0;
+    boolean pool = model.textEncoder() == ModelSettings.TextEncoder.POOL;
     return new InputSpec(model.mode(), model.maxTokens(), subwords > 0 ? text.size() : text.wordIds(), imageWidth,
-        imageHeight, text.id(), imageSpec, subwords, model.textEncoder() == ModelSettings.TextEncoder.POOL);
+        imageHeight, text.id(), imageSpec, subwords, pool, pool);
   }
 
   /** Length of the token input: word slots, then subword slots. */
@@ -70,7 +85,7 @@ public record InputSpec(ModelSettings.Mode mode, int maxTokens, int vocabularySi
   /** The same spec with another mode. */
   public InputSpec withMode(ModelSettings.Mode newMode) {
     return new InputSpec(newMode, maxTokens, vocabularySize, imageWidth, imageHeight, textPipelineId, imageSpec,
-        subwordTokens, bag);
+        subwordTokens, bag, idBag);
   }
 
   /** Input names in the order of the network's inputs. */

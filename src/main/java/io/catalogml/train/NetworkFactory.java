@@ -2,6 +2,7 @@ package io.catalogml.train;
 
 import io.catalogml.config.ModelSettings;
 import io.catalogml.model.Dl4jRuntime;
+import io.catalogml.model.EmbeddingBag;
 import io.catalogml.model.InputSpec;
 
 import java.util.ArrayList;
@@ -83,9 +84,10 @@ public final class NetworkFactory {
     List<InputType> types = new ArrayList<>();
     if (spec.mode().usesText()) {
       merged.add(textBranch(g, model, spec));
-      // A bag is [batch, vocabulary]; for a sequence the size is the vocabulary too: DL4J sets the embedding's nIn
-      // from it (the ids themselves are [batch, tokenLength]).
-      types.add(spec.bag() ? InputType.feedForward(spec.vocabularySize())
+      // A bag of ids is [batch, tokenLength]; a bag of frequencies [batch, vocabulary]; for a sequence the size is
+      // the vocabulary too: DL4J sets the embedding's nIn from it (the ids themselves are [batch, tokenLength]).
+      types.add(spec.idBag() ? InputType.feedForward(spec.tokenLength())
+          : spec.bag() ? InputType.feedForward(spec.vocabularySize())
           : InputType.recurrent(spec.vocabularySize(), spec.tokenLength()));
     }
     if (spec.mode().usesImage()) {
@@ -135,6 +137,12 @@ public final class NetworkFactory {
   }
 
   private static String textBranch(ComputationGraphConfiguration.GraphBuilder g, ModelSettings model, InputSpec spec) {
+    if (spec.idBag()) {
+      // The mean of the product's id embeddings, from the ids: the function of the frequency bag below.
+      g.addLayer("embedding", new EmbeddingBag.Builder().nIn(spec.vocabularySize()).nOut(model.embeddingSize())
+          .weightInit(WeightInit.XAVIER).build(), InputSpec.TOKENS);
+      return "embedding";
+    }
     if (spec.bag()) {
       // Id frequencies times the embedding matrix: the mean of the product's id embeddings, like the masked
       // average of EmbeddingSequenceLayer rows below, in one matrix product however many ids it has.

@@ -24,21 +24,26 @@ class StepBenchmarkTest {
         new PrintStream(out, true, StandardCharsets.UTF_8)).execute();
 
     assertThat(r.cells()).extracting(c -> c.mode() + "/" + c.layers())
-        .containsExactly("text/builtin", "text/onednn", "image/builtin", "image/onednn");
+        .containsExactly("text/builtin", "text/onednn", "text/onednn, frequency bag", "image/builtin", "image/onednn");
     assertThat(r.cells()).allSatisfy(c -> {
       assertThat(c.batch()).isEqualTo(4);
       assertThat(c.msPerStep()).isPositive();
       assertThat(c.examplesPerSecond()).isCloseTo(4000 / c.msPerStep(), org.assertj.core.api.Assertions.within(1e-6));
     });
     assertThat(r.speedup()).containsOnlyKeys("text", "image");
+    assertThat(r.bagSpeedup()).as("only a network with a text branch has a bag").containsOnlyKeys("text");
+    // The frequency bag multiplies [batch, vocabulary] by the embedding matrix; the embedding bag reads the ids.
+    assertThat(r.profile()).filteredOn(s -> s.mode().equals("text") && s.op().equals("matmul"))
+        .extracting(StepBenchmark.OpShare::layers).contains(StepBenchmark.FREQUENCIES);
     // The image network's convolutions are libnd4j's conv2d with oneDNN, im2col without.
     assertThat(r.profile()).anyMatch(s -> s.mode().equals("image") && s.layers().equals("onednn") && s.op().equals("conv2d"));
     assertThat(r.profile()).noneMatch(s -> s.layers().equals("onednn") && s.op().equals("im2col"));
     assertThat(r.profile()).anyMatch(s -> s.layers().equals("builtin") && s.op().equals("im2col"));
-    assertThat(r.profile()).filteredOn(s -> s.op().equals("(outside ops)")).hasSize(4)
+    assertThat(r.profile()).filteredOn(s -> s.op().equals("(outside ops)")).hasSize(5)
         .allSatisfy(s -> assertThat(s.msPerStep()).isNotNegative());
     String table = out.toString(StandardCharsets.UTF_8);
-    assertThat(table).contains("| image | onednn | 1 | 4 |", "| mode | oneDNN layers vs built-in |", "| image | onednn | (outside ops) |")
+    assertThat(table).contains("| image | onednn | 1 | 4 |", "| mode | oneDNN layers vs built-in |",
+        "| mode | embedding bag from ids vs frequency bag (both oneDNN) |", "| image | onednn | (outside ops) |")
         .doesNotContain("no oneDNN in this ND4J build");
   }
 

@@ -63,6 +63,7 @@ class NetworkFactoryTest {
     InputSpec bag = InputSpec.network(model, text, 16, 16, "16x16-pad");
     assertThat(bag.subwordTokens()).isEqualTo(3);
     assertThat(bag.bag()).as("pool reads a bag").isTrue();
+    assertThat(bag.idBag()).as("...of the ids themselves").isTrue();
     assertThat(bag.vocabularySize()).isEqualTo(text.size()).isEqualTo(text.wordIds() + 64);
     ComputationGraph bagNet = NetworkFactory.build(model, bag, 5, 0.01, 3, null);
     assertThat(bagNet.getLayer("embedding").getParam("W").shape()).containsExactly(text.size(), 8);
@@ -79,7 +80,7 @@ class NetworkFactoryTest {
     INDArray fromSequence = sequenceNet.output(false, new INDArray[] {ids}, new INDArray[] {mask})[0];
     INDArray bags = io.catalogml.model.FeatureBatches.bags(ids, mask, bag.vocabularySize());
     assertThat(bags.getFloat(0, s)).as("an id twice in five counts 2/5").isCloseTo(0.4f, within(1e-6f));
-    INDArray fromBag = bagNet.output(false, new INDArray[] {bags}, null)[0];
+    INDArray fromBag = bagNet.output(false, new INDArray[] {io.catalogml.model.FeatureBatches.idBags(ids, mask)}, null)[0];
     for (int r = 0; r < 2; r++) {
       for (int c = 0; c < 5; c++) {
         assertThat(fromBag.getDouble(r, c)).isCloseTo(fromSequence.getDouble(r, c), within(1e-5));
