@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
 import org.deeplearning4j.nn.conf.memory.MemoryReport;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -35,11 +36,18 @@ public class EmbeddingBag extends FeedForwardLayer {
   public static final float EMPTY = -1f;
 
   /** For Jackson, which reads the layer back from a network's JSON configuration. */
-  public EmbeddingBag() {}
+  public EmbeddingBag() {
+    setActivationFn(new ActivationIdentity());
+  }
 
   private EmbeddingBag(Builder builder) {
     super(builder);
     initializeConstraints(builder);
+    if (builder.getIDropout() != null || builder.getWeightNoise() != null) {
+      throw new IllegalArgumentException("EmbeddingBag takes no dropout and no weight noise");
+    }
+    // What the layer computes, so that the network's configuration says so (the graph's default is sigmoid).
+    setActivationFn(new ActivationIdentity());
   }
 
   @Override

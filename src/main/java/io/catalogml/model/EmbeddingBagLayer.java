@@ -11,13 +11,17 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.bytedeco.javacpp.indexer.FloatIndexer;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The working layer of an {@link EmbeddingBag}: each output row is the mean of the rows of
  * {@code W} that its input row's ids name, computed from those ids alone, and the backward pass
  * adds each output row's gradient, over its number of ids, into the rows of {@code W}'s gradient
- * those ids name. Both read and write ND4J's float buffers directly; the network must be float.
+ * those ids name. Both read and write ND4J's float buffers directly on the host (on a GPU backend
+ * the arrays are brought to the host and tagged as written there; that path is not tested here, where
+ * there is no GPU); the network must be float.
  */
 public class EmbeddingBagLayer extends BaseLayer<EmbeddingBag> {
   /**
@@ -33,6 +37,8 @@ public class EmbeddingBagLayer extends BaseLayer<EmbeddingBag> {
     assertInputSet(false);
     Bags bags = bags(input, layerConf().getNIn());
     INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+    // On a GPU backend the weights are read on the host: bring them there first (a no-op on the CPU).
+    Nd4j.getAffinityManager().ensureLocation(w, AffinityManager.Location.HOST);
     FloatIndexer weights = floats(w);
     int width = (int) layerConf().getNOut();
     long rowStride = w.stride(0);
@@ -50,6 +56,7 @@ public class EmbeddingBagLayer extends BaseLayer<EmbeddingBag> {
     }
     INDArray result = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), new long[] {bags.rows(), width}, 'c');
     result.data().setData(out);
+    Nd4j.getAffinityManager().tagLocation(result, AffinityManager.Location.HOST);
     return result;
   }
 
@@ -59,6 +66,7 @@ public class EmbeddingBagLayer extends BaseLayer<EmbeddingBag> {
     Bags bags = bags(input, layerConf().getNIn());
     INDArray gradientView = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
     gradientView.assign(0);
+    Nd4j.getAffinityManager().ensureLocation(gradientView, AffinityManager.Location.HOST);
     FloatIndexer gradient = floats(gradientView);
     float[] eps = flat(epsilon);
     int width = (int) layerConf().getNOut();
@@ -77,6 +85,8 @@ public class EmbeddingBagLayer extends BaseLayer<EmbeddingBag> {
         }
       }
     }
+    // Written on the host: a GPU backend copies it to the device before the updater reads it.
+    Nd4j.getAffinityManager().tagLocation(gradientView, AffinityManager.Location.HOST);
     Gradient result = new DefaultGradient();
     result.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, gradientView);
     // A network input: no gradient for the layer below.

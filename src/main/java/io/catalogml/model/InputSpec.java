@@ -77,6 +77,20 @@ public record InputSpec(ModelSettings.Mode mode, int maxTokens, int vocabularySi
         imageHeight, text.id(), imageSpec, subwords, pool, pool);
   }
 
+  /**
+   * This spec with the bag layout {@code network} reads: ids for an {@link EmbeddingBag}, frequencies
+   * for the dense layer of a network made before it (a checkpoint resumed by a newer build).
+   */
+  public InputSpec layoutOf(org.deeplearning4j.nn.graph.ComputationGraph network) {
+    if (!bag) {
+      return this;
+    }
+    boolean ids = network.getConfiguration().getVertices().containsKey("embedding")
+        && network.getLayer("embedding") instanceof EmbeddingBagLayer;
+    return ids == idBag ? this : new InputSpec(mode, maxTokens, vocabularySize, imageWidth, imageHeight,
+        textPipelineId, imageSpec, subwordTokens, bag, ids);
+  }
+
   /** Length of the token input: word slots, then subword slots. */
   public int tokenLength() {
     return maxTokens + subwordTokens;

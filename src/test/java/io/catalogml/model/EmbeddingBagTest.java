@@ -131,6 +131,23 @@ class EmbeddingBagTest {
     assertThat(ids.params()).as("it trained").isNotEqualTo(initial);
   }
 
+  /** A checkpoint made before EmbeddingBag (a dense layer over frequencies) resumes reading frequencies. */
+  @Test
+  void aSpecTakesTheBagLayoutOfTheNetworkItFeeds() {
+    InputSpec ids = spec(ModelSettings.Mode.FUSION, true);
+    ComputationGraph old = NetworkFactory.build(model(ModelSettings.Mode.FUSION), spec(ModelSettings.Mode.FUSION, false),
+        4, 0.01, 3, null);
+    ComputationGraph current = NetworkFactory.build(model(ModelSettings.Mode.FUSION), ids, 4, 0.01, 3, null);
+    assertThat(ids.layoutOf(old).idBag()).isFalse();
+    assertThat(ids.layoutOf(old).bag()).isTrue();
+    assertThat(ids.layoutOf(current)).isEqualTo(ids);
+    assertThat(spec(ModelSettings.Mode.FUSION, false).layoutOf(current).idBag()).isTrue();
+    old.fit(batch(ModelSettings.Mode.FUSION, false));
+    assertThat(current.getLayer("embedding").conf().getLayer()).isInstanceOf(EmbeddingBag.class);
+    assertThat(((EmbeddingBag) current.getLayer("embedding").conf().getLayer()).getActivationFn().toString())
+        .as("the configuration says what the layer computes").isEqualTo("identity");
+  }
+
   @Test
   void survivesASaveAndALoadAndRefusesIdsOutsideItsVocabulary() throws Exception {
     ComputationGraph net = NetworkFactory.build(model(ModelSettings.Mode.TEXT), spec(ModelSettings.Mode.TEXT, true),

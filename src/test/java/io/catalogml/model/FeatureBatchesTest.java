@@ -96,6 +96,14 @@ class FeatureBatchesTest {
     assertThat(bags.features()[0].getFloat(0, 44)).as("past the slots").isZero();
     assertThat(bags.features()[0].getRow(0).sumNumber().doubleValue()).isCloseTo(1.0, within(1e-6));
     assertThat(bags.features()[0].getFloat(1, 1)).as("no id: the unknown word").isEqualTo(1f);
+    // As a bag of ids: the same ids in their slots, -1 in the empty ones, no mask.
+    InputSpec ids = new InputSpec(ModelSettings.Mode.TEXT, 3, 50, 4, 2, "p", "4x2-pad", 4, true, true);
+    FeatureBatches.Inputs idBags = FeatureBatches.inputs(List.of(
+        row("a", List.of(7), List.of(40, 41, 40, 43, 44)), row("c", List.of(), null)), ids);
+    assertThat(idBags.masks()[0]).isNull();
+    assertThat(idBags.features()[0].getRow(0).toFloatVector()).containsExactly(7, -1, -1, 40, 41, 40, 43);
+    assertThat(idBags.features()[0].getRow(1).toFloatVector()).as("no id: the unknown word")
+        .containsExactly(1, -1, -1, -1, -1, -1, -1);
     // Without subword slots the same rows read their word ids only.
     INDArray words = FeatureBatches.inputs(List.of(row("a", List.of(7), List.of(40, 41))), FUSION).features()[0];
     assertThat(words.getRow(0).toFloatVector()).containsExactly(7, 0, 0, 0, 0);
