@@ -54,7 +54,8 @@ public class EmbeddingBagLayer extends BaseLayer<EmbeddingBag> {
         out[r * width + j] = bags.count(r) == 0 ? 0 : sum / bags.count(r);
       }
     }
-    INDArray result = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), new long[] {bags.rows(), width}, 'c');
+    INDArray result = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(),
+        new long[] {bags.rows(), width}, 'c');
     result.data().setData(out);
     Nd4j.getAffinityManager().tagLocation(result, AffinityManager.Location.HOST);
     return result;

@@ -248,6 +248,7 @@ public final class TrainStage implements Stage<TrainResult> {
     ModelSettings model = config.model();
     int workers = config.train().workers() > 0 ? config.train().workers() : spark.sparkContext().defaultParallelism();
     TrainSettings settings = config.train().withMaster(master()).forTrainingSet(data.trainExamples(), workers);
+    InputSpec built = inputSpec(data);
     ComputationGraph start;
     double learningRate = settings.learningRateFor(workers);
     LOG.info("train {}: minibatches of {} per worker for {} training examples over {} workers (train.batch-size {}, "
@@ -258,14 +259,14 @@ public final class TrainStage implements Stage<TrainResult> {
       start = checkpoints.load(state.epochsDone());
       state.history().forEach(m -> run.logMetrics(epochMetrics(m), m.epoch()));
     } else {
-      start = NetworkFactory.build(model, inputSpec(data), data.labels.size(), learningRate, settings.weightDecay(), settings.seed(),
+      start = NetworkFactory.build(model, built, data.labels.size(), learningRate, settings.weightDecay(), settings.seed(),
           model.classWeights() ? data.classWeights() : null);
       run.setTags(Map.of("catalogml.train.learning-rate", String.valueOf(learningRate)));
       LOG.info("train {}: Adam learning rate {} ({} workers, master {})", state.runId(), learningRate, workers,
           settings.master());
     }
     // A run checkpointed before EmbeddingBag resumes with the bag layout its network reads.
-    InputSpec spec = inputSpec(data).layoutOf(start);
+    InputSpec spec = built.layoutOf(start);
     LOG.info("train {}: {} network, {} parameters, {} classes, {} workers, master {}", state.runId(), model.mode(),
         start.numParams(), data.labels.size(), workers, settings.master());
     Dl4jTrainer.Outcome outcome = new Dl4jTrainer(spark, settings, spec, data.labels)
