@@ -260,7 +260,14 @@ public record CatalogConfig(
         Settings.TEXT_STOP_WORDS.read(c), Settings.TEXT_BIGRAMS.read(c), Settings.TEXT_MIN_COUNT.read(c),
         Settings.TEXT_MAX_VOCABULARY.read(c), Settings.TEXT_TITLE_MAX.read(c), Settings.TEXT_DESCRIPTION_MAX.read(c),
         Settings.TEXT_SUBWORD_BUCKETS.read(c), Settings.TEXT_SUBWORD_MIN.read(c), Settings.TEXT_SUBWORD_MAX.read(c),
-        Settings.TEXT_SUBWORD_MAX_TOKENS.read(c));
+        Settings.TEXT_SUBWORD_MAX_TOKENS.read(c), Settings.TEXT_ATTRIBUTES.read(c));
+    for (String attribute : text.attributes()) {
+      if (!columns.extra().contains(attribute)) {
+        throw CatalogErrors.badConfigValue(Settings.TEXT_ATTRIBUTES.path(), attribute, "",
+            "names from source.generic.columns.extra " + columns.extra() + ": only those columns reach bronze's"
+                + " attributes (add the column there, ingest again, then preprocess --full)");
+      }
+    }
     if (text.subwords() && text.subwordMinLength() > text.subwordMaxLength()) {
       throw CatalogErrors.badConfigValue(Settings.TEXT_SUBWORD_MAX.path(), Integer.toString(text.subwordMaxLength()),
           "", "at least preprocess.text.subword-min-length = " + text.subwordMinLength());

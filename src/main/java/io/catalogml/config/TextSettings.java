@@ -20,6 +20,9 @@ import java.util.List;
  * @param subwordMinLength shortest character n-gram, the word's boundary marks {@code <} and {@code >} included
  * @param subwordMaxLength longest character n-gram
  * @param subwordMaxTokens length of a product's subword id sequence (title words first, truncated)
+ * @param attributes names of the product attributes (bronze's {@code attributes}, from
+ *     {@code source.generic.columns.extra}) read as features: each product's value of each becomes one
+ *     token, {@code name=value}, counted into the vocabulary like a word; empty = none
  */
 public record TextSettings(boolean foldAccents, Digits digits, List<String> stopWordLanguages, boolean bigrams,
     int minCount, int maxVocabulary, int titleMaxTokens, int descriptionMaxTokens,
@@ -27,10 +30,16 @@ public record TextSettings(boolean foldAccents, Digits digits, List<String> stop
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) int subwordBuckets,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) int subwordMinLength,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) int subwordMaxLength,
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int subwordMaxTokens) implements Serializable {
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) int subwordMaxTokens,
+    // Left out of the JSON when empty: a pipeline fitted before attributes existed keeps its content id.
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> attributes) implements Serializable {
 
-  /** Without subword buckets the n-gram settings mean nothing and are 0, so they do not change the pipeline's id. */
+  /**
+   * Without subword buckets the n-gram settings mean nothing and are 0, so they do not change the pipeline's id.
+   * No attributes (absent from an older pipeline's JSON) is the empty list.
+   */
   public TextSettings {
+    attributes = attributes == null ? List.of() : List.copyOf(attributes);
     if (subwordBuckets == 0) {
       subwordMinLength = 0;
       subwordMaxLength = 0;
@@ -38,11 +47,19 @@ public record TextSettings(boolean foldAccents, Digits digits, List<String> stop
     }
   }
 
+  /** Settings that read no attribute. */
+  public TextSettings(boolean foldAccents, Digits digits, List<String> stopWordLanguages, boolean bigrams,
+      int minCount, int maxVocabulary, int titleMaxTokens, int descriptionMaxTokens, int subwordBuckets,
+      int subwordMinLength, int subwordMaxLength, int subwordMaxTokens) {
+    this(foldAccents, digits, stopWordLanguages, bigrams, minCount, maxVocabulary, titleMaxTokens,
+        descriptionMaxTokens, subwordBuckets, subwordMinLength, subwordMaxLength, subwordMaxTokens, List.of());
+  }
+
   /** Settings without subword ids. */
   public TextSettings(boolean foldAccents, Digits digits, List<String> stopWordLanguages, boolean bigrams,
       int minCount, int maxVocabulary, int titleMaxTokens, int descriptionMaxTokens) {
     this(foldAccents, digits, stopWordLanguages, bigrams, minCount, maxVocabulary, titleMaxTokens,
-        descriptionMaxTokens, 0, 0, 0, 0);
+        descriptionMaxTokens, 0, 0, 0, 0, List.of());
   }
 
   /** Whether the pipeline emits subword ids. */

@@ -18,9 +18,20 @@ public final class ProductTables {
 
   private ProductTables() {}
 
-  /** {@code content_hash} of a row with bronze's columns: sha256 of title, description and image sha256. */
-  public static Column contentHash() {
-    return sha2(concat_ws(SEP, orNull(col("title")), orNull(col("description")), orNull(col("image_sha256"))), 256);
+  /**
+   * {@code content_hash} of a row with bronze's columns: sha256 of title, description, image sha256 and
+   * the values of {@code featureAttributes} ({@code preprocess.text.attributes}, the attributes the text
+   * pipeline reads), since those are content the features depend on. Other attributes are not: a
+   * change to them (Rakuten's row {@code index}) updates the row without making it new content. With
+   * no feature attributes the hash is the one it was before attributes could be features.
+   */
+  public static Column contentHash(java.util.List<String> featureAttributes) {
+    java.util.List<Column> parts = new java.util.ArrayList<>(java.util.List.of(orNull(col("title")),
+        orNull(col("description")), orNull(col("image_sha256"))));
+    for (String name : featureAttributes) {
+      parts.add(orNull(col("attributes").getItem(name)));
+    }
+    return sha2(concat_ws(SEP, parts.toArray(Column[]::new)), 256);
   }
 
   /** {@code record_hash} of a row with bronze's columns: sha256 of content hash, label, image location and attributes. */

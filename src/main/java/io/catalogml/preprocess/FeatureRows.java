@@ -29,8 +29,8 @@ public final class FeatureRows {
   /** Failure code of an image that was not decoded because the model reads no image. */
   public static final String NOT_READ = "not_read";
   /** Columns of bronze a featurisation reads, plus {@code split} and {@code title_group}. */
-  static final String[] PRODUCT_COLUMNS = {"product_id", "content_hash", "label", "title", "description", "image_uri",
-      "image_status", "image_sha256"};
+  static final String[] PRODUCT_COLUMNS = {"product_id", "content_hash", "label", "title", "description",
+      TextPipeline.ATTRIBUTES, "image_uri", "image_status", "image_sha256"};
 
   private FeatureRows() {}
 
@@ -50,13 +50,14 @@ public final class FeatureRows {
       long productsVersion, String runId, Timestamp now) {
     UserDefinedFunction title = udf((UDF1<String, int[]>) text::encodeTitle,
         DataTypes.createArrayType(DataTypes.IntegerType, false));
-    UserDefinedFunction description = udf((UDF1<String, int[]>) text::encodeDescription,
+    UserDefinedFunction description = udf(
+        (UDF2<String, scala.collection.Map<String, String>, int[]>) text::encodeDescription,
         DataTypes.createArrayType(DataTypes.IntegerType, false));
     UserDefinedFunction subwords = udf((UDF2<String, String, int[]>) text::encodeSubwords,
         DataTypes.createArrayType(DataTypes.IntegerType, false));
     Dataset<Row> withText = rows
         .withColumn("title_ids", title.apply(col("title")))
-        .withColumn("description_ids", description.apply(col("description")))
+        .withColumn("description_ids", description.apply(col("description"), col(TextPipeline.ATTRIBUTES)))
         .withColumn(FeatureTables.SUBWORD_IDS, subwords.apply(col("title"), col("description")))
         .withColumn("text_pipeline_id", lit(text.id()))
         .withColumn("image_spec", lit(FeatureTables.imageSpec(image)))

@@ -93,6 +93,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anAttributeFeatureMustBeAColumnIngestKeeps() {
+    Path fashion = Path.of("conf/examples/fashion.conf");
+    assertThat(ConfigLoader.load(List.of(fashion), List.of()).preprocess().text().attributes())
+        .containsExactly("gender", "usage", "season", "baseColour");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(fashion), List.of("preprocess.text.attributes=[gender, colour]")))
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("preprocess.text.attributes = colour")
+        .hasMessageContaining("source.generic.columns.extra [gender, masterCategory")
+        .hasMessageContaining("ingest again, then preprocess --full");
+  }
+
+  @Test
   void unknownKeyFromSetIsRejected() {
     assertThatThrownBy(() -> ConfigLoader.load(List.of(), List.of("source.fromat=csv")))
         .hasMessageContaining("unknown key 'source.fromat'")

@@ -104,6 +104,19 @@ class PreprocessStageTest extends SparkTestBase {
         .toList();
     assertThat(subwords).isNotEmpty().allSatisfy(id -> assertThat(id).isBetween(loaded.wordIds(), loaded.size() - 1));
     assertThat(subwords).isEqualTo(deo.getList(deo.fieldIndex("subword_ids")));
+    // conf/examples/fashion.conf reads four attributes: their ids lead description_ids (the sample has no description).
+    int[] attributes = loaded.encodeDescription(null, attributes("Men", "Casual", "Spring", "White"));
+    assertThat(Arrays.stream(attributes).boxed().toList()).hasSize(4).allSatisfy(id -> assertThat(id)
+        .isBetween(TextPipeline.FIRST_ID, loaded.wordIds() - 1));
+    assertThat(Arrays.stream(attributes).boxed().toList()).isEqualTo(deo.getList(deo.fieldIndex("description_ids")));
+    assertThat(loaded.encodeDescription(null, attributes("Men", "Sports", "Spring", "White")))
+        .as("another usage, another id").isNotEqualTo(attributes);
+  }
+
+  /** Bronze's attributes of a fashion product, as a Spark UDF receives them. */
+  static scala.collection.Map<String, String> attributes(String gender, String usage, String season, String colour) {
+    return scala.collection.JavaConverters.mapAsScalaMap(new HashMap<>(Map.of("gender", gender, "usage", usage,
+        "season", season, "baseColour", colour, "year", "2017")));
   }
 
   @Test
@@ -123,14 +136,20 @@ class PreprocessStageTest extends SparkTestBase {
     Path styles = drop.resolve("styles.csv");
     String csv = Files.readString(styles, StandardCharsets.UTF_8)
         .replace("David Beckham Signature Men Deos", "David Beckham Signature Men Deodorant Spray")
-        .replace("2886,Women,Footwear,Shoes,Flats,", "2886,Women,Footwear,Shoes,Casual Shoes,");
+        .replace("2886,Women,Footwear,Shoes,Flats,", "2886,Women,Footwear,Shoes,Casual Shoes,")
+        // Only an attribute the pipeline reads: new content, so new features.
+        .replace("26536,Men,Footwear,Shoes,Casual Shoes,White,Summer,2012,Casual,",
+            "26536,Men,Footwear,Shoes,Casual Shoes,White,Summer,2012,Sports,")
+        // An attribute it does not read: the row is updated, its content (and features) unchanged.
+        .replace("49494,Men,Footwear,Shoes,Casual Shoes,Navy Blue,Summer,2012,",
+            "49494,Men,Footwear,Shoes,Casual Shoes,Navy Blue,Summer,2013,");
     Files.writeString(styles, csv, StandardCharsets.UTF_8);
     Files.copy(drop.resolve("images/18461.jpg"), drop.resolve("images/3168.jpg"), StandardCopyOption.REPLACE_EXISTING);
     // A truncated JPEG: its header still reads, so ingest keeps it; decoding must report it.
     byte[] jpeg = Files.readAllBytes(drop.resolve("images/15528.jpg"));
     Files.write(drop.resolve("images/15528.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
     IngestResult ingest = new IngestStage(spark, config).execute();
-    assertThat(ingest.updated()).isEqualTo(4);
+    assertThat(ingest.updated()).isEqualTo(6);
     DeltaTable.forPath(spark, lake.products()).delete("product_id = '31924'");
 
     PreprocessResult r = new PreprocessStage(spark, config, false).execute();
@@ -141,9 +160,9 @@ class PreprocessStageTest extends SparkTestBase {
         recomputed.add(id);
       }
     });
-    assertThat(recomputed).containsExactly("15528", "18461", "3168");
-    assertThat(r.computed()).isEqualTo(3);
-    assertThat(r.reused()).isEqualTo(996);
+    assertThat(recomputed).containsExactly("15528", "18461", "26536", "3168");
+    assertThat(r.computed()).isEqualTo(4);
+    assertThat(r.reused()).isEqualTo(995);
     assertThat(r.relabelled()).isEqualTo(1);
     assertThat(r.removed()).isEqualTo(1);
     assertThat(after).hasSize(999).doesNotContainKey("31924");
@@ -156,6 +175,11 @@ class PreprocessStageTest extends SparkTestBase {
     assertThat((byte[]) broken.getAs("image")).isNull();
     assertThat(broken.getList(broken.fieldIndex("title_ids"))).isNotEmpty();
     assertThat(after.get("3168").<byte[]>getAs("image")).isEqualTo(after.get("18461").<byte[]>getAs("image"));
+    TextPipeline text = TextPipeline.load(lake.features() + "/" + PreprocessStage.PIPELINES_FOLDER + "/"
+        + r.textPipelineId() + ".json", spark.sparkContext().hadoopConfiguration());
+    Row sports = after.get("26536");
+    assertThat(sports.getList(sports.fieldIndex("description_ids"))).isEqualTo(Arrays.stream(
+        text.encodeDescription(null, attributes("Men", "Sports", "Summer", "White"))).boxed().toList());
   }
 
   @Test
@@ -169,6 +193,11 @@ class PreprocessStageTest extends SparkTestBase {
     CatalogConfig changed = config(dir.resolve("lake"), List.of("conf/examples/fashion.conf"),
         "source.input=" + drop, "preprocess.text.bigrams=false");
     assertThatThrownBy(() -> new PreprocessStage(spark, changed, false).execute())
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("Run `preprocess --full`");
+    CatalogConfig fewerAttributes = config(dir.resolve("lake"), List.of("conf/examples/fashion.conf"),
+        "source.input=" + drop, "preprocess.text.attributes=[gender]");
+    assertThatThrownBy(() -> new PreprocessStage(spark, fewerAttributes, false).execute())
         .isInstanceOf(CatalogException.class)
         .hasMessageContaining("Run `preprocess --full`");
     Map<String, Object> splitsBefore = new HashMap<>();

@@ -40,6 +40,9 @@ import org.apache.spark.sql.types.DataTypes;
  * features start at {@value #FIRST_ID}. Features are the unigrams in order, each followed by the
  * bigram it closes; unknown bigrams are left out.
  *
+ * <p>Attributes ({@code preprocess.text.attributes}): each named attribute's value is one token,
+ * {@code name=value}, in the same vocabulary; its id comes first in {@code description_ids}.
+ *
  * <p>Subword ids ({@code preprocess.text.subword-buckets} &gt; 0) follow the vocabulary, from
  * {@link #wordIds()} to {@link #size()}: each word, between boundary marks ({@code <shirt>}),
  * gives its character n-grams of the configured lengths, hashed (32-bit FNV-1a of the UTF-8
@@ -50,6 +53,8 @@ public final class TextPipeline implements Serializable {
   public static final int PADDING = 0;
   public static final int UNKNOWN = 1;
   public static final int FIRST_ID = 2;
+  /** The column of {@code bronze.products} that {@code preprocess.text.attributes} names are looked up in. */
+  public static final String ATTRIBUTES = "attributes";
 
   private final TextSettings settings;
   private final List<String> vocabulary;
@@ -132,6 +137,60 @@ public final class TextPipeline implements Serializable {
   }
 
   /**
+   * The ids of a product's attributes (those of {@code preprocess.text.attributes}, in that order;
+   * a value the vocabulary lacks gives none), then its description ids truncated as
+   * {@link #encodeDescription(String)} does: what silver's {@code description_ids} holds.
+   *
+   * @param attributes bronze's {@code attributes} of the product (null = none)
+   */
+  public int[] encodeDescription(String description, scala.collection.Map<String, String> attributes) {
+    int[] text = encodeDescription(description);
+    if (settings.attributes().isEmpty() || attributes == null) {
+      return text;
+    }
+    int[] ids = new int[settings.attributes().size() + text.length];
+    int n = 0;
+    for (String name : settings.attributes()) {
+      scala.Option<String> value = attributes.get(name);
+      String token = value.isDefined() ? attributeToken(name, value.get()) : null;
+      Integer id = token == null ? null : index().get(token);
+      if (id != null) {
+        ids[n++] = id;
+      }
+    }
+    System.arraycopy(text, 0, ids, n, text.length);
+    return java.util.Arrays.copyOf(ids, n + text.length);
+  }
+
+  /**
+   * The token of one attribute value: {@code name=value}, the value lower-cased with its runs of
+   * white space made one space ({@code usage=casual}, {@code colour=navy blue}); null for a blank
+   * value. One token, never split into words, bigrams or subwords: the value is a category.
+   */
+  public static String attributeToken(String name, String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    return name + "=" + value.strip().toLowerCase(java.util.Locale.ROOT).replaceAll("\\s+", " ");
+  }
+
+  /** The attribute tokens of a product, as {@link #attributeToken} makes them, for the vocabulary's count. */
+  static String[] attributeTokens(List<String> names, scala.collection.Map<String, String> attributes) {
+    if (attributes == null) {
+      return new String[0];
+    }
+    List<String> out = new ArrayList<>(names.size());
+    for (String name : names) {
+      scala.Option<String> value = attributes.get(name);
+      String token = value.isDefined() ? attributeToken(name, value.get()) : null;
+      if (token != null) {
+        out.add(token);
+      }
+    }
+    return out.toArray(String[]::new);
+  }
+
+  /**
    * Subword ids of a product's words, title words first, then the description's (when
    * descriptions are read), at most {@code subword-max-tokens}; empty without subword buckets.
    */
@@ -205,7 +264,8 @@ public final class TextPipeline implements Serializable {
   /**
    * Fits the vocabulary on the given texts (the training split): features counted on the
    * executors, kept when seen at least {@code minCount} times, most frequent first (ties by
-   * feature), at most {@code maxVocabulary}.
+   * feature), at most {@code maxVocabulary}. With {@code preprocess.text.attributes}, their tokens
+   * ({@link #attributeToken}) are counted too, from {@code training}'s {@value #ATTRIBUTES} column.
    */
   public static TextPipeline fit(Dataset<Row> training, String titleColumn, String descriptionColumn,
       TextSettings settings) {
@@ -214,9 +274,17 @@ public final class TextPipeline implements Serializable {
     UserDefinedFunction features = udf(
         (UDF1<String, String[]>) text -> features(normalizer, bigrams, text),
         DataTypes.createArrayType(DataTypes.StringType));
+    Dataset<Row> counted = training.select(explode(features.apply(col(titleColumn))).as("f"))
+        .union(training.select(explode(features.apply(col(descriptionColumn))).as("f")));
+    if (!settings.attributes().isEmpty()) {
+      List<String> names = settings.attributes();
+      UserDefinedFunction tokens = udf(
+          (UDF1<scala.collection.Map<String, String>, String[]>) a -> attributeTokens(names, a),
+          DataTypes.createArrayType(DataTypes.StringType));
+      counted = counted.union(training.select(explode(tokens.apply(col(ATTRIBUTES))).as("f")));
+    }
     List<String> vocabulary = new ArrayList<>();
-    training.select(explode(features.apply(col(titleColumn))).as("f"))
-        .union(training.select(explode(features.apply(col(descriptionColumn))).as("f")))
+    counted
         .groupBy("f").agg(count("*").as("n"))
         .where(col("n").geq(settings.minCount()))
         .orderBy(col("n").desc(), col("f").asc())

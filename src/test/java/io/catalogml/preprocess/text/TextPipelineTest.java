@@ -7,6 +7,7 @@ import io.catalogml.config.TextSettings.Digits;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,43 @@ class TextPipelineTest {
     TextPipeline back = TextPipeline.fromJson(subwords.toJson());
     assertThat(back.id()).isEqualTo(subwords.id());
     assertThat(back.encodeSubwords("tshirts men", "")).containsExactly(subwords.encodeSubwords("tshirts men", ""));
+  }
+
+  @Test
+  void attributesAreOneTokenEachTheirIdsFirstInTheDescription() throws Exception {
+    TextSettings attributes = new TextSettings(true, Digits.MASK, List.of("english"), true, 1, 100, 8, 4, 1024, 2, 5,
+        256, List.of("usage", "baseColour"));
+    assertThat(TextPipeline.attributeToken("baseColour", "  Navy   Blue ")).isEqualTo("baseColour=navy blue");
+    assertThat(TextPipeline.attributeToken("usage", " ")).isNull();
+    assertThat(TextPipeline.attributeTokens(List.of("usage", "baseColour", "season"),
+        scalaMap(Map.of("usage", "Sports", "season", "", "gender", "Men")))).containsExactly("usage=sports");
+
+    List<String> vocabulary = List.of("men", "shoe", "usage=sports", "usage=casual", "baseColour=navy blue");
+    TextPipeline p = new TextPipeline(attributes, vocabulary);
+    int sports = TextPipeline.FIRST_ID + 2;
+    int navy = TextPipeline.FIRST_ID + 4;
+    int men = TextPipeline.FIRST_ID;
+    // In the order of the setting, before the description's own ids, which keep their limit of 4.
+    assertThat(p.encodeDescription("men men men men men", scalaMap(Map.of("baseColour", "Navy Blue",
+        "usage", "SPORTS", "gender", "Men")))).containsExactly(sports, navy, men, men, men, men);
+    // A value the vocabulary lacks, a missing attribute and no attributes give no id (never the unknown word's).
+    assertThat(p.encodeDescription("men", scalaMap(Map.of("usage", "Formal")))).containsExactly(men);
+    assertThat(p.encodeDescription("men", null)).containsExactly(men);
+
+    TextPipeline without = new TextPipeline(SUBWORDS, vocabulary);
+    assertThat(without.toJson()).doesNotContain("attributes");
+    assertThat(p.toJson()).contains("\"attributes\":[\"usage\",\"baseColour\"]");
+    assertThat(p.id()).isNotEqualTo(without.id());
+    TextPipeline back = TextPipeline.fromJson(p.toJson());
+    assertThat(back.id()).isEqualTo(p.id());
+    assertThat(back.settings().attributes()).containsExactly("usage", "baseColour");
+    assertThat(TextPipeline.fromJson(without.toJson()).settings()).isEqualTo(SUBWORDS);
+    // Settings read with no attributes are the same as settings made without them.
+    assertThat(without.encodeDescription("men", scalaMap(Map.of("usage", "Sports")))).containsExactly(men);
+  }
+
+  private static scala.collection.Map<String, String> scalaMap(Map<String, String> m) {
+    return scala.collection.JavaConverters.mapAsScalaMap(new java.util.HashMap<>(m));
   }
 
   private static Set<Integer> ids(int[] ids) {
