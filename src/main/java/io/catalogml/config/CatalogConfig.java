@@ -261,6 +261,16 @@ public record CatalogConfig(
         Settings.TEXT_MAX_VOCABULARY.read(c), Settings.TEXT_TITLE_MAX.read(c), Settings.TEXT_DESCRIPTION_MAX.read(c),
         Settings.TEXT_SUBWORD_BUCKETS.read(c), Settings.TEXT_SUBWORD_MIN.read(c), Settings.TEXT_SUBWORD_MAX.read(c),
         Settings.TEXT_SUBWORD_MAX_TOKENS.read(c), Settings.TEXT_ATTRIBUTES.read(c));
+    if (!text.attributes().isEmpty() && source.format() != SourceFormat.GENERIC) {
+      throw CatalogErrors.badConfigValue(Settings.TEXT_ATTRIBUTES.path(), text.attributes().toString(), "",
+          "[] for source.format = " + source.format().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+              + ": only a generic source keeps attributes that describe the product (Rakuten's are ids, an image"
+              + " folder has none)");
+    }
+    if (new java.util.HashSet<>(text.attributes()).size() < text.attributes().size()) {
+      throw CatalogErrors.badConfigValue(Settings.TEXT_ATTRIBUTES.path(), text.attributes().toString(), "",
+          "each attribute named once");
+    }
     for (String attribute : text.attributes()) {
       if (!columns.extra().contains(attribute)) {
         throw CatalogErrors.badConfigValue(Settings.TEXT_ATTRIBUTES.path(), attribute, "",

@@ -133,7 +133,7 @@ public final class IngestStage implements Stage<IngestResult> {
     return csv ? config.source().csv().encoding() : "UTF-8";
   }
 
-  private Dataset<Row> productRows(Dataset<Row> valid, String sourceName, String runId, Timestamp now) {
+  private static Dataset<Row> productRows(Dataset<Row> valid, String sourceName, String runId, Timestamp now) {
     Column imageOk = col("image.status").equalTo("ok");
     return valid
         .withColumn("image_uri", when(imageOk, col("image.uri")))
@@ -143,7 +143,7 @@ public final class IngestStage implements Stage<IngestResult> {
         .withColumn("image_width", when(imageOk, col("image.width")))
         .withColumn("image_height", when(imageOk, col("image.height")))
         .withColumn("image_format", when(imageOk, col("image.format")))
-        .withColumn("content_hash", ProductTables.contentHash(config.preprocess().text().attributes()))
+        .withColumn("content_hash", ProductTables.contentHash())
         .withColumn("record_hash", ProductTables.recordHash())
         .withColumn("source_format", lit(sourceName))
         .withColumn("ingest_run_id", lit(runId))

@@ -1,11 +1,15 @@
 package io.catalogml.ingest;
 
+import static org.apache.spark.sql.functions.array_sort;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_entries;
 import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataTypes;
@@ -19,19 +23,16 @@ public final class ProductTables {
   private ProductTables() {}
 
   /**
-   * {@code content_hash} of a row with bronze's columns: sha256 of title, description, image sha256 and
-   * the values of {@code featureAttributes} ({@code preprocess.text.attributes}, the attributes the text
-   * pipeline reads), since those are content the features depend on. Other attributes are not: a
-   * change to them (Rakuten's row {@code index}) updates the row without making it new content. With
-   * no feature attributes the hash is the one it was before attributes could be features.
+   * {@code content_hash} of a row with bronze's columns: sha256 of title, description, image sha256 and,
+   * when the product has any, its attributes (sorted by name). Attributes are content, since
+   * {@code preprocess.text.attributes} can make them features; all of them count, so the hash does not
+   * depend on the configuration ingest ran with. A product without attributes keeps the hash it had
+   * before they counted.
    */
-  public static Column contentHash(java.util.List<String> featureAttributes) {
-    java.util.List<Column> parts = new java.util.ArrayList<>(java.util.List.of(orNull(col("title")),
-        orNull(col("description")), orNull(col("image_sha256"))));
-    for (String name : featureAttributes) {
-      parts.add(orNull(col("attributes").getItem(name)));
-    }
-    return sha2(concat_ws(SEP, parts.toArray(Column[]::new)), 256);
+  public static Column contentHash() {
+    Column attributes = when(size(col("attributes")).gt(0), to_json(array_sort(map_entries(col("attributes")))));
+    return sha2(concat_ws(SEP, orNull(col("title")), orNull(col("description")), orNull(col("image_sha256")),
+        attributes), 256);
   }
 
   /** {@code record_hash} of a row with bronze's columns: sha256 of content hash, label, image location and attributes. */

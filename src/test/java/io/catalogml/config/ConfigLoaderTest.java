@@ -102,6 +102,11 @@ class ConfigLoaderTest {
         .hasMessageContaining("preprocess.text.attributes = colour")
         .hasMessageContaining("source.generic.columns.extra [gender, masterCategory")
         .hasMessageContaining("ingest again, then preprocess --full");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(fashion), List.of("preprocess.text.attributes=[usage, usage]")))
+        .hasMessageContaining("each attribute named once");
+    assertThatThrownBy(() -> ConfigLoader.load(List.of(fashion), List.of("source.format=rakuten",
+        "preprocess.text.attributes=[imageid]")))
+        .hasMessageContaining("[] for source.format = rakuten");
   }
 
   @Test

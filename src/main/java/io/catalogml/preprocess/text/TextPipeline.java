@@ -145,15 +145,14 @@ public final class TextPipeline implements Serializable {
    */
   public int[] encodeDescription(String description, scala.collection.Map<String, String> attributes) {
     int[] text = encodeDescription(description);
-    if (settings.attributes().isEmpty() || attributes == null) {
+    if (settings.attributes().isEmpty()) {
       return text;
     }
-    int[] ids = new int[settings.attributes().size() + text.length];
+    String[] tokens = attributeTokens(settings.attributes(), attributes);
+    int[] ids = new int[tokens.length + text.length];
     int n = 0;
-    for (String name : settings.attributes()) {
-      scala.Option<String> value = attributes.get(name);
-      String token = value.isDefined() ? attributeToken(name, value.get()) : null;
-      Integer id = token == null ? null : index().get(token);
+    for (String token : tokens) {
+      Integer id = index().get(token);
       if (id != null) {
         ids[n++] = id;
       }
