@@ -8,7 +8,11 @@ train/test split:
   * test weighted F1 of scikit-learn linear models: on the raw titles (TF-IDF of word 1-2 grams,
     with and without char_wb 2-5 grams) and on the lake's own ids (the features mllib-logreg reads).
 
-  .venv/bin/python jobs/lib/linear_reference.py --lake /tmp/full/lake
+With --attributes (names of bronze's attributes, e.g. gender,usage,season,baseColour) it also scores
+the titles with each product's attribute values appended as tokens (usage_sports), as
+preprocess.text.attributes gives them to the project's models.
+
+  .venv/bin/python jobs/lib/linear_reference.py --lake /tmp/full/lake [--attributes gender,usage,season,baseColour]
 """
 import argparse
 import json
@@ -38,10 +42,12 @@ def bag(rows, columns, size):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lake", required=True, help="lake root (holds bronze/ and silver/)")
+    parser.add_argument("--attributes", default="",
+                        help="comma-separated attribute names to append to the titles as tokens (name_value)")
     args = parser.parse_args()
     silver = DeltaTable(f"{args.lake}/silver/features").to_pandas(
         columns=["product_id", "label", "split", "title_ids", "description_ids", "subword_ids"])
-    bronze = DeltaTable(f"{args.lake}/bronze/products").to_pandas(columns=["product_id", "title"])
+    bronze = DeltaTable(f"{args.lake}/bronze/products").to_pandas(columns=["product_id", "title", "attributes"])
     df = silver.merge(bronze, on="product_id")
     train, test = df[df.split == "train"], df[df.split == "test"]
     size = 1 + max(int(max(ids)) for column in ("title_ids", "description_ids", "subword_ids")
@@ -79,6 +85,22 @@ def main():
             x_train, x_test = tf.fit_transform(ids_train), tf.transform(ids_test)
             score(f"lake {name}: {weighting}, LogisticRegression(C=10)", LogisticRegression(C=10, max_iter=300),
                   x_train, x_test)
+    names = [n for n in args.attributes.split(",") if n]
+    if names:
+        def with_attributes(rows):
+            def tokens(attributes):
+                values = dict(attributes) if attributes is not None else {}
+                return " ".join(f"{n}_{values[n].strip().lower().replace(' ', '_')}" for n in names
+                                if values.get(n) and values[n].strip())
+            return rows.title.fillna("") + " " + rows.attributes.map(tokens)
+        a_train, a_test = with_attributes(train), with_attributes(test)
+        words_a = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+        chars_a = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+        wca_train = sp.hstack([words_a.fit_transform(a_train), chars_a.fit_transform(a_train)]).tocsr()
+        wca_test = sp.hstack([words_a.transform(a_test), chars_a.transform(a_test)]).tocsr()
+        label = "titles + " + " ".join(names) + ": word 1-2 + char_wb 2-5 TF-IDF"
+        score(f"{label}, LogisticRegression(C=10)", LogisticRegression(C=10, max_iter=300), wca_train, wca_test)
+        score(f"{label}, LinearSVC(C=1)", LinearSVC(C=1), wca_train, wca_test)
     out["testWeightedF1"] = f1
     print(json.dumps(out))
 
