@@ -140,7 +140,7 @@ class PreprocessStageTest extends SparkTestBase {
         // Only an attribute the pipeline reads: new content, so new features.
         .replace("26536,Men,Footwear,Shoes,Casual Shoes,White,Summer,2012,Casual,",
             "26536,Men,Footwear,Shoes,Casual Shoes,White,Summer,2012,Sports,")
-        // An attribute it does not read: content all the same (the hash never depends on the configuration).
+        // An attribute it does not read is content too: the hash covers every attribute, whatever the pipeline reads.
         .replace("49494,Men,Footwear,Shoes,Casual Shoes,Navy Blue,Summer,2012,",
             "49494,Men,Footwear,Shoes,Casual Shoes,Navy Blue,Summer,2013,");
     Files.writeString(styles, csv, StandardCharsets.UTF_8);

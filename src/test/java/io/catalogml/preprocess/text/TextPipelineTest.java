@@ -113,7 +113,7 @@ class TextPipelineTest {
     assertThat(back.id()).isEqualTo(p.id());
     assertThat(back.settings().attributes()).containsExactly("usage", "baseColour");
     assertThat(TextPipeline.fromJson(without.toJson()).settings()).isEqualTo(SUBWORDS);
-    // Settings read with no attributes are the same as settings made without them.
+    // A pipeline that reads no attributes ignores them.
     assertThat(without.encodeDescription("men", scalaMap(Map.of("usage", "Sports")))).containsExactly(men);
   }
 
