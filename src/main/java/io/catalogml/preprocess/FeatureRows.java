@@ -55,9 +55,13 @@ public final class FeatureRows {
         DataTypes.createArrayType(DataTypes.IntegerType, false));
     UserDefinedFunction subwords = udf((UDF2<String, String, int[]>) text::encodeSubwords,
         DataTypes.createArrayType(DataTypes.IntegerType, false));
+    // A pipeline that reads no attribute never touches the column, so Spark need not read bronze's maps for it.
+    Column attributes = text.settings().attributes().isEmpty()
+        ? lit(null).cast(DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+        : col(TextPipeline.ATTRIBUTES);
     Dataset<Row> withText = rows
         .withColumn("title_ids", title.apply(col("title")))
-        .withColumn("description_ids", description.apply(col("description"), col(TextPipeline.ATTRIBUTES)))
+        .withColumn("description_ids", description.apply(col("description"), attributes))
         .withColumn(FeatureTables.SUBWORD_IDS, subwords.apply(col("title"), col("description")))
         .withColumn("text_pipeline_id", lit(text.id()))
         .withColumn("image_spec", lit(FeatureTables.imageSpec(image)))
