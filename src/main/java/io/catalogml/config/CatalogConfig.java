@@ -260,7 +260,8 @@ public record CatalogConfig(
         Settings.TEXT_STOP_WORDS.read(c), Settings.TEXT_BIGRAMS.read(c), Settings.TEXT_MIN_COUNT.read(c),
         Settings.TEXT_MAX_VOCABULARY.read(c), Settings.TEXT_TITLE_MAX.read(c), Settings.TEXT_DESCRIPTION_MAX.read(c),
         Settings.TEXT_SUBWORD_BUCKETS.read(c), Settings.TEXT_SUBWORD_MIN.read(c), Settings.TEXT_SUBWORD_MAX.read(c),
-        Settings.TEXT_SUBWORD_MAX_TOKENS.read(c), Settings.TEXT_ATTRIBUTES.read(c));
+        Settings.TEXT_SUBWORD_MAX_TOKENS.read(c), Settings.TEXT_ATTRIBUTES.read(c),
+        Settings.TEXT_KEEP_HYPHENATED.read(c));
     if (!text.attributes().isEmpty() && source.format() != SourceFormat.GENERIC) {
       throw CatalogErrors.badConfigValue(Settings.TEXT_ATTRIBUTES.path(), text.attributes().toString(), "",
           "[] for source.format = " + source.format().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')

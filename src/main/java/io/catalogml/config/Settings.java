@@ -162,6 +162,8 @@ public final class Settings {
       1, 65536, "Maximum subword ids kept for a product, title words first (truncated).");
   public static final Setting<List<String>> TEXT_ATTRIBUTES = Setting.stringList("preprocess.text.attributes",
       "Product attributes (names of source.generic.columns.extra) read as features: each value one token, name=value.");
+  public static final Setting<Boolean> TEXT_KEEP_HYPHENATED = Setting.bool("preprocess.text.keep-hyphenated",
+      "The parts of a hyphenated word stay words even when a stop-word list names them (T-shirt reads t shirt).");
   public static final Setting<Integer> IMAGE_WIDTH = Setting.intRange("preprocess.image.width", 1, 1024,
       "Width in pixels of the stored image.");
   public static final Setting<Integer> IMAGE_HEIGHT = Setting.intRange("preprocess.image.height", 1, 1024,
@@ -353,7 +355,7 @@ public final class Settings {
       INGEST_ID_PATTERN, INGEST_LABELS, INGEST_MISSING_IMAGE, INGEST_MAX_IMAGE_BYTES,
       TEXT_FOLD_ACCENTS, TEXT_DIGITS, TEXT_STOP_WORDS, TEXT_BIGRAMS, TEXT_MIN_COUNT, TEXT_MAX_VOCABULARY,
       TEXT_TITLE_MAX, TEXT_DESCRIPTION_MAX, TEXT_SUBWORD_BUCKETS, TEXT_SUBWORD_MIN, TEXT_SUBWORD_MAX,
-      TEXT_SUBWORD_MAX_TOKENS, TEXT_ATTRIBUTES, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_FIT, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_SALT,
+      TEXT_SUBWORD_MAX_TOKENS, TEXT_ATTRIBUTES, TEXT_KEEP_HYPHENATED, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_FIT, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_SALT,
       MODEL_NAME, MODEL_TYPE, MODEL_MODE, MODEL_TEXT_ENCODER, MODEL_EMBEDDING_SIZE, MODEL_MAX_TOKENS, MODEL_SUBWORD_TOKENS, MODEL_IMAGE_FILTERS, MODEL_IMAGE_STRIDE,
       MODEL_HIDDEN_SIZE, MODEL_DROPOUT, MODEL_CLASS_WEIGHTS,
       TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_MIN_BATCH_SIZE, TRAIN_MIN_STEPS, TRAIN_LEARNING_RATE, TRAIN_WEIGHT_DECAY, TRAIN_SCALE_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,

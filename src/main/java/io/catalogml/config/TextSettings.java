@@ -23,6 +23,8 @@ import java.util.List;
  * @param attributes names of the product attributes (bronze's {@code attributes}, from
  *     {@code source.generic.columns.extra}) read as features: each product's value of each becomes one
  *     token, {@code name=value}, counted into the vocabulary like a word; empty = none
+ * @param keepHyphenated the parts of a hyphenated word stay words even when a stop-word list names them:
+ *     {@code T-shirt} reads {@code t shirt}, not {@code shirt} (false in pipelines fitted before this setting)
  */
 public record TextSettings(boolean foldAccents, Digits digits, List<String> stopWordLanguages, boolean bigrams,
     int minCount, int maxVocabulary, int titleMaxTokens, int descriptionMaxTokens,
@@ -32,7 +34,9 @@ public record TextSettings(boolean foldAccents, Digits digits, List<String> stop
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) int subwordMaxLength,
     @JsonInclude(JsonInclude.Include.NON_DEFAULT) int subwordMaxTokens,
     // Left out of the JSON when empty: a pipeline fitted before attributes existed keeps its content id.
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> attributes) implements Serializable {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> attributes,
+    // Left out of the JSON when false: a pipeline fitted before it existed keeps its content id and its tokens.
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean keepHyphenated) implements Serializable {
 
   /**
    * Without subword buckets the n-gram settings mean nothing and are 0, so they do not change the pipeline's id.
@@ -47,19 +51,27 @@ public record TextSettings(boolean foldAccents, Digits digits, List<String> stop
     }
   }
 
+  /** Settings whose stop words remove parts of hyphenated words too (pipelines fitted before the choice). */
+  public TextSettings(boolean foldAccents, Digits digits, List<String> stopWordLanguages, boolean bigrams,
+      int minCount, int maxVocabulary, int titleMaxTokens, int descriptionMaxTokens, int subwordBuckets,
+      int subwordMinLength, int subwordMaxLength, int subwordMaxTokens, List<String> attributes) {
+    this(foldAccents, digits, stopWordLanguages, bigrams, minCount, maxVocabulary, titleMaxTokens,
+        descriptionMaxTokens, subwordBuckets, subwordMinLength, subwordMaxLength, subwordMaxTokens, attributes, false);
+  }
+
   /** Settings that read no attribute. */
   public TextSettings(boolean foldAccents, Digits digits, List<String> stopWordLanguages, boolean bigrams,
       int minCount, int maxVocabulary, int titleMaxTokens, int descriptionMaxTokens, int subwordBuckets,
       int subwordMinLength, int subwordMaxLength, int subwordMaxTokens) {
     this(foldAccents, digits, stopWordLanguages, bigrams, minCount, maxVocabulary, titleMaxTokens,
-        descriptionMaxTokens, subwordBuckets, subwordMinLength, subwordMaxLength, subwordMaxTokens, List.of());
+        descriptionMaxTokens, subwordBuckets, subwordMinLength, subwordMaxLength, subwordMaxTokens, List.of(), false);
   }
 
   /** Settings without subword ids. */
   public TextSettings(boolean foldAccents, Digits digits, List<String> stopWordLanguages, boolean bigrams,
       int minCount, int maxVocabulary, int titleMaxTokens, int descriptionMaxTokens) {
     this(foldAccents, digits, stopWordLanguages, bigrams, minCount, maxVocabulary, titleMaxTokens,
-        descriptionMaxTokens, 0, 0, 0, 0, List.of());
+        descriptionMaxTokens, 0, 0, 0, 0, List.of(), false);
   }
 
   /** Whether the pipeline emits subword ids. */

@@ -16,13 +16,17 @@ import org.apache.spark.ml.feature.StopWordsRemover;
 /**
  * Turns raw product text (HTML, entities, accents, any case) into clean tokens:
  * HTML entity unescaping and tag stripping, Unicode NFKC, lower case, optional accent folding,
- * the digit rule, punctuation to spaces, stop word removal.
+ * the digit rule, punctuation to spaces, stop word removal. With
+ * {@link TextSettings#keepHyphenated()} the parts of a hyphenated word are never stop words
+ * ({@code T-shirt} gives {@code t shirt}).
  */
 public final class TextNormalizer implements Serializable {
   private static final Pattern TAG = Pattern.compile("<[^>]{0,500}>");
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final Pattern DIGITS = Pattern.compile("\\p{Nd}+");
   private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{Nd}]+");
+  private static final Pattern NOT_WORD_NOR_HYPHEN = Pattern.compile("[^\\p{L}\\p{Nd}-]+");
+  private static final Pattern HYPHENS = Pattern.compile("-+");
 
   private final TextSettings settings;
   private final Set<String> stopWords;
@@ -44,28 +48,55 @@ public final class TextNormalizer implements Serializable {
     if (raw == null || raw.isEmpty()) {
       return "";
     }
+    return normalise(markupFree(raw), NOT_WORD);
+  }
+
+  private static String markupFree(String raw) {
     String text = unescape(raw);
     text = TAG.matcher(text).replaceAll(" ");
-    text = unescape(text);
-    return normalise(text);
+    return unescape(text);
   }
 
   /** Tokens of {@link #clean}, without stop words. */
   public List<String> tokens(String raw) {
-    String clean = clean(raw);
     List<String> tokens = new ArrayList<>();
-    if (clean.isEmpty()) {
+    if (!settings.keepHyphenated()) {
+      String clean = clean(raw);
+      if (clean.isEmpty()) {
+        return tokens;
+      }
+      for (String token : clean.split(" ")) {
+        if (!stopWords.contains(token)) {
+          tokens.add(token);
+        }
+      }
       return tokens;
     }
-    for (String token : clean.split(" ")) {
-      if (!stopWords.contains(token)) {
-        tokens.add(token);
+    if (raw == null || raw.isEmpty()) {
+      return tokens;
+    }
+    for (String word : normalise(markupFree(raw), NOT_WORD_NOR_HYPHEN).split(" ")) {
+      List<String> parts = new ArrayList<>();
+      for (String part : HYPHENS.split(word)) {
+        if (!part.isEmpty()) {
+          parts.add(part);
+        }
+      }
+      // The same tokens as clean(), hyphens being spaces there; only the stop-word rule differs.
+      for (String part : parts) {
+        if (parts.size() > 1 || !stopWords.contains(part)) {
+          tokens.add(part);
+        }
       }
     }
     return tokens;
   }
 
   private String normalise(String text) {
+    return normalise(text, NOT_WORD);
+  }
+
+  private String normalise(String text, Pattern notWord) {
     String t = Normalizer.normalize(text, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
     if (settings.foldAccents()) {
       t = MARKS.matcher(Normalizer.normalize(t, Normalizer.Form.NFD)).replaceAll("")
@@ -76,7 +107,7 @@ public final class TextNormalizer implements Serializable {
       case DROP -> DIGITS.matcher(t).replaceAll(" ");
       case MASK -> DIGITS.matcher(t).replaceAll("0");
     };
-    return NOT_WORD.matcher(t).replaceAll(" ").trim();
+    return notWord.matcher(t).replaceAll(" ").trim();
   }
 
   /** Unescapes entities, twice at most: catalogues often double-escape ({@code &amp;eacute;}). */

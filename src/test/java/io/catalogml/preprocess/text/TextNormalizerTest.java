@@ -48,6 +48,36 @@ class TextNormalizerTest {
   }
 
   @Test
+  void thePartsOfAHyphenatedWordAreNeverStopWords() throws Exception {
+    TextSettings keep = new TextSettings(true, Digits.MASK, List.of("english", "french"), true, 1, 100, 8, 16, 0, 0, 0,
+        0, List.of(), true);
+    TextNormalizer n = new TextNormalizer(keep);
+    TextNormalizer before = new TextNormalizer(FOLD);
+    // Fashion catalogue titles: "t" is an English and a French stop word, so a T-shirt used to read as a shirt.
+    assertThat(before.tokens("Basics Men Purple Striped T-shirt"))
+        .containsExactly("basics", "men", "purple", "striped", "shirt");
+    assertThat(n.tokens("Basics Men Purple Striped T-shirt"))
+        .containsExactly("basics", "men", "purple", "striped", "t", "shirt");
+    assertThat(n.tokens("Wrangler Men Establish  Purple Shirt"))
+        .containsExactly("wrangler", "men", "establish", "purple", "shirt");
+    // A stop word on its own is still one; a hyphen between spaces or at an edge joins nothing.
+    assertThat(n.tokens("Puma T shirt for the men")).containsExactly("puma", "shirt", "men");
+    assertThat(n.tokens("Black - White & Grey -Tights- <b>Easy-to-wear</b> A--line"))
+        .containsExactly("black", "white", "grey", "tights", "easy", "to", "wear", "a", "line");
+    assertThat(n.tokens(null)).isEmpty();
+    assertThat(n.tokens(" - ")).isEmpty();
+    // clean() is unchanged (the title groups of the split read it).
+    assertThat(n.clean("Striped T-shirt")).isEqualTo(before.clean("Striped T-shirt")).isEqualTo("striped t shirt");
+
+    // On real text the setting only adds stop words that were parts of hyphenated words: drop every token that
+    // is a stop word on its own and the tokens are those of the rule before it.
+    for (String line : Files.readAllLines(Path.of("data/sample/rakuten/X_train_update.csv"))) {
+      List<String> kept = n.tokens(line).stream().filter(t -> !before.tokens(t).isEmpty()).toList();
+      assertThat(kept).as(line).isEqualTo(before.tokens(line));
+    }
+  }
+
+  @Test
   void nullAndMarkupOnlyGiveNoTokens() {
     TextNormalizer n = new TextNormalizer(FOLD);
     assertThat(n.tokens(null)).isEmpty();

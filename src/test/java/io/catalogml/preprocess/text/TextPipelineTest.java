@@ -117,6 +117,30 @@ class TextPipelineTest {
     assertThat(without.encodeDescription("men", scalaMap(Map.of("usage", "Sports")))).containsExactly(men);
   }
 
+  @Test
+  void keepingHyphenatedPartsIsPartOfThePipelineAndLeftOutOfItsJsonWhenOff() throws Exception {
+    TextSettings keep = new TextSettings(true, Digits.MASK, List.of("english"), true, 1, 100, 8, 4, 1024, 2, 5, 256,
+        List.of(), true);
+    List<String> vocabulary = List.of("t", "shirt", "t shirt", "striped");
+    TextPipeline p = new TextPipeline(keep, vocabulary);
+    TextPipeline before = new TextPipeline(SUBWORDS, vocabulary);
+    int t = TextPipeline.FIRST_ID;
+    int shirt = TextPipeline.FIRST_ID + 1;
+    int tShirt = TextPipeline.FIRST_ID + 2;
+    assertThat(p.encodeTitle("T-shirt")).containsExactly(t, shirt, tShirt);
+    assertThat(before.encodeTitle("T-shirt")).containsExactly(shirt);
+    assertThat(ids(p.encodeSubwords("T-shirt", ""))).isNotEqualTo(ids(p.encodeSubwords("Shirt", "")));
+
+    assertThat(before.toJson()).doesNotContain("keepHyphenated");
+    assertThat(p.toJson()).contains("\"keepHyphenated\":true");
+    assertThat(p.id()).isNotEqualTo(new TextPipeline(new TextSettings(true, Digits.MASK, List.of("english"), true, 1,
+        100, 8, 4, 1024, 2, 5, 256, List.of(), false), vocabulary).id());
+    TextPipeline back = TextPipeline.fromJson(p.toJson());
+    assertThat(back.id()).isEqualTo(p.id());
+    assertThat(back.encodeTitle("T-shirt")).containsExactly(t, shirt, tShirt);
+    assertThat(TextPipeline.fromJson(before.toJson()).settings().keepHyphenated()).isFalse();
+  }
+
   private static scala.collection.Map<String, String> scalaMap(Map<String, String> m) {
     return scala.collection.JavaConverters.mapAsScalaMap(new java.util.HashMap<>(m));
   }
