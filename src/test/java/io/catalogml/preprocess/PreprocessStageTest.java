@@ -111,6 +111,14 @@ class PreprocessStageTest extends SparkTestBase {
     assertThat(Arrays.stream(attributes).boxed().toList()).isEqualTo(deo.getList(deo.fieldIndex("description_ids")));
     assertThat(loaded.encodeDescription(null, attributes("Men", "Sports", "Spring", "White")))
         .as("another usage, another id").isNotEqualTo(attributes);
+    // preprocess.text.keep-hyphenated (on by default): a T-shirt's "t" is a word, in the vocabulary, so a T-shirt's
+    // title does not read like a shirt's.
+    Row tshirt = features().get("38608");
+    int[] tshirtIds = loaded.encodeTitle("Nike Men Grey T-shirt");
+    assertThat(Arrays.stream(tshirtIds).boxed().toList()).isEqualTo(tshirt.getList(tshirt.fieldIndex("title_ids")))
+        .doesNotContain(TextPipeline.UNKNOWN);
+    assertThat(loaded.titleWords("Nike Men Grey T-shirt")).as("nike men grey t shirt, all known").containsExactly(5, 0);
+    assertThat(tshirtIds).isNotEqualTo(loaded.encodeTitle("Nike Men Grey Shirt"));
   }
 
   /** Bronze's attributes of a fashion product, as a Spark UDF receives them. */
@@ -198,6 +206,11 @@ class PreprocessStageTest extends SparkTestBase {
     CatalogConfig fewerAttributes = config(dir.resolve("lake"), List.of("conf/examples/fashion.conf"),
         "source.input=" + drop, "preprocess.text.attributes=[gender]");
     assertThatThrownBy(() -> new PreprocessStage(spark, fewerAttributes, false).execute())
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("Run `preprocess --full`");
+    CatalogConfig hyphensDropped = config(dir.resolve("lake"), List.of("conf/examples/fashion.conf"),
+        "source.input=" + drop, "preprocess.text.keep-hyphenated=false");
+    assertThatThrownBy(() -> new PreprocessStage(spark, hyphensDropped, false).execute())
         .isInstanceOf(CatalogException.class)
         .hasMessageContaining("Run `preprocess --full`");
     Map<String, Object> splitsBefore = new HashMap<>();
