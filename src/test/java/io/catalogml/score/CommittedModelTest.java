@@ -80,6 +80,16 @@ class CommittedModelTest extends SparkTestBase {
   }
 
   @Test
+  void thePackagesPipelineReadsBackWithItsIdAndItsOwnTokens() {
+    ModelPackage pkg = ModelPackage.read(ScoreFixtures.FUSION_PACKAGE);
+    // Fitted before preprocess.text.keep-hyphenated: its JSON lacks the setting, which reads back as off, the id the
+    // package recorded stays, and a T-shirt reads as it did when the package was trained.
+    assertThat(pkg.textPipeline().id()).isEqualTo(pkg.spec().textPipelineId());
+    assertThat(pkg.textPipeline().settings().keepHyphenated()).isFalse();
+    assertThat(pkg.textPipeline().titleWords("Nike Men Grey T-shirt")[0]).as("nike men grey shirt").isEqualTo(4);
+  }
+
+  @Test
   void theNetworkIsRestoredOncePerJvmNotOncePerPartition() {
     ModelPackage pkg = ModelPackage.read(ScoreFixtures.FUSION_PACKAGE);
     Dl4jClassifier classifier = (Dl4jClassifier) pkg.classifier(spark, 16);

@@ -25,8 +25,13 @@ public final class TextNormalizer implements Serializable {
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final Pattern DIGITS = Pattern.compile("\\p{Nd}+");
   private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{Nd}]+");
-  private static final Pattern NOT_WORD_NOR_HYPHEN = Pattern.compile("[^\\p{L}\\p{Nd}-]+");
-  private static final Pattern HYPHENS = Pattern.compile("-+");
+  // The characters that join a hyphenated word: the ASCII hyphen-minus (NFKC maps the full-width and small ones
+  // to it), the hyphen U+2010, the non-breaking hyphen U+2011 and the soft hyphen U+00AD. Not the dashes or the
+  // minus sign, which separate words (an en dash between two words). Part of keepHyphenated's meaning: a pipeline fitted with it
+  // must keep reading the same characters, so change this only with a new setting.
+  private static final String HYPHEN_CHARS = "\\-\\u2010\\u2011\\u00AD";
+  private static final Pattern NOT_WORD_NOR_HYPHEN = Pattern.compile("[^\\p{L}\\p{Nd}" + HYPHEN_CHARS + "]+");
+  private static final Pattern HYPHENS = Pattern.compile("[" + HYPHEN_CHARS + "]+");
 
   private final TextSettings settings;
   private final Set<String> stopWords;
@@ -57,7 +62,11 @@ public final class TextNormalizer implements Serializable {
     return unescape(text);
   }
 
-  /** Tokens of {@link #clean}, without stop words. */
+  /**
+   * Tokens of {@link #clean}, without stop words; with {@link TextSettings#keepHyphenated()}, a stop word that is
+   * part of a hyphenated word stays ({@code T-shirt} gives {@code t, shirt}). Hyphens are read after the digit
+   * rule: with {@code digits = drop}, {@code 3-in-1} is {@code in} alone, so {@code in} is a stop word again.
+   */
   public List<String> tokens(String raw) {
     List<String> tokens = new ArrayList<>();
     if (!settings.keepHyphenated()) {

@@ -69,11 +69,33 @@ class TextNormalizerTest {
     // clean() is unchanged (the title groups of the split read it).
     assertThat(n.clean("Striped T-shirt")).isEqualTo(before.clean("Striped T-shirt")).isEqualTo("striped t shirt");
 
-    // On real text the setting only adds stop words that were parts of hyphenated words: drop every token that
-    // is a stop word on its own and the tokens are those of the rule before it.
+    // The other hyphens that join words count; dashes and the minus sign separate them.
+    assertThat(n.tokens("T\u2010shirt T\u2011shirt T\u00ADshirt &#45;t")).containsExactly("t", "shirt", "t", "shirt", "t",
+        "shirt");
+    assertThat(n.tokens("T\u2013shirt T\u2212shirt")).containsExactly("shirt", "shirt");
+    // Hyphens are read after the digit rule and the accents: "3-in-1" keeps its "in" unless the digits are dropped.
+    TextSettings dropDigits = new TextSettings(false, Digits.DROP, List.of("english", "french"), true, 1, 100, 8, 16, 0,
+        0, 0, 0, List.of(), true);
+    assertThat(n.tokens("3-in-1 Être-à-la-mode")).containsExactly("0", "in", "0", "etre", "a", "la", "mode");
+    assertThat(new TextNormalizer(dropDigits).tokens("3-in-1 Être-à-la-mode"))
+        .containsExactly("être", "à", "la", "mode");
+
+    // On real text: without hyphens the tokens are those of the rule before the setting, and with them the only
+    // tokens added are stop words of hyphenated words, in their places.
     for (String line : Files.readAllLines(Path.of("data/sample/rakuten/X_train_update.csv"))) {
+      String spaced = line.replaceAll("[-\u2010\u2011\u00AD]", " ");
+      assertThat(n.tokens(spaced)).as(line).isEqualTo(before.tokens(line));
+      List<String> added = new java.util.ArrayList<>(n.tokens(line));
+      List<String> hyphenatedParts = new java.util.ArrayList<>();
+      for (String word : line.split("[^\\p{L}\\p{Nd}\\-&#;]+")) {
+        if (word.matches(".*[\\p{L}\\p{Nd}]-[\\p{L}\\p{Nd}].*")) {
+          hyphenatedParts.addAll(n.tokens(word));
+        }
+      }
       List<String> kept = n.tokens(line).stream().filter(t -> !before.tokens(t).isEmpty()).toList();
       assertThat(kept).as(line).isEqualTo(before.tokens(line));
+      added.removeAll(kept);
+      assertThat(hyphenatedParts).as(line).containsAll(added);
     }
   }
 
