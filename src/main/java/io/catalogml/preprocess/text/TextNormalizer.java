@@ -27,8 +27,8 @@ public final class TextNormalizer implements Serializable {
   private static final Pattern NOT_WORD = Pattern.compile("[^\\p{L}\\p{Nd}]+");
   // The characters that join a hyphenated word: the ASCII hyphen-minus (NFKC maps the full-width and small ones
   // to it), the hyphen U+2010, the non-breaking hyphen U+2011 and the soft hyphen U+00AD. Not the dashes or the
-  // minus sign, which separate words (an en dash between two words). Part of keepHyphenated's meaning: a pipeline fitted with it
-  // must keep reading the same characters, so change this only with a new setting.
+  // minus sign, which separate words. Part of keepHyphenated's meaning: a pipeline fitted with it must keep
+  // reading the same characters, so change this only with a new setting.
   private static final String HYPHEN_CHARS = "\\-\\u2010\\u2011\\u00AD";
   private static final Pattern NOT_WORD_NOR_HYPHEN = Pattern.compile("[^\\p{L}\\p{Nd}" + HYPHEN_CHARS + "]+");
   private static final Pattern HYPHENS = Pattern.compile("[" + HYPHEN_CHARS + "]+");
