@@ -70,8 +70,8 @@ class TextNormalizerTest {
     assertThat(n.clean("Striped T-shirt")).isEqualTo(before.clean("Striped T-shirt")).isEqualTo("striped t shirt");
 
     // The other hyphens that join words count; dashes and the minus sign separate them.
-    assertThat(n.tokens("T\u2010shirt T\u2011shirt T\u00ADshirt &#45;t")).containsExactly("t", "shirt", "t", "shirt", "t",
-        "shirt");
+    assertThat(n.tokens("T\u2010shirt T\u2011shirt T\u00ADshirt &#45;t"))
+        .containsExactly("t", "shirt", "t", "shirt", "t", "shirt");
     assertThat(n.tokens("T\u2013shirt T\u2212shirt")).containsExactly("shirt", "shirt");
     // Hyphens are read after the digit rule and the accents: "3-in-1" keeps its "in" unless the digits are dropped.
     TextSettings dropDigits = new TextSettings(false, Digits.DROP, List.of("english", "french"), true, 1, 100, 8, 16, 0,
