@@ -32,12 +32,17 @@ import java.io.Serializable;
  * @param minSteps minibatches each worker should take an epoch at least ({@link #forTrainingSet})
  * @param weightDecay decoupled weight decay of the networks' weights: each step also takes
  *     {@code learning rate × weightDecay × w} off every weight (not the biases); 0 = none
+ * @param labelSmoothing share {@code ε} of each training label spread over all classes: the target is
+ *     {@code (1 - ε) × one-hot + ε / classes}; 0 = one-hot targets
+ * @param mixup image-only networks: the {@code α} of mixup's Beta(α, α), from which each training
+ *     photo draws how much of another photo of its minibatch (and of its label) it is blended with;
+ *     0 = none
  */
 public record TrainSettings(Master master, int epochs, int batchSize, double learningRate, long seed, int patience,
     int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches, double sharingThreshold, int sharingPort,
     int sharingWorkerPort, int sharingJoinTimeout, String sharingController, String sharingNetworkMask, String checkpointDir,
     Logreg logreg, boolean yardstick, boolean blendBaseline, boolean scaleLearningRate, int minBatchSize, int minSteps,
-    double weightDecay) implements Serializable {
+    double weightDecay, double labelSmoothing, double mixup) implements Serializable {
 
   /**
    * These settings for a training split of {@code examples} over {@code workers}: the minibatch
@@ -58,7 +63,7 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
     return new TrainSettings(master, epochs, batch, rate, seed, patience, workers(), workersPerExecutor,
         averagingFrequency, prefetchBatches, sharingThreshold, sharingPort, sharingWorkerPort, sharingJoinTimeout,
         sharingController, sharingNetworkMask, checkpointDir, logreg, yardstick, blendBaseline, scaleLearningRate, minBatchSize,
-        minSteps, weightDecay);
+        minSteps, weightDecay, labelSmoothing, mixup);
   }
 
   /**
@@ -111,6 +116,6 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
     return new TrainSettings(other, epochs, batchSize, learningRate, seed, patience, workers, workersPerExecutor,
         averagingFrequency, prefetchBatches, sharingThreshold, sharingPort, sharingWorkerPort, sharingJoinTimeout,
         sharingController, sharingNetworkMask, checkpointDir, logreg, yardstick, blendBaseline, scaleLearningRate,
-        minBatchSize, minSteps, weightDecay);
+        minBatchSize, minSteps, weightDecay, labelSmoothing, mixup);
   }
 }

@@ -246,6 +246,13 @@ public final class CatalogErrors {
         + " catalogue: set model.mode = image (with model.type = dl4j).");
   }
 
+  public static CatalogException mixupNeedsImageOnly(String mode, double mixup) {
+    return usage("train.mixup-needs-image-only", "Cannot train a " + mode + " network with train.mixup = " + mixup
+        + ": mixup blends the inputs of two products, and a network that reads text reads token ids, which cannot"
+        + " be blended. Set train.mixup = 0, or set it for image-only networks alone: train.by-mode.image.mixup = "
+        + mixup + ".");
+  }
+
   public static CatalogException emptySplit(String table, String split) {
     return usage("train.empty-split", "Cannot train: the " + split + " split of " + table + " has no labelled "
         + "product. Raise preprocess.split." + split + " (or ingest more products) and run `preprocess --full`.");

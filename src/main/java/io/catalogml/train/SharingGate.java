@@ -54,9 +54,11 @@ final class SharingGate {
   private SharingGate() {}
 
   /** Minibatches of {@code rows} as a barrier RDD whose partitions wait for each other at their end. */
-  static JavaRDD<MultiDataSet> batches(JavaRDD<Row> rows, int batchSize, InputSpec spec, LabelMap labels, Join join) {
+  static JavaRDD<MultiDataSet> batches(JavaRDD<Row> rows, int batchSize, InputSpec spec, LabelMap labels,
+      TrainingTargets targets, Join join) {
     ClassTag<MultiDataSet> tag = ClassTag$.MODULE$.apply(MultiDataSet.class);
-    RDD<MultiDataSet> gated = rows.rdd().barrier().mapPartitions(new Gated(batchSize, spec, labels, join), false, tag);
+    RDD<MultiDataSet> gated = rows.rdd().barrier().mapPartitions(new Gated(batchSize, spec, labels, targets, join),
+        false, tag);
     return JavaRDD.fromRDD(gated, tag);
   }
 
@@ -76,12 +78,14 @@ final class SharingGate {
     private final int batchSize;
     private final InputSpec spec;
     private final LabelMap labels;
+    private final TrainingTargets targets;
     private final Join join;
 
-    Gated(int batchSize, InputSpec spec, LabelMap labels, Join join) {
+    Gated(int batchSize, InputSpec spec, LabelMap labels, TrainingTargets targets, Join join) {
       this.batchSize = batchSize;
       this.spec = spec;
       this.labels = labels;
+      this.targets = targets;
       this.join = join;
     }
 
@@ -95,7 +99,7 @@ final class SharingGate {
       }
       String stage = context.stageId() + "." + context.stageAttemptNumber();
       Iterator<MultiDataSet> batches = SparkTrainer.dataSets(JavaConverters.asJavaIterator(rows), batchSize, spec,
-          labels);
+          labels, targets);
       boolean empty = !batches.hasNext(); // DL4J skips an empty partition without attaching it
       if (!empty) {
         ARRIVED.computeIfAbsent(stage, k -> new AtomicInteger()).incrementAndGet();

@@ -20,6 +20,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.parameterserver.distributed.v2.ModelParameterServer;
 
 /**
@@ -38,6 +39,7 @@ public final class SparkTrainer implements EpochTrainer {
   private final TrainSettings train;
   private final InputSpec spec;
   private final LabelMap labels;
+  private final TrainingTargets targets;
   private final int workers;
   private final long examples;
   private final SharingGate.Join join;
@@ -65,6 +67,7 @@ public final class SparkTrainer implements EpochTrainer {
     this.train = train;
     this.spec = spec;
     this.labels = labels;
+    this.targets = TrainingTargets.of(train, spec);
     this.workers = workers;
     this.examples = rows.count();
     this.join = new SharingGate.Join(TrainingMasters.controller(train, sc), train.sharingPort(),
@@ -76,12 +79,13 @@ public final class SparkTrainer implements EpochTrainer {
     int batchSize = train.batchSize();
     InputSpec s = spec;
     LabelMap l = labels;
+    TrainingTargets t = targets;
     JavaRDD<Row> shuffled = rows
         .sortWithinPartitions(rand(train.seed() * 1_000_003L + epoch))
         .javaRDD();
     JavaRDD<MultiDataSet> batches = train.master() == TrainSettings.Master.SHARING
-        ? SharingGate.batches(shuffled, batchSize, s, l, join)
-        : shuffled.mapPartitions(it -> dataSets(it, batchSize, s, l));
+        ? SharingGate.batches(shuffled, batchSize, s, l, t, join)
+        : shuffled.mapPartitions(it -> dataSets(it, batchSize, s, l, t));
     try {
       return sparkNet.fitMultiDataSet(batches);
     } catch (RuntimeException e) {
@@ -104,8 +108,12 @@ public final class SparkTrainer implements EpochTrainer {
     return SHARING_USED.get();
   }
 
-  /** Minibatches of a partition of rows; static so that the closure does not capture the trainer. */
-  static Iterator<MultiDataSet> dataSets(Iterator<Row> rows, int batchSize, InputSpec spec, LabelMap labels) {
+  /**
+   * Minibatches of a partition of rows, with their {@code targets}; static so that the closure does not
+   * capture the trainer.
+   */
+  static Iterator<MultiDataSet> dataSets(Iterator<Row> rows, int batchSize, InputSpec spec, LabelMap labels,
+      TrainingTargets targets) {
     Iterator<List<Row>> chunks = FeatureBatches.chunks(rows, batchSize);
     return new Iterator<>() {
       @Override
@@ -115,7 +123,7 @@ public final class SparkTrainer implements EpochTrainer {
 
       @Override
       public MultiDataSet next() {
-        return FeatureBatches.dataSet(chunks.next(), spec, labels);
+        return targets.apply(FeatureBatches.dataSet(chunks.next(), spec, labels), Nd4j.getRandom());
       }
     };
   }

@@ -55,6 +55,7 @@ public final class ThreadTrainer implements EpochTrainer {
   private final TrainSettings train;
   private final InputSpec spec;
   private final LabelMap labels;
+  private final TrainingTargets targets;
   private final long examples;
   private double score = Double.NaN;
 
@@ -103,6 +104,7 @@ public final class ThreadTrainer implements EpochTrainer {
     this.train = train;
     this.spec = spec;
     this.labels = labels;
+    this.targets = TrainingTargets.of(train, spec);
     LOG.info("train.master = threads: {} workers in this JVM, {} training rows collected to the driver ({} per worker)",
         workers, examples, partitions.stream().map(p -> Integer.toString(p.size())).toList());
   }
@@ -166,7 +168,7 @@ public final class ThreadTrainer implements EpochTrainer {
       Nd4j.getRandom().setSeed(rngSeed);
       double sum = 0;
       for (List<Row> chunk : chunks) {
-        replica.fit(FeatureBatches.dataSet(chunk, spec, labels));
+        replica.fit(targets.apply(FeatureBatches.dataSet(chunk, spec, labels), Nd4j.getRandom()));
         sum += replica.score();
       }
       return new double[] {sum, chunks.size()};

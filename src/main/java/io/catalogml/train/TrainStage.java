@@ -84,6 +84,10 @@ public final class TrainStage implements Stage<TrainResult> {
     if (config.model().type() == ModelSettings.Type.DL4J && config.train().master() == TrainSettings.Master.THREADS) {
       ThreadTrainer.requireLocalSpark(spark);
     }
+    if (config.model().type() == ModelSettings.Type.DL4J && config.model().mode().usesText()
+        && config.train().mixup() > 0) {
+      throw CatalogErrors.mixupNeedsImageOnly(mode(), config.train().mixup());
+    }
     Lake lake = Lake.of(config);
     Path root = Path.of(config.train().checkpointDir()).toAbsolutePath().normalize();
     Map<String, String> settings = frozenSettings(config, master());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.catalogml.SparkTestBase;
 import io.catalogml.config.CatalogConfig;
+import io.catalogml.config.ModelSettings;
 import io.catalogml.config.TrainSettings;
 import io.catalogml.lake.Lake;
 import io.catalogml.model.InputSpec;
@@ -123,6 +124,30 @@ class ThreadTrainerTest extends SparkTestBase {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  @Test
+  void mixupAndLabelSmoothingDrawFromTheSeededGeneratorsAndChangeWhatIsLearnt() {
+    ModelSettings imageModel = sample.model().dl4jNetwork(ModelSettings.Mode.IMAGE);
+    InputSpec image = InputSpec.network(imageModel, data.textPipeline, data.imageWidth, data.imageHeight,
+        data.imageSpec);
+    TrainSettings plain = TrainFixtures.config(dir, dir.resolve("drop"), "train.seed=5", "train.master=threads")
+        .train().forTrainingSet(data.trainExamples(), 2);
+    TrainSettings mixed = TrainFixtures.config(dir, dir.resolve("drop"), "train.seed=5", "train.master=threads",
+        "train.mixup=0.4", "train.label-smoothing=0.1").train().forTrainingSet(data.trainExamples(), 2);
+    float[][] params = new float[3][];
+    TrainSettings[] runs = {mixed, mixed, plain};
+    for (int i = 0; i < runs.length; i++) {
+      ComputationGraph start = NetworkFactory.build(imageModel, image, data.labels.size(),
+          runs[i].learningRateFor(2), runs[i].seed(), null);
+      try (ThreadTrainer trainer = new ThreadTrainer(spark, start, runs[i], image, data.labels, train, 2)) {
+        ComputationGraph net = trainer.fitEpoch(1);
+        Dl4jTrainer.requireFinite(net, 1, trainer.score());
+        params[i] = net.params().data().asFloat();
+      }
+    }
+    assertThat(params[1]).as("mixup and smoothing under one seed, twice: bit for bit").isEqualTo(params[0]);
+    assertThat(params[2]).as("the same seed without them learns another network").isNotEqualTo(params[0]);
   }
 
   @Test

@@ -240,6 +240,18 @@ class TrainStageTest extends SparkTestBase {
   }
 
   @Test
+  @Order(6)
+  void mixupForANetworkThatReadsTextIsRefusedBeforeAnyWork() {
+    Path checkpoints = dir.resolve("mixup-runs");
+    CatalogConfig fusion = config("train.mixup=0.2", "train.checkpoint-dir=" + checkpoints);
+    assertThatThrownBy(() -> inRun(fusion, run -> new TrainStage(spark, fusion, run, registry(fusion), false).execute()))
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("Cannot train a fusion network with train.mixup = 0.2")
+        .hasMessageContaining("train.by-mode.image.mixup = 0.2");
+    assertThat(checkpoints).doesNotExist();
+  }
+
+  @Test
   @Order(7)
   void evaluateReadsTheChampionFromTheRegistry() {
     CatalogConfig config = config();
@@ -257,8 +269,9 @@ class TrainStageTest extends SparkTestBase {
   @Test
   @Order(8)
   void anImageNetworkIsNotBlendedWithTheTitlesBaseline() {
+    // Mixup and label smoothing on the way: an image network trains with them through the stage.
     TrainResult image = train(config("model.mode=image", "train.epochs=1", "train.batch-size=32",
-        "train.blend-baseline=true"));
+        "train.blend-baseline=true", "train.mixup=0.4", "train.label-smoothing=0.1"));
     assertThat(image.mode()).isEqualTo("image");
     assertThat(image.blendBaselineWeight()).as("an image model never reads the titles").isNull();
     assertThat(image.networkTestWeightedF1()).isNull();
