@@ -20,7 +20,6 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.parameterserver.distributed.v2.ModelParameterServer;
 
 /**
@@ -51,6 +50,7 @@ public final class SparkTrainer implements EpochTrainer {
    */
   public SparkTrainer(SparkSession spark, ComputationGraph net, TrainSettings train, InputSpec spec, LabelMap labels,
       Dataset<Row> trainRows, int workers, String workDir) {
+    this.targets = TrainingTargets.of(train, spec);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     if (train.master() == TrainSettings.Master.SHARING && sc.isLocal() && workers > sc.defaultParallelism()) {
       // On a cluster Spark itself waits for enough executors, then fails a barrier stage that cannot fit.
@@ -67,7 +67,6 @@ public final class SparkTrainer implements EpochTrainer {
     this.train = train;
     this.spec = spec;
     this.labels = labels;
-    this.targets = TrainingTargets.of(train, spec);
     this.workers = workers;
     this.examples = rows.count();
     this.join = new SharingGate.Join(TrainingMasters.controller(train, sc), train.sharingPort(),
@@ -123,7 +122,7 @@ public final class SparkTrainer implements EpochTrainer {
 
       @Override
       public MultiDataSet next() {
-        return targets.apply(FeatureBatches.dataSet(chunks.next(), spec, labels), Nd4j.getRandom());
+        return targets.minibatch(chunks.next(), spec, labels);
       }
     };
   }

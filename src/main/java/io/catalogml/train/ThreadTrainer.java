@@ -66,6 +66,7 @@ public final class ThreadTrainer implements EpochTrainer {
   public ThreadTrainer(SparkSession spark, ComputationGraph net, TrainSettings train, InputSpec spec, LabelMap labels,
       Dataset<Row> trainRows, int workers) {
     requireLocalSpark(spark);
+    this.targets = TrainingTargets.of(train, spec);
     String omp = System.getenv("OMP_NUM_THREADS");
     if (workers > 1 && !"1".equals(omp)) {
       LOG.warn("train.master = threads with {} workers and OMP_NUM_THREADS={}: each worker's ND4J ops use several "
@@ -104,7 +105,6 @@ public final class ThreadTrainer implements EpochTrainer {
     this.train = train;
     this.spec = spec;
     this.labels = labels;
-    this.targets = TrainingTargets.of(train, spec);
     LOG.info("train.master = threads: {} workers in this JVM, {} training rows collected to the driver ({} per worker)",
         workers, examples, partitions.stream().map(p -> Integer.toString(p.size())).toList());
   }
@@ -168,7 +168,7 @@ public final class ThreadTrainer implements EpochTrainer {
       Nd4j.getRandom().setSeed(rngSeed);
       double sum = 0;
       for (List<Row> chunk : chunks) {
-        replica.fit(targets.apply(FeatureBatches.dataSet(chunk, spec, labels), Nd4j.getRandom()));
+        replica.fit(targets.minibatch(chunk, spec, labels));
         sum += replica.score();
       }
       return new double[] {sum, chunks.size()};

@@ -84,8 +84,8 @@ public final class TrainStage implements Stage<TrainResult> {
     if (config.model().type() == ModelSettings.Type.DL4J && config.train().master() == TrainSettings.Master.THREADS) {
       ThreadTrainer.requireLocalSpark(spark);
     }
-    if (config.model().type() == ModelSettings.Type.DL4J && config.model().mode().usesText()
-        && config.train().mixup() > 0) {
+    if (config.model().type() == ModelSettings.Type.DL4J && config.train().mixup() > 0
+        && !TrainingTargets.mixupApplies(config.model().mode())) {
       throw CatalogErrors.mixupNeedsImageOnly(mode(), config.train().mixup());
     }
     Lake lake = Lake.of(config);

@@ -1,9 +1,15 @@
 package io.catalogml.train;
 
+import io.catalogml.config.ModelSettings;
 import io.catalogml.config.TrainSettings;
+import io.catalogml.model.FeatureBatches;
 import io.catalogml.model.InputSpec;
+import io.catalogml.model.LabelMap;
 import java.io.Serializable;
-import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.apache.spark.sql.Row;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
@@ -13,19 +19,23 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * What a training minibatch asks the network to fit, beyond its one-hot labels: label smoothing
  * ({@code train.label-smoothing}) and, for a network that reads only the image, mixup
- * ({@code train.mixup}). Applied to each minibatch as it is fitted, never to evaluation or scoring.
+ * ({@code train.mixup}). Applied to each training minibatch as it is built ({@link #minibatch}),
+ * never to evaluation or scoring.
  *
  * <ul>
  *   <li><b>Label smoothing</b> {@code ε}: each target becomes {@code (1 - ε) × one-hot + ε / classes}.</li>
  *   <li><b>Mixup</b> {@code α} (Zhang et al., 2018): each example {@code i} draws {@code λ} from
  *       Beta(α, α) and becomes {@code λ × x_i + (1 - λ) × x_j}, with the label likewise, where
- *       {@code j} is its partner in a random permutation of the minibatch. Only for inputs that can
- *       be blended (the image and its presence flag): a network that reads token ids refuses it
- *       ({@link #of}).</li>
+ *       {@code j} is its partner in a random permutation of the minibatch. Only for networks whose
+ *       inputs can be blended ({@link #mixupApplies}: the image and its presence flag); token ids
+ *       cannot.</li>
  * </ul>
  *
- * <p>The draws come from the ND4J random generator of the thread that fits the minibatch, which the
- * threads master seeds per worker and round: a seed still gives one result.
+ * <p>Each minibatch takes one number from the ND4J random generator of the thread that builds it
+ * and draws everything else from a {@link SplittableRandom} seeded with it (ND4J's own Gaussian
+ * draws keep a cached value across {@code setSeed}). The threads master seeds that generator per
+ * worker and round, so under it a seed still gives one network; the Spark masters' executor threads
+ * are not seeded.
  *
  * @param labelSmoothing {@code ε}, 0 = one-hot targets
  * @param mixup {@code α}, 0 = none
@@ -35,14 +45,19 @@ public record TrainingTargets(double labelSmoothing, double mixup) implements Se
   /** Targets as they are: no smoothing, no mixup. */
   public static final TrainingTargets NONE = new TrainingTargets(0, 0);
 
+  /** Whether mixup can apply to a network of {@code mode}: not when it reads token ids, which cannot be blended. */
+  public static boolean mixupApplies(ModelSettings.Mode mode) {
+    return !mode.usesText();
+  }
+
   /**
    * The targets {@code train} asks for a network of {@code spec}.
    *
-   * @throws IllegalArgumentException when mixup is asked for a network that reads token ids, which
-   *     cannot be blended (the caller turns it into a user-facing error)
+   * @throws IllegalArgumentException when mixup is asked for a network that reads token ids
+   *     ({@code train} refuses that earlier with a user-facing error)
    */
   public static TrainingTargets of(TrainSettings train, InputSpec spec) {
-    if (train.mixup() > 0 && Arrays.asList(spec.inputs()).contains(InputSpec.TOKENS)) {
+    if (train.mixup() > 0 && !mixupApplies(spec.mode())) {
       throw new IllegalArgumentException("mixup blends inputs, and a network of mode " + spec.mode()
           + " reads token ids, which cannot be blended");
     }
@@ -54,9 +69,14 @@ public record TrainingTargets(double labelSmoothing, double mixup) implements Se
     return labelSmoothing > 0 || mixup > 0;
   }
 
+  /** The training minibatch of {@code rows} ({@link FeatureBatches#dataSet}) with these targets, drawing from ND4J's generator. */
+  public MultiDataSet minibatch(List<Row> rows, InputSpec spec, LabelMap labels) {
+    return apply(FeatureBatches.dataSet(rows, spec, labels), Nd4j.getRandom());
+  }
+
   /**
    * {@code batch} with its labels smoothed and its examples mixed, in place (its arrays are the
-   * minibatch's own, made for this one fit), drawing from {@code random}; {@code batch} itself.
+   * minibatch's own, made for this one fit), seeded by one number of {@code random}; {@code batch} itself.
    */
   public MultiDataSet apply(MultiDataSet batch, Random random) {
     if (!active()) {
@@ -69,17 +89,17 @@ public record TrainingTargets(double labelSmoothing, double mixup) implements Se
       }
       int n = (int) labels.size(0);
       if (mixup > 0 && n > 1) {
-        int[] partner = permutation(n, random);
-        INDArray lambda = Nd4j.create(Nd4j.defaultFloatingPointType(), n, 1);
+        SplittableRandom draws = new SplittableRandom(random.nextLong());
+        int[] partner = permutation(n, draws);
+        INDArray lambda = Nd4j.create(labels.dataType(), n, 1);
         for (int i = 0; i < n; i++) {
-          double a = gamma(mixup, random);
-          double b = gamma(mixup, random);
-          lambda.putScalar(i, 0, a / (a + b));
+          lambda.putScalar(i, 0, lambda(mixup, draws));
         }
         INDArray rest = lambda.rsub(1.0);
         for (INDArray x : batch.getFeatures()) {
           INDArray rows = x.reshape('c', n, x.length() / n);
-          INDArray mixed = rows.mulColumnVector(lambda).addi(rows.getRows(partner).mulColumnVector(rest));
+          INDArray mixed = rows.mulColumnVector(lambda.castTo(x.dataType()))
+              .addi(rows.getRows(partner).mulColumnVector(rest.castTo(x.dataType())));
           x.assign(mixed.reshape('c', x.shape()));
         }
         labels.assign(labels.mulColumnVector(lambda).addi(labels.getRows(partner).mulColumnVector(rest)));
@@ -89,7 +109,7 @@ public record TrainingTargets(double labelSmoothing, double mixup) implements Se
   }
 
   /** A uniformly random permutation of {@code 0..n-1} (Fisher-Yates). */
-  private static int[] permutation(int n, Random random) {
+  private static int[] permutation(int n, RandomGenerator random) {
     int[] p = new int[n];
     for (int i = 0; i < n; i++) {
       p[i] = i;
@@ -103,10 +123,24 @@ public record TrainingTargets(double labelSmoothing, double mixup) implements Se
     return p;
   }
 
-  /** A draw of Gamma(shape, 1) (Marsaglia and Tsang; below shape 1, boosted by {@code U^(1/shape)}). */
-  static double gamma(double shape, Random random) {
+  /**
+   * A draw of Beta(α, α) as {@code A / (A + B)} of two Gamma(α) draws, computed from their logarithms
+   * so that a small {@code α}, whose draws underflow to 0, still gives a number in [0, 1].
+   */
+  static double lambda(double alpha, RandomGenerator random) {
+    double a = logGamma(alpha, random);
+    double b = logGamma(alpha, random);
+    return 1 / (1 + Math.exp(b - a));
+  }
+
+  /**
+   * The logarithm of a draw of Gamma(shape, 1): Marsaglia and Tsang's method, and below shape 1 a
+   * draw of shape + 1 boosted by {@code U^(1/shape)}.
+   */
+  static double logGamma(double shape, RandomGenerator random) {
     if (shape < 1) {
-      return gamma(shape + 1, random) * Math.pow(random.nextDouble(), 1 / shape);
+      // 1 - U is in (0, 1]: its logarithm is finite.
+      return logGamma(shape + 1, random) + Math.log(1 - random.nextDouble()) / shape;
     }
     double d = shape - 1.0 / 3;
     double c = 1 / Math.sqrt(9 * d);
@@ -117,9 +151,9 @@ public record TrainingTargets(double labelSmoothing, double mixup) implements Se
         continue;
       }
       v = v * v * v;
-      double u = random.nextDouble();
+      double u = 1 - random.nextDouble();
       if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) {
-        return d * v;
+        return Math.log(d * v);
       }
     }
   }

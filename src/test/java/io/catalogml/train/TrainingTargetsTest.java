@@ -9,6 +9,7 @@ import io.catalogml.config.TrainSettings;
 import io.catalogml.model.InputSpec;
 import java.nio.file.Path;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,16 +95,37 @@ class TrainingTargetsTest {
 
   @Test
   void gammaDrawsHaveTheirShapeAsMean() {
-    Random random = seeded(5);
+    SplittableRandom random = new SplittableRandom(5);
     for (double shape : new double[] {0.2, 0.4, 2.5}) {
       double sum = 0;
       int n = 40_000;
       for (int i = 0; i < n; i++) {
-        double g = TrainingTargets.gamma(shape, random);
-        assertThat(g).isPositive();
-        sum += g;
+        sum += Math.exp(TrainingTargets.logGamma(shape, random));
       }
       assertThat(sum / n).as("mean of Gamma(%s, 1)", shape).isCloseTo(shape, within(shape * 0.05));
+    }
+  }
+
+  @Test
+  void mixupsShareIsBetaDistributedAndANumberEvenForATinyAlpha() {
+    SplittableRandom random = new SplittableRandom(9);
+    int n = 100_000;
+    double sum = 0;
+    double squares = 0;
+    for (int i = 0; i < n; i++) {
+      double l = TrainingTargets.lambda(0.4, random);
+      sum += l;
+      squares += l * l;
+    }
+    double mean = sum / n;
+    assertThat(mean).isCloseTo(0.5, within(0.01));
+    // Beta(a, a) has variance 1 / (4 (2a + 1)).
+    assertThat(squares / n - mean * mean).isCloseTo(1 / (4 * 1.8), within(0.005));
+    for (double alpha : new double[] {0.001, 0.01}) {
+      for (int i = 0; i < n; i++) {
+        // Both Gamma draws underflow to 0 here often: their ratio must still be a number.
+        assertThat(TrainingTargets.lambda(alpha, random)).isBetween(0.0, 1.0);
+      }
     }
   }
 
