@@ -276,6 +276,13 @@ public final class CatalogErrors {
         + "checkpoint folder holds them in state.json), or start a new run without --resume.");
   }
 
+  public static CatalogException resumeNewSetting(String runId, String key, String trainedAs, String now) {
+    return usage("train.resume-mismatch", "Cannot resume run " + runId + ": it started before " + key
+        + " existed, so it trained as " + trainedAs + ", but " + key + " is now " + now
+        + " (a mode's defaults in train.by-mode may set it). Resuming would mix two trainings. Resume with --set "
+        + key + "=" + trainedAs + ", or start a new run without --resume.");
+  }
+
   public static CatalogException sharingAlreadyRan() {
     return usage("train.jvm-after-sharing", "Cannot train another network in this JVM: a gradient-sharing "
         + "training (train.master=sharing) already ran in it, and DL4J 1.0.0-M2 keeps gradient-sharing state "

@@ -468,17 +468,33 @@ public final class TrainStage implements Stage<TrainResult> {
   }
 
   /**
+   * What a run trained as for a setting added after it started, where that is not the setting's
+   * shipped default: these settings shipped on, or on for some modes, and a run from before trained
+   * without them.
+   */
+  private static final Map<String, String> BEFORE_IT_EXISTED = Map.of(
+      Settings.TRAIN_LABEL_SMOOTHING.path(), "0",
+      Settings.TRAIN_MIXUP.path(), "0");
+
+  /**
    * Fails unless {@code now} holds the run's stored settings. A setting added after the run started
-   * (absent from its state) passes at its shipped default: the run trained as that default does.
+   * (absent from its state) passes at the value the run trained as: {@link #BEFORE_IT_EXISTED}, else the
+   * setting's shipped default.
    */
   static void checkUnchanged(TrainState state, Map<String, String> now) {
     Map<String, String> stored = state.settings();
-    Map<String, String> defaults = frozenSettings(io.catalogml.config.ConfigLoader.load(java.util.List.of(), java.util.List.of()));
+    Map<String, String> defaults = new java.util.HashMap<>(
+        frozenSettings(io.catalogml.config.ConfigLoader.load(java.util.List.of(), java.util.List.of())));
+    defaults.putAll(BEFORE_IT_EXISTED);
     java.util.Set<String> keys = new java.util.TreeSet<>(stored.keySet());
     keys.addAll(now.keySet());
     for (String key : keys) {
-      if (!stored.containsKey(key) && java.util.Objects.equals(now.get(key), defaults.get(key))) {
-        continue;
+      if (!stored.containsKey(key)) {
+        if (java.util.Objects.equals(now.get(key), defaults.get(key))) {
+          continue;
+        }
+        throw CatalogErrors.resumeNewSetting(state.runId(), key, String.valueOf(defaults.get(key)),
+            String.valueOf(now.get(key)));
       }
       if (!java.util.Objects.equals(stored.get(key), now.get(key))) {
         throw CatalogErrors.resumeMismatch(state.runId(), key, String.valueOf(stored.get(key)),

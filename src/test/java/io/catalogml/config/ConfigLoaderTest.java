@@ -160,9 +160,13 @@ class ConfigLoaderTest {
     CatalogConfig image = ConfigLoader.load(List.of(), List.of("model.mode=image"));
     assertThat(fusion.train().epochs()).isEqualTo(10);
     assertThat(fusion.train().learningRate()).isEqualTo(0.006);
-    assertThat(image.train().epochs()).isEqualTo(50);
+    assertThat(image.train().epochs()).isEqualTo(80);
     assertThat(image.train().learningRate()).isEqualTo(0.003);
     assertThat(image.train().patience()).isZero();
+    assertThat(image.train().mixup()).isEqualTo(0.2);
+    assertThat(fusion.train().mixup()).as("a network that reads text cannot blend its token ids").isZero();
+    assertThat(fusion.train().labelSmoothing()).isEqualTo(0.1);
+    assertThat(image.train().labelSmoothing()).isZero();
     assertThat(image.train().batchSize()).isEqualTo(fusion.train().batchSize());
 
     // a file or --set wins over the mode's defaults, in either order of the mode and the key
@@ -174,7 +178,7 @@ class ConfigLoaderTest {
     assertThat(fromFile.train().patience()).isEqualTo(4);
     assertThat(fromFile.train().learningRate()).isEqualTo(0.003);
     // the effective values are what a run records
-    assertThat(image.publicValues()).containsEntry("train.epochs", "50").containsEntry("train.by-mode.image.epochs", "50");
+    assertThat(image.publicValues()).containsEntry("train.epochs", "80").containsEntry("train.by-mode.image.epochs", "80");
     // another mode's block does not apply
     assertThat(ConfigLoader.load(List.of(), List.of("model.mode=text", "train.by-mode.fusion.epochs=3")).train().epochs())
         .isEqualTo(10);

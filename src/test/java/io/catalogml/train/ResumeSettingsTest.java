@@ -30,7 +30,30 @@ class ResumeSettingsTest {
         settings("train.batch-size=32", "train.learning-rate=0.003"))).doesNotThrowAnyException();
     assertThatThrownBy(() -> TrainStage.checkUnchanged(started(old),
         settings("train.batch-size=32", "train.learning-rate=0.003", "train.min-steps=10")))
-        .hasMessageContaining("train.min-steps").hasMessageContaining("was null but is now 10");
+        .hasMessageContaining("started before train.min-steps existed, so it trained as 50")
+        .hasMessageContaining("Resume with --set train.min-steps=50");
+  }
+
+  @Test
+  void aRunFromBeforeTheTrainingTargetsResumesOnlyWithoutThem() {
+    // Label smoothing (0.1) and, for image networks, mixup (0.2) shipped on; a run recorded before trained without.
+    Map<String, String> image = new HashMap<>(settings("model.mode=image"));
+    image.remove("train.mixup");
+    image.remove("train.label-smoothing");
+    assertThatThrownBy(() -> TrainStage.checkUnchanged(started(image), settings("model.mode=image")))
+        .hasMessageContaining("trained as 0, but train.mixup is now 0.2")
+        .hasMessageContaining("--set train.mixup=0,");
+    assertThatCode(() -> TrainStage.checkUnchanged(started(image), settings("model.mode=image", "train.mixup=0")))
+        .doesNotThrowAnyException();
+
+    Map<String, String> fusion = new HashMap<>(settings());
+    fusion.remove("train.mixup");
+    fusion.remove("train.label-smoothing");
+    assertThatThrownBy(() -> TrainStage.checkUnchanged(started(fusion), settings()))
+        .hasMessageContaining("trained as 0, but train.label-smoothing is now 0.1")
+        .hasMessageContaining("--set train.label-smoothing=0,");
+    assertThatCode(() -> TrainStage.checkUnchanged(started(fusion), settings("train.label-smoothing=0")))
+        .doesNotThrowAnyException();
   }
 
   @Test
