@@ -142,8 +142,10 @@ class CatalogueShapesTest extends SparkTestBase {
   @Test
   @Order(2)
   void aFolderOfPhotosLabelledByFileNameTrainsAnImageNetworkAndScores() {
+    // Eight epochs, without the image defaults' mixup: the check below is that the network fits its
+    // photos, which mixup holds it back from doing in eight epochs (its gain is on unseen photos over 80).
     CatalogConfig c = config("pets", List.of("conf/examples/pets.conf"), "source.input=" + pets,
-        "train.epochs=8", "train.patience=0");
+        "train.epochs=8", "train.patience=0", "train.mixup=0");
     IngestResult ingested = new IngestStage(spark, c).execute();
     assertThat(ingested.rowsIn()).isEqualTo(103);
     assertThat(ingested.upserted()).isEqualTo(100);
