@@ -30,15 +30,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Table upkeep on real local Spark and Delta: 30 nights of small MERGEs into {@code gold.predictions}
- * (rows of the score job's schema, MERGEd through the score job's {@code mergeAndVerify}), then
- * maintain. Time passes for real: the retention is 15 seconds (with Delta's safety check turned off,
- * as a user must to go under 7 days), and maintain starts no sooner than 16 seconds after night 20, the
- * last night that replaced files: so the files nights 2 to 20 replaced left the table longer ago than the
- * retention when maintain vacuums, and the ones its own compaction replaces did not.
+ * Table upkeep on real local Spark and Delta: 12 nights of small MERGEs into {@code gold.predictions}
+ * (rows of the score job's schema), then maintain. Twelve nights pass Delta's checkpoint at version 10
+ * and leave more small files than maintain needs to compact; each night is a MERGE of several seconds in
+ * CI, so a month of them is not worth its time. Time passes for real: the retention is 15 seconds (with
+ * Delta's safety check turned off, as a user must to go under 7 days), and maintain starts no sooner than
+ * 16 seconds after night 8, the last night that replaced files: so the files nights 2 to 8 replaced left
+ * the table longer ago than the retention when maintain vacuums, and the ones its own compaction
+ * replaces did not.
  */
 class MaintainStageTest extends SparkTestBase {
   static final int PRODUCTS = 120;
+  static final int NIGHTS = 12;
+  static final int LAST_REPLACING_NIGHT = 8;
   static final String RETENTION = "15 seconds";
   static final long RETENTION_MS = 15_000;
 
@@ -55,7 +59,7 @@ class MaintainStageTest extends SparkTestBase {
   }
 
   @Test
-  void thirtyNightsOfMergesThenMaintainCompactsVacuumsAndKeepsTimeTravelInsideTheRetention(@TempDir Path dir)
+  void twelveNightsOfMergesThenMaintainCompactsVacuumsAndKeepsTimeTravelInsideTheRetention(@TempDir Path dir)
       throws Exception {
     CatalogConfig config = config(dir.resolve("lake"), List.of(), "maintain.retention=" + RETENTION);
     Lake lake = Lake.of(config);
@@ -64,31 +68,31 @@ class MaintainStageTest extends SparkTestBase {
         ScoreTables.PROPERTIES);
     long t0 = System.nanoTime();
     long lastReplacement = 0;
-    for (int night = 1; night <= 30; night++) {
+    for (int night = 1; night <= NIGHTS; night++) {
       night(table, night);
-      if (night == 20) {
+      if (night == LAST_REPLACING_NIGHT) {
         lastReplacement = System.currentTimeMillis();
       }
     }
-    System.out.printf("30 nights of MERGEs in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-    assertThat(DeltaTables.version(table)).isEqualTo(30);
+    System.out.printf("%d nights of MERGEs in %.1f s%n", NIGHTS, (System.nanoTime() - t0) / 1e9);
+    assertThat(DeltaTables.version(table)).isEqualTo(NIGHTS);
     Map<Long, List<Row>> inside = new TreeMap<>();
-    for (long v : new long[] {20, 30}) {
+    for (long v : new long[] {LAST_REPLACING_NIGHT, NIGHTS}) {
       inside.put(v, contents(predictions, v));
     }
 
     MaintainPlan plan = new MaintainStage(spark, config).plan();
     MaintainPlan.TablePlan p = plan.tables().get("gold.predictions");
     assertThat(p.version()).as("a dry run writes nothing").isEqualTo(DeltaTables.version(table));
-    assertThat(p.wouldCompact()).isEqualTo(p.now().snapshotFiles()).isGreaterThan(10);
+    assertThat(p.wouldCompact()).isEqualTo(p.now().snapshotFiles()).isGreaterThan(NIGHTS / 2);
     assertThat(p.wouldSetRetention()).containsEntry(Retention.FILES, "interval 15 seconds");
     assertThat(p.retention()).as("Delta's default until maintain sets it").isEqualTo("interval 1 week");
     assertThat(p.wouldVacuum()).as("nothing is a week old").isZero();
 
-    // Night 20 replaced the last files of the versions before it; wait until that is longer ago than the retention.
+    // Night 8 replaced the last files of the versions before it; wait until that is longer ago than the retention.
     Thread.sleep(Math.max(0, lastReplacement + RETENTION_MS + 1000 - System.currentTimeMillis()));
     MaintainResult r = new MaintainStage(spark, config).execute();
-    System.out.println("30 nights of MERGEs into gold.predictions, then maintain (retention " + RETENTION + "):\n"
+    System.out.println(NIGHTS + " nights of MERGEs into gold.predictions, then maintain (retention " + RETENTION + "):\n"
         + r.toMarkdown());
 
     assertThat(r.tables()).containsOnlyKeys("gold.predictions");
@@ -108,11 +112,11 @@ class MaintainStageTest extends SparkTestBase {
     assertThat(u.retention()).isEqualTo("interval 15 seconds");
     assertThat(u.retentionBefore()).isEqualTo("interval 1 week");
 
-    assertThat(contents(predictions, null)).as("readers see the same rows").isEqualTo(inside.get(30L));
+    assertThat(contents(predictions, null)).as("readers see the same rows").isEqualTo(inside.get((long) NIGHTS));
     inside.forEach((v, rows) -> assertThat(contents(predictions, v))
         .as("version %d by time travel: its files left the table with the compaction, inside the retention", v)
         .isEqualTo(rows));
-    for (long night : new long[] {10, 19}) {
+    for (long night : new long[] {4, LAST_REPLACING_NIGHT - 1}) {
       assertThatThrownBy(() -> contents(predictions, night))
           .as("night %d: its replaced files left the table more than %s ago", night, RETENTION)
           .satisfies(e -> assertThat(causes(e)).anyMatch(c -> c instanceof FileNotFoundException
@@ -173,9 +177,9 @@ class MaintainStageTest extends SparkTestBase {
 
   /**
    * Night {@code n} (version {@code n}): night 1 scores the first 120 products; every night 3 new products
-   * arrive; every third night up to night 20 (2, 5, ..., 20) 2 of the first 120 are rescored too, which
-   * rewrites the file holding them. So the snapshot gains a small file most nights and older versions pile up on
-   * storage; after night 20 no file leaves the table until maintain compacts it.
+   * arrive; every third night up to night 8 (2, 5, 8) 2 of the first 120 are rescored too, which rewrites
+   * the file holding them. So the snapshot gains a small file most nights and older versions pile up on
+   * storage; after night 8 no file leaves the table until maintain compacts it.
    */
   static void night(DeltaTable table, int n) {
     List<Row> rows = new ArrayList<>();
@@ -185,7 +189,7 @@ class MaintainStageTest extends SparkTestBase {
         rows.add(prediction(i, n, at));
       }
     } else {
-      int rescored = n % 3 == 2 && n <= 20 ? 2 : 0;
+      int rescored = n % 3 == 2 && n <= LAST_REPLACING_NIGHT ? 2 : 0;
       for (int j = 0; j < rescored; j++) {
         rows.add(prediction((n * 37 + j * 29) % PRODUCTS, n, at));
       }
