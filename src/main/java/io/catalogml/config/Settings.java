@@ -223,6 +223,8 @@ public final class Settings {
       "Share of each training label spread evenly over all classes (the target is (1 - this) x one-hot + this / classes); 0 = one-hot.");
   public static final Setting<Double> TRAIN_MIXUP = Setting.doubleRange("train.mixup", 0.0, 10.0,
       "Image-only networks (model.mode = image): alpha of mixup's Beta(alpha, alpha); each training photo is blended with another of its minibatch, and its label likewise; 0 = none.");
+  public static final Setting<Integer> TRAIN_AVERAGE_EPOCHS = Setting.intRange("train.average-epochs", 0, 10000,
+      "Networks: after the last epoch, the mean of the weights of the last this many epochs (stochastic weight averaging, from the epochs' checkpoints) is packaged instead of the best epoch's network when it scores a higher validation weighted F1; 0 = the best epoch's network.");
   public static final Setting<Boolean> TRAIN_SCALE_LEARNING_RATE = Setting.bool("train.scale-learning-rate",
       "Averaging and threads masters: Adam's learning rate is train.learning-rate times the workers (a round averages their steps into one).");
   public static final Setting<Integer> TRAIN_SEED = Setting.intRange("train.seed", 0, Integer.MAX_VALUE,
@@ -362,7 +364,7 @@ public final class Settings {
       TEXT_SUBWORD_MAX_TOKENS, TEXT_ATTRIBUTES, TEXT_KEEP_HYPHENATED, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_FIT, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_SALT,
       MODEL_NAME, MODEL_TYPE, MODEL_MODE, MODEL_TEXT_ENCODER, MODEL_EMBEDDING_SIZE, MODEL_MAX_TOKENS, MODEL_SUBWORD_TOKENS, MODEL_IMAGE_FILTERS, MODEL_IMAGE_STRIDE,
       MODEL_HIDDEN_SIZE, MODEL_DROPOUT, MODEL_CLASS_WEIGHTS,
-      TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_MIN_BATCH_SIZE, TRAIN_MIN_STEPS, TRAIN_LEARNING_RATE, TRAIN_WEIGHT_DECAY, TRAIN_LABEL_SMOOTHING, TRAIN_MIXUP, TRAIN_SCALE_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,
+      TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_MIN_BATCH_SIZE, TRAIN_MIN_STEPS, TRAIN_LEARNING_RATE, TRAIN_WEIGHT_DECAY, TRAIN_LABEL_SMOOTHING, TRAIN_MIXUP, TRAIN_AVERAGE_EPOCHS, TRAIN_SCALE_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,
       TRAIN_WORKERS_PER_EXECUTOR,
       TRAIN_AVERAGING_FREQUENCY, TRAIN_PREFETCH, TRAIN_SHARING_THRESHOLD, TRAIN_SHARING_PORT, TRAIN_SHARING_WORKER_PORT,
       TRAIN_SHARING_JOIN_TIMEOUT, TRAIN_SHARING_CONTROLLER,

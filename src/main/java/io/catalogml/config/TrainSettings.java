@@ -37,12 +37,14 @@ import java.io.Serializable;
  * @param mixup image-only networks: the {@code α} of mixup's Beta(α, α), from which each training
  *     photo draws how much of another photo of its minibatch (and of its label) it is blended with;
  *     0 = none
+ * @param averageEpochs networks: the packaged network is the mean of the weights of the last this many epochs
+ *     when that mean scores a higher validation weighted F1 than the best epoch's network; 0 = the best epoch's
  */
 public record TrainSettings(Master master, int epochs, int batchSize, double learningRate, long seed, int patience,
     int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches, double sharingThreshold, int sharingPort,
     int sharingWorkerPort, int sharingJoinTimeout, String sharingController, String sharingNetworkMask, String checkpointDir,
     Logreg logreg, boolean yardstick, boolean blendBaseline, boolean scaleLearningRate, int minBatchSize, int minSteps,
-    double weightDecay, double labelSmoothing, double mixup) implements Serializable {
+    double weightDecay, double labelSmoothing, double mixup, int averageEpochs) implements Serializable {
 
   /**
    * These settings for a training split of {@code examples} over {@code workers}: the minibatch
@@ -63,7 +65,7 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
     return new TrainSettings(master, epochs, batch, rate, seed, patience, workers(), workersPerExecutor,
         averagingFrequency, prefetchBatches, sharingThreshold, sharingPort, sharingWorkerPort, sharingJoinTimeout,
         sharingController, sharingNetworkMask, checkpointDir, logreg, yardstick, blendBaseline, scaleLearningRate, minBatchSize,
-        minSteps, weightDecay, labelSmoothing, mixup);
+        minSteps, weightDecay, labelSmoothing, mixup, averageEpochs);
   }
 
   /**
@@ -116,6 +118,6 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
     return new TrainSettings(other, epochs, batchSize, learningRate, seed, patience, workers, workersPerExecutor,
         averagingFrequency, prefetchBatches, sharingThreshold, sharingPort, sharingWorkerPort, sharingJoinTimeout,
         sharingController, sharingNetworkMask, checkpointDir, logreg, yardstick, blendBaseline, scaleLearningRate,
-        minBatchSize, minSteps, weightDecay, labelSmoothing, mixup);
+        minBatchSize, minSteps, weightDecay, labelSmoothing, mixup, averageEpochs);
   }
 }

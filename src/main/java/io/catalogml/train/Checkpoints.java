@@ -87,6 +87,20 @@ public final class Checkpoints {
     }
   }
 
+  /**
+   * A network whose weights are the mean of those saved after epochs {@code from} to {@code to}
+   * (the updater state is epoch {@code to}'s: the network is packaged, not trained on).
+   */
+  ComputationGraph mean(int from, int to) {
+    ComputationGraph mean = load(to);
+    org.nd4j.linalg.api.ndarray.INDArray sum = mean.params().dup();
+    for (int epoch = from; epoch < to; epoch++) {
+      sum.addi(load(epoch).params());
+    }
+    mean.setParams(sum.divi(to - from + 1));
+    return mean;
+  }
+
   /** The network (with its updater state) after {@code epoch} epochs. */
   ComputationGraph load(int epoch) {
     Dl4jRuntime.configure();

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The epoch loop of a DL4J network: one distributed pass, validation on the executors, a
  * checkpoint, then early stopping when validation weighted F1 has not improved for
- * {@code train.patience} epochs. Starts from a new network or from a run's last checkpoint.
+ * {@code train.patience} epochs. Starts from a new network or from a run's last checkpoint. After
+ * the last epoch, with {@code train.average-epochs}, the mean of the last epochs' weights competes on
+ * validation with the best epoch's network (stochastic weight averaging).
  */
 final class Dl4jTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(Dl4jTrainer.class);
@@ -42,7 +44,25 @@ final class Dl4jTrainer {
    * @param fittedExamples examples fitted in this job (epochs run here × training examples)
    */
   record Outcome(ComputationGraph best, TrainState state, boolean stoppedEarly, double fitSeconds,
-      long fittedExamples) {}
+      long fittedExamples, Averaged averaged) {}
+
+  /**
+   * The mean of the weights of epochs {@code from} to {@code to} (stochastic weight averaging,
+   * Izmailov et al. 2018), which the networks' last epochs scatter around when the learning rate
+   * stays constant.
+   *
+   * @param from first epoch averaged
+   * @param to last epoch averaged (the run's last)
+   * @param network the network of the mean weights
+   * @param validation its validation report
+   * @param packaged whether it scored a higher validation weighted F1 than the best epoch, and is the network packaged
+   */
+  record Averaged(int from, int to, ComputationGraph network, ClassificationReport validation, boolean packaged) {
+    /** The epochs averaged, as {@code from-to}. */
+    String epochs() {
+      return from + "-" + to;
+    }
+  }
 
   private final SparkSession spark;
   private final TrainSettings settings;
@@ -91,7 +111,35 @@ final class Dl4jTrainer {
       spark.sparkContext().setJobDescription(null);
     }
     ComputationGraph best = state.bestEpoch() == state.epochsDone() ? net : checkpoints.load(state.bestEpoch());
-    return new Outcome(best, state, stoppedEarly, fitSeconds, fitted);
+    Averaged averaged = average(checkpoints, state, validation);
+    return new Outcome(averaged != null && averaged.packaged() ? averaged.network() : best, state, stoppedEarly,
+        fitSeconds, fitted, averaged);
+  }
+
+  /**
+   * The mean of the last {@code train.average-epochs} epochs' weights evaluated on validation, or null when
+   * that is off or fewer than two epochs were trained. It is packaged only when it scores higher than the best
+   * epoch did: a network still improving at its last epoch loses to it (the fashion fusion network), one that
+   * oscillates around a plateau gains (an image network at a constant rate, docs/BENCHMARKS.md).
+   */
+  private Averaged average(Checkpoints checkpoints, TrainState state, Dataset<Row> validation) {
+    int n = Math.min(settings.averageEpochs(), state.epochsDone());
+    if (n < 2) {
+      return null;
+    }
+    int from = state.epochsDone() - n + 1;
+    spark.sparkContext().setJobDescription("catalog-ml train: the mean of epochs " + from + "-" + state.epochsDone());
+    try {
+      ComputationGraph mean = checkpoints.mean(from, state.epochsDone());
+      ClassificationReport report = Evaluator.evaluate(new Dl4jClassifier(spark, mean, spec, labels), validation);
+      boolean better = report.weightedF1() > state.bestScore();
+      LOG.info("the mean of epochs {}-{}: validation weighted F1 {} against epoch {}'s {}: {}", from,
+          state.epochsDone(), fmt(report.weightedF1()), state.bestEpoch(), fmt(state.bestScore()),
+          better ? "the mean is packaged" : "epoch " + state.bestEpoch() + " is packaged");
+      return new Averaged(from, state.epochsDone(), mean, report, better);
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
   }
 
 

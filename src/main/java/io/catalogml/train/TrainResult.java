@@ -17,8 +17,10 @@ import io.catalogml.core.StageResult;
  * @param classes classes the model predicts
  * @param epochs epochs completed in the run (resumed ones included)
  * @param resumedFromEpoch epochs already done when this job started (0 = a new run)
- * @param bestEpoch epoch of the packaged network (by validation weighted F1)
+ * @param bestEpoch the epoch with the best validation weighted F1 (the packaged network, unless {@code averagedEpochs})
  * @param stoppedEarly whether patience stopped training before train.epochs
+ * @param averagedEpochs the epochs ({@code from-to}) whose mean weights are the packaged network
+ *     ({@code train.average-epochs}); null when it is the best epoch's network
  * @param examplesPerSecond training examples per second of distributed fitting in this job
  * @param validationWeightedF1 weighted F1 of the packaged model on the validation split
  * @param testAccuracy accuracy on the test split
@@ -40,7 +42,7 @@ import io.catalogml.core.StageResult;
  */
 public record TrainResult(String job, String runId, String trackingRunId, String modelType, String mode,
     String master, int workers, long featuresVersion, long trainExamples, int classes, int epochs,
-    int resumedFromEpoch, int bestEpoch, boolean stoppedEarly, double examplesPerSecond, double validationWeightedF1,
+    int resumedFromEpoch, int bestEpoch, boolean stoppedEarly, String averagedEpochs, double examplesPerSecond, double validationWeightedF1,
     double testAccuracy, double testWeightedF1, double testMacroF1, double testTop5Accuracy, String modelPath,
     String registeredModel, String modelVersion, boolean champion, Double championTestWeightedF1, String promotion,
     Double baselineTestWeightedF1, Double blendBaselineWeight, Double networkTestWeightedF1, double seconds)

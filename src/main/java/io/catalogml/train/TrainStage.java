@@ -185,7 +185,7 @@ public final class TrainStage implements Stage<TrainResult> {
           mode(), trained.network == null ? "none" : Setting.configName(master()), trained.workers,
           data.featuresVersion, data.trainExamples(),
           data.labels.size(), trained.state.epochsDone(), resumedFrom, trained.state.bestEpoch(),
-          trained.stoppedEarly, trained.examplesPerSecond, trained.validation.weightedF1(), testReport.accuracy(),
+          trained.stoppedEarly, trained.averagedEpochs(), trained.examplesPerSecond, trained.validation.weightedF1(), testReport.accuracy(),
           testReport.weightedF1(), testReport.macroF1(), testReport.top5Accuracy(), pkg.folder().toString(), name,
           version.version(), promotion.promoted(), promotion.championScore(), promotion.reason(),
           yardstick == null ? null : yardstick.weightedF1(), blending ? trained.blendWeight : null,
@@ -223,19 +223,24 @@ public final class TrainStage implements Stage<TrainResult> {
   /** A trained model with what the package and the reports need. */
   private record Trained(Classifier classifier, ComputationGraph network, InputSpec spec, TrainState state,
       ClassificationReport validation, boolean stoppedEarly, double examplesPerSecond, int workers, int batchSize,
-      double learningRate, Double blendWeight) {
+      double learningRate, Dl4jTrainer.Averaged averaged, Double blendWeight) {
 
     Trained(Classifier classifier, ComputationGraph network, InputSpec spec, TrainState state,
         ClassificationReport validation, boolean stoppedEarly, double examplesPerSecond, int workers, int batchSize,
-        double learningRate) {
+        double learningRate, Dl4jTrainer.Averaged averaged) {
       this(classifier, network, spec, state, validation, stoppedEarly, examplesPerSecond, workers, batchSize,
-          learningRate, null);
+          learningRate, averaged, null);
     }
 
     /** The same training, read as the network blended with the baseline at {@code weight}. */
     Trained blended(Classifier blend, ClassificationReport blendValidation, double weight) {
       return new Trained(blend, network, spec, state, blendValidation, stoppedEarly, examplesPerSecond, workers,
-          batchSize, learningRate, weight);
+          batchSize, learningRate, averaged, weight);
+    }
+
+    /** The epochs whose mean weights are the packaged network ({@code from-to}), or null for one epoch's. */
+    String averagedEpochs() {
+      return averaged != null && averaged.packaged() ? averaged.epochs() : null;
     }
   }
 
@@ -282,8 +287,12 @@ public final class TrainStage implements Stage<TrainResult> {
     Classifier classifier = new Dl4jClassifier(spark, outcome.best(), spec, data.labels);
     ClassificationReport validationReport = Evaluator.evaluate(classifier, validation);
     double rate = outcome.fitSeconds() > 0 ? outcome.fittedExamples() / outcome.fitSeconds() : 0;
+    if (outcome.averaged() != null) {
+      run.logMetrics(Map.of("averaged_val_weighted_f1", outcome.averaged().validation().weightedF1()),
+          outcome.state().epochsDone());
+    }
     return new Trained(classifier, outcome.best(), spec, outcome.state(), validationReport, outcome.stoppedEarly(),
-        rate, workers, settings.batchSize(), adamRate(start));
+        rate, workers, settings.batchSize(), adamRate(start), outcome.averaged());
   }
 
   private Trained trainBaseline(TrainData data, TrainState state, Dataset<Row> train, Dataset<Row> validation) {
@@ -298,7 +307,7 @@ public final class TrainStage implements Stage<TrainResult> {
     run.logMetrics(metrics, 1);
     long examples = data.trainExamples();
     return new Trained(classifier, null, baselineSpec(data), state.after(m), report,
-        false, examples / seconds, spark.sparkContext().defaultParallelism(), 0, 0);
+        false, examples / seconds, spark.sparkContext().defaultParallelism(), 0, 0, null);
   }
 
   /** What the network reads (subword ids when the pipeline has them and {@code model.text.max-subword-tokens} > 0). */
@@ -389,6 +398,13 @@ public final class TrainStage implements Stage<TrainResult> {
     training.put("classes", data.labels.size());
     training.put("epochs", trained.state.epochsDone());
     training.put("best_epoch", trained.state.bestEpoch());
+    if (trained.averaged != null) {
+      training.put("averaged_epochs", trained.averaged.epochs());
+      training.put("averaged_validation_weighted_f1", trained.averaged.validation().weightedF1());
+    }
+    training.put("packaged_network", trained.network == null ? "none"
+        : trained.averagedEpochs() != null ? "mean of epochs " + trained.averagedEpochs()
+        : "epoch " + trained.state.bestEpoch());
     training.put("stopped_early", trained.stoppedEarly);
     training.put("master", trained.network == null ? "none" : Setting.configName(master()));
     training.put("workers", trained.workers);
@@ -444,14 +460,16 @@ public final class TrainStage implements Stage<TrainResult> {
   }
 
   /** Settings a resumed run must share with the run it continues: everything under model.* and train.*
-   * except those that only say how long or where (epochs, patience, checkpoint folder, workers, ports), and
+   * except those that only say how long or where (epochs, patience, checkpoint folder, workers, ports), which
+   * network is packaged at the end (average-epochs), and
    * the train.by-mode blocks, whose chosen values are compared as the train.* values they became. */
   static Map<String, String> frozenSettings(CatalogConfig config) {
     Map<String, String> frozen = new TreeMap<>();
     config.plainValues().forEach((k, v) -> {
       boolean model = k.startsWith("model.");
       boolean train = k.startsWith("train.") && !k.equals("train.epochs") && !k.equals("train.patience")
-          && !k.equals("train.checkpoint-dir") && !k.startsWith("train.workers") && !k.startsWith("train.sharing.")
+          && !k.equals("train.checkpoint-dir") && !k.equals(Settings.TRAIN_AVERAGE_EPOCHS.path())
+          && !k.startsWith("train.workers") && !k.startsWith("train.sharing.")
           && !k.startsWith(Settings.TRAIN_BY_MODE.path() + ".");
       if (model || train) {
         frozen.put(k, v);

@@ -5,6 +5,7 @@ import io.catalogml.evaluate.Evaluator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.catalogml.SparkTestBase;
 import io.catalogml.config.CatalogConfig;
@@ -20,7 +21,9 @@ import io.catalogml.tracking.Trackers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Function;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -279,14 +282,17 @@ class TrainStageTest extends SparkTestBase {
     assertThat(pkg.blend()).isNull();
     assertThat(pkg.card().format()).isEqualTo(ModelPackage.FORMAT);
     assertThat(pkg.spec().inputs()).doesNotContain("tokens");
+    assertThat(image.averagedEpochs()).as("train.by-mode.image averages, but one epoch has nothing to average").isNull();
+    assertThat(pkg.card().training()).doesNotContainKey("averaged_epochs").containsEntry("packaged_network", "epoch 1");
   }
 
   @Test
   @Order(9)
-  void onLocalSparkTheDefaultMasterIsWorkerThreadsOfTheDriverAndTheCardSaysSo() {
+  void onLocalSparkTheDefaultMasterIsWorkerThreadsOfTheDriverAndTheCardSaysSo() throws IOException {
     // A model name of its own: the versions and champion of product-type are the other tests'.
     CatalogConfig config = config("model.name=threads-text", "model.mode=text",
-        "train.epochs=4", "train.patience=0", "train.learning-rate=0.01", "train.batch-size=32");
+        "train.epochs=4", "train.patience=0", "train.learning-rate=0.01", "train.batch-size=32",
+        "train.average-epochs=3");
     assertThat(config.train().master()).as("the shipped default").isEqualTo(TrainSettings.Master.AUTO);
     TrainResult threads = train(config);
     assertThat(threads.master()).as("auto on local[2]").isEqualTo("threads");
@@ -299,6 +305,30 @@ class TrainStageTest extends SparkTestBase {
     ModelPackage pkg = ModelPackage.read(Path.of(threads.modelPath()));
     assertThat(pkg.card().config().get("train.master")).contains("auto");
     assertThat(pkg.card().training().get("master")).isEqualTo("threads");
+
+    // train.average-epochs = 3: the mean of epochs 2-4's weights competed with the best epoch on validation, and
+    // the package holds whichever scored higher (the network keeps improving on this sample, so either can win).
+    Map<String, Object> training = pkg.card().training();
+    assertThat(training).containsEntry("averaged_epochs", "2-4");
+    double meanF1 = ((Number) training.get("averaged_validation_weighted_f1")).doubleValue();
+    boolean meanWins = meanF1 > state.bestScore();
+    assertThat(threads.averagedEpochs()).isEqualTo(meanWins ? "2-4" : null);
+    assertThat(training.get("packaged_network")).isEqualTo(meanWins ? "mean of epochs 2-4" : "epoch " + state.bestEpoch());
+    assertThat(threads.validationWeightedF1()).isCloseTo(Math.max(meanF1, state.bestScore()), within(1e-9));
+    Path run = Path.of(config.train().checkpointDir()).resolve(threads.runId());
+    INDArray expected = meanWins
+        ? saved(run, 2).add(saved(run, 3)).add(saved(run, 4)).divi(3)
+        : saved(run, state.bestEpoch());
+    assertThat(pkg.network().params().equalsWithEps(expected, 1e-6)).as("the packaged weights").isTrue();
+    Path averaged = Files.walk(Path.of(config.tracking().localDir()))
+        .filter(p -> p.endsWith("metrics/averaged_val_weighted_f1")).findFirst().orElseThrow();
+    assertThat(Files.readAllLines(averaged)).hasSize(1);
+  }
+
+  /** The weights saved after {@code epoch} of a run. */
+  static INDArray saved(Path run, int epoch) throws IOException {
+    return org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(
+        run.resolve(String.format("epoch-%04d.zip", epoch)).toFile(), false).params();
   }
 
   /** The saved state of a finished run. */
