@@ -200,10 +200,14 @@ public final class Setting<T> {
   }
 
   static Setting<List<Integer>> intList(String path, int min, int max, int maxSize, String help) {
-    String allowed = "a list of 1 to " + maxSize + " integers from " + min + " to " + max;
+    return intList(path, min, max, 1, maxSize, help);
+  }
+
+  static Setting<List<Integer>> intList(String path, int min, int max, int minSize, int maxSize, String help) {
+    String allowed = "a list of " + minSize + " to " + maxSize + " integers from " + min + " to " + max;
     return new Setting<>(path, allowed, help, false, (c, p) -> {
       List<Integer> values = c.getIntList(p);
-      if (values.isEmpty() || values.size() > maxSize || values.stream().anyMatch(v -> v < min || v > max)) {
+      if (values.size() < minSize || values.size() > maxSize || values.stream().anyMatch(v -> v < min || v > max)) {
         throw new Invalid(allowed);
       }
       return List.copyOf(values);

@@ -88,17 +88,28 @@ public final class Checkpoints {
   }
 
   /**
-   * A network whose weights are the mean of those saved after epochs {@code from} to {@code to}
-   * (the updater state is epoch {@code to}'s: the network is packaged, not trained on).
+   * For each {@code n} of {@code sizes}, a network whose weights are the mean of those saved after the
+   * {@code n} epochs up to {@code to} ({@code to - n + 1} to {@code to}), read in one pass from {@code to}
+   * backwards. The updater state is epoch {@code to}'s: the networks are packaged, not trained on.
    */
-  ComputationGraph mean(int from, int to) {
-    ComputationGraph mean = load(to);
-    org.nd4j.linalg.api.ndarray.INDArray sum = mean.params().dup();
-    for (int epoch = from; epoch < to; epoch++) {
-      sum.addi(load(epoch).params());
+  java.util.SortedMap<Integer, ComputationGraph> means(int to, java.util.SortedSet<Integer> sizes) {
+    java.util.SortedMap<Integer, ComputationGraph> means = new java.util.TreeMap<>();
+    if (sizes.isEmpty()) {
+      return means;
     }
-    mean.setParams(sum.divi(to - from + 1));
-    return mean;
+    ComputationGraph last = load(to);
+    org.nd4j.linalg.api.ndarray.INDArray sum = last.params().dup();
+    for (int n = 1; n <= sizes.last(); n++) {
+      if (n > 1) {
+        sum.addi(load(to - n + 1).params());
+      }
+      if (sizes.contains(n)) {
+        ComputationGraph mean = last.clone();
+        mean.setParams(sum.div(n));
+        means.put(n, mean);
+      }
+    }
+    return means;
   }
 
   /** The network (with its updater state) after {@code epoch} epochs. */

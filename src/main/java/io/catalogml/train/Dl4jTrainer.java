@@ -47,17 +47,19 @@ final class Dl4jTrainer {
       long fittedExamples, Averaged averaged) {}
 
   /**
-   * The mean of the weights of epochs {@code from} to {@code to} (stochastic weight averaging,
-   * Izmailov et al. 2018), which the networks' last epochs scatter around when the learning rate
-   * stays constant.
+   * The best on validation of the means of the last epochs' weights ({@code train.average-epochs}: stochastic
+   * weight averaging, Izmailov et al. 2018), which a network's last epochs scatter around when the learning
+   * rate stays constant.
    *
-   * @param from first epoch averaged
+   * @param from first epoch of the best mean
    * @param to last epoch averaged (the run's last)
-   * @param network the network of the mean weights
+   * @param network the network of its mean weights
    * @param validation its validation report
+   * @param candidates every mean's validation weighted F1, by its epochs ({@code from-to}), fewest epochs first
    * @param packaged whether it scored a higher validation weighted F1 than the best epoch, and is the network packaged
    */
-  record Averaged(int from, int to, ComputationGraph network, ClassificationReport validation, boolean packaged) {
+  record Averaged(int from, int to, ComputationGraph network, ClassificationReport validation,
+      java.util.Map<String, Double> candidates, boolean packaged) {
     /** The epochs averaged, as {@code from-to}. */
     String epochs() {
       return from + "-" + to;
@@ -117,26 +119,41 @@ final class Dl4jTrainer {
   }
 
   /**
-   * The mean of the last {@code train.average-epochs} epochs' weights evaluated on validation, or null when
-   * that is off or fewer than two epochs were trained. It is packaged only when it scores higher than the best
-   * epoch did: a network still improving at its last epoch loses to it (the fashion fusion network), one that
-   * oscillates around a plateau gains (an image network at a constant rate, docs/BENCHMARKS.md).
+   * The means of the last N epochs' weights for each N of {@code train.average-epochs} (at most the epochs
+   * trained), each evaluated on validation, and the best of them; null when the list is empty or fewer than
+   * two epochs were trained. The best mean is packaged only when it scores higher than the best epoch did: a
+   * network still improving at its last epoch loses to it (the fashion fusion network), one that wanders
+   * around a plateau gains (an image network at a constant rate, docs/BENCHMARKS.md). Every choice is made
+   * on validation; the test split never sees the candidates.
    */
   private Averaged average(Checkpoints checkpoints, TrainState state, Dataset<Row> validation) {
-    int n = Math.min(settings.averageEpochs(), state.epochsDone());
-    if (n < 2) {
+    int last = state.epochsDone();
+    java.util.SortedSet<Integer> sizes = new java.util.TreeSet<>();
+    settings.averageEpochs().forEach(n -> sizes.add(Math.min(n, last)));
+    sizes.removeIf(n -> n < 2);
+    if (sizes.isEmpty()) {
       return null;
     }
-    int from = state.epochsDone() - n + 1;
-    spark.sparkContext().setJobDescription("catalog-ml train: the mean of epochs " + from + "-" + state.epochsDone());
+    spark.sparkContext().setJobDescription("catalog-ml train: the means of the last " + sizes + " epochs");
     try {
-      ComputationGraph mean = checkpoints.mean(from, state.epochsDone());
-      ClassificationReport report = Evaluator.evaluate(new Dl4jClassifier(spark, mean, spec, labels), validation);
-      boolean better = report.weightedF1() > state.bestScore();
-      LOG.info("the mean of epochs {}-{}: validation weighted F1 {} against epoch {}'s {}: {}", from,
-          state.epochsDone(), fmt(report.weightedF1()), state.bestEpoch(), fmt(state.bestScore()),
-          better ? "the mean is packaged" : "epoch " + state.bestEpoch() + " is packaged");
-      return new Averaged(from, state.epochsDone(), mean, report, better);
+      java.util.Map<String, Double> candidates = new java.util.LinkedHashMap<>();
+      Averaged best = null;
+      for (var mean : checkpoints.means(last, sizes).entrySet()) {
+        int from = last - mean.getKey() + 1;
+        ClassificationReport report = Evaluator.evaluate(new Dl4jClassifier(spark, mean.getValue(), spec, labels),
+            validation);
+        candidates.put(from + "-" + last, report.weightedF1());
+        LOG.info("the mean of epochs {}-{}: validation weighted F1 {}", from, last, fmt(report.weightedF1()));
+        if (best == null || report.weightedF1() > best.validation().weightedF1()) {
+          best = new Averaged(from, last, mean.getValue(), report, candidates, false);
+        }
+      }
+      boolean better = best.validation().weightedF1() > state.bestScore();
+      LOG.info("the mean of epochs {}: validation weighted F1 {} against epoch {}'s {}: {} is packaged", best.epochs(),
+          fmt(best.validation().weightedF1()), state.bestEpoch(), fmt(state.bestScore()),
+          better ? "the mean" : "epoch " + state.bestEpoch());
+      return new Averaged(best.from(), last, best.network(), best.validation(), java.util.Collections.unmodifiableMap(candidates),
+          better);
     } finally {
       spark.sparkContext().setJobDescription(null);
     }

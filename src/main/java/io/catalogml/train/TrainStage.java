@@ -288,8 +288,9 @@ public final class TrainStage implements Stage<TrainResult> {
     ClassificationReport validationReport = Evaluator.evaluate(classifier, validation);
     double rate = outcome.fitSeconds() > 0 ? outcome.fittedExamples() / outcome.fitSeconds() : 0;
     if (outcome.averaged() != null) {
-      run.logMetrics(Map.of("averaged_val_weighted_f1", outcome.averaged().validation().weightedF1()),
-          outcome.state().epochsDone());
+      // One value per mean, its step the number of epochs averaged.
+      outcome.averaged().candidates().forEach((epochs, f1) -> run.logMetrics(Map.of("averaged_val_weighted_f1", f1),
+          outcome.state().epochsDone() - Integer.parseInt(epochs.substring(0, epochs.indexOf('-'))) + 1));
     }
     return new Trained(classifier, outcome.best(), spec, outcome.state(), validationReport, outcome.stoppedEarly(),
         rate, workers, settings.batchSize(), adamRate(start), outcome.averaged());
@@ -400,7 +401,7 @@ public final class TrainStage implements Stage<TrainResult> {
     training.put("best_epoch", trained.state.bestEpoch());
     if (trained.averaged != null) {
       training.put("averaged_epochs", trained.averaged.epochs());
-      training.put("averaged_validation_weighted_f1", trained.averaged.validation().weightedF1());
+      training.put("averaged_validation_weighted_f1", trained.averaged.candidates());
     }
     training.put("packaged_network", trained.network == null ? "none"
         : trained.averagedEpochs() != null ? "mean of epochs " + trained.averagedEpochs()
