@@ -224,7 +224,7 @@ public final class Settings {
   public static final Setting<Double> TRAIN_MIXUP = Setting.doubleRange("train.mixup", 0.0, 10.0,
       "Image-only networks (model.mode = image): alpha of mixup's Beta(alpha, alpha); each training photo is blended with another of its minibatch, and its label likewise; 0 = none.");
   public static final Setting<List<Integer>> TRAIN_AVERAGE_EPOCHS = Setting.intList("train.average-epochs", 2, 10000, 0,
-      8, "Networks: after the last epoch, for each N here the mean of the weights of the last N epochs (stochastic weight averaging, from the epochs' checkpoints); the one of them with the best validation weighted F1 is packaged instead of the best epoch's network when it scores higher than that epoch did; [] = the best epoch's network.");
+      8, "Networks: after the last epoch, for each N here (at most half the epochs trained) the mean of the weights of the last N epochs (stochastic weight averaging, from the epochs' checkpoints); the one of them with the best validation weighted F1 is packaged instead of the best epoch's network; [] = the best epoch's network.");
   public static final Setting<Boolean> TRAIN_SCALE_LEARNING_RATE = Setting.bool("train.scale-learning-rate",
       "Averaging and threads masters: Adam's learning rate is train.learning-rate times the workers (a round averages their steps into one).");
   public static final Setting<Integer> TRAIN_SEED = Setting.intRange("train.seed", 0, Integer.MAX_VALUE,

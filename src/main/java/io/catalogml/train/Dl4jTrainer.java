@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * The epoch loop of a DL4J network: one distributed pass, validation on the executors, a
  * checkpoint, then early stopping when validation weighted F1 has not improved for
  * {@code train.patience} epochs. Starts from a new network or from a run's last checkpoint. After
- * the last epoch, with {@code train.average-epochs}, the mean of the last epochs' weights competes on
- * validation with the best epoch's network (stochastic weight averaging).
+ * the last epoch, with {@code train.average-epochs}, the mean of the last epochs' weights that scores best
+ * on validation replaces the best epoch's network (stochastic weight averaging).
  */
 final class Dl4jTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(Dl4jTrainer.class);
@@ -56,10 +56,9 @@ final class Dl4jTrainer {
    * @param network the network of its mean weights
    * @param validation its validation report
    * @param candidates every mean's validation weighted F1, by its epochs ({@code from-to}), fewest epochs first
-   * @param packaged whether it scored a higher validation weighted F1 than the best epoch, and is the network packaged
    */
   record Averaged(int from, int to, ComputationGraph network, ClassificationReport validation,
-      java.util.Map<String, Double> candidates, boolean packaged) {
+      java.util.Map<String, Double> candidates) {
     /** The epochs averaged, as {@code from-to}. */
     String epochs() {
       return from + "-" + to;
@@ -114,23 +113,22 @@ final class Dl4jTrainer {
     }
     ComputationGraph best = state.bestEpoch() == state.epochsDone() ? net : checkpoints.load(state.bestEpoch());
     Averaged averaged = average(checkpoints, state, validation);
-    return new Outcome(averaged != null && averaged.packaged() ? averaged.network() : best, state, stoppedEarly,
-        fitSeconds, fitted, averaged);
+    return new Outcome(averaged != null ? averaged.network() : best, state, stoppedEarly, fitSeconds, fitted, averaged);
   }
 
   /**
-   * The means of the last N epochs' weights for each N of {@code train.average-epochs} (at most the epochs
-   * trained), each evaluated on validation, and the best of them; null when the list is empty or fewer than
-   * two epochs were trained. The best mean is packaged only when it scores higher than the best epoch did: a
-   * network still improving at its last epoch loses to it (the fashion fusion network), one that wanders
-   * around a plateau gains (an image network at a constant rate, docs/BENCHMARKS.md). Every choice is made
-   * on validation; the test split never sees the candidates.
+   * The means of the last N epochs' weights for each N of {@code train.average-epochs} that is at most half the
+   * epochs trained (a longer mean would carry the first, barely trained epochs), each evaluated on validation,
+   * and the best of them, which is packaged; null when no N is left. The best epoch is not a candidate: its validation score is
+   * the highest of every epoch's, luck included, so it beat means that scored higher on test (an image network
+   * at a constant rate, docs/BENCHMARKS.md, "Weight averaging"). A network still improving at its last epoch
+   * gains nothing from its mean (the fashion fusion and text networks): leave the list empty for it. Every
+   * choice is made on validation; the test split never sees the candidates.
    */
   private Averaged average(Checkpoints checkpoints, TrainState state, Dataset<Row> validation) {
     int last = state.epochsDone();
-    java.util.SortedSet<Integer> sizes = new java.util.TreeSet<>();
-    settings.averageEpochs().forEach(n -> sizes.add(Math.min(n, last)));
-    sizes.removeIf(n -> n < 2);
+    java.util.SortedSet<Integer> sizes = new java.util.TreeSet<>(settings.averageEpochs());
+    sizes.removeIf(n -> n < 2 || n > last / 2);
     if (sizes.isEmpty()) {
       return null;
     }
@@ -145,15 +143,13 @@ final class Dl4jTrainer {
         candidates.put(from + "-" + last, report.weightedF1());
         LOG.info("the mean of epochs {}-{}: validation weighted F1 {}", from, last, fmt(report.weightedF1()));
         if (best == null || report.weightedF1() > best.validation().weightedF1()) {
-          best = new Averaged(from, last, mean.getValue(), report, candidates, false);
+          best = new Averaged(from, last, mean.getValue(), report, candidates);
         }
       }
-      boolean better = best.validation().weightedF1() > state.bestScore();
-      LOG.info("the mean of epochs {}: validation weighted F1 {} against epoch {}'s {}: {} is packaged", best.epochs(),
-          fmt(best.validation().weightedF1()), state.bestEpoch(), fmt(state.bestScore()),
-          better ? "the mean" : "epoch " + state.bestEpoch());
-      return new Averaged(best.from(), last, best.network(), best.validation(), java.util.Collections.unmodifiableMap(candidates),
-          better);
+      LOG.info("the mean of epochs {} is packaged: validation weighted F1 {} (the best epoch, {}: {})", best.epochs(),
+          fmt(best.validation().weightedF1()), state.bestEpoch(), fmt(state.bestScore()));
+      return new Averaged(best.from(), last, best.network(), best.validation(),
+          java.util.Collections.unmodifiableMap(candidates));
     } finally {
       spark.sparkContext().setJobDescription(null);
     }

@@ -240,7 +240,7 @@ public final class TrainStage implements Stage<TrainResult> {
 
     /** The epochs whose mean weights are the packaged network ({@code from-to}), or null for one epoch's. */
     String averagedEpochs() {
-      return averaged != null && averaged.packaged() ? averaged.epochs() : null;
+      return averaged != null ? averaged.epochs() : null;
     }
   }
 
