@@ -38,8 +38,8 @@ import java.io.Serializable;
  *     photo draws how much of another photo of its minibatch (and of its label) it is blended with;
  *     0 = none
  * @param averageEpochs networks: for each N (at most half the epochs trained), the mean of the weights of the last N
- *     epochs; the best of these means on
- *     validation is packaged instead of the best epoch's network; empty = the best epoch's
+ *     epochs; the best of these means on validation is packaged instead of the best epoch's network; empty = the
+ *     best epoch's
  */
 public record TrainSettings(Master master, int epochs, int batchSize, double learningRate, long seed, int patience,
     int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches, double sharingThreshold, int sharingPort,

@@ -117,13 +117,14 @@ final class Dl4jTrainer {
   }
 
   /**
-   * The means of the last N epochs' weights for each N of {@code train.average-epochs} that is at most half the
-   * epochs trained (a longer mean would carry the first, barely trained epochs), each evaluated on validation,
-   * and the best of them, which is packaged; null when no N is left. The best epoch is not a candidate: its validation score is
-   * the highest of every epoch's, luck included, so it beat means that scored higher on test (an image network
-   * at a constant rate, docs/BENCHMARKS.md, "Weight averaging"). A network still improving at its last epoch
-   * gains nothing from its mean (the fashion fusion and text networks): leave the list empty for it. Every
-   * choice is made on validation; the test split never sees the candidates.
+   * The means of the last N epochs' weights for each N of {@code train.average-epochs} that is at most half
+   * the epochs trained (a longer mean would carry the first, barely trained epochs), each evaluated on
+   * validation, and the best of them, which is packaged; null when no N is left. The best epoch is not a
+   * candidate: its validation score is the highest of every epoch's, luck included, so it beat means that
+   * scored higher on test (an image network at a constant rate, docs/BENCHMARKS.md, "Weight averaging"). A
+   * network still improving at its last epoch gains nothing from its mean (the fashion fusion and text
+   * networks): leave the list empty for it. Every choice is made on validation; the test split never sees
+   * the candidates.
    */
   private Averaged average(Checkpoints checkpoints, TrainState state, Dataset<Row> validation) {
     int last = state.epochsDone();

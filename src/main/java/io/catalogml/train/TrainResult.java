@@ -42,7 +42,8 @@ import io.catalogml.core.StageResult;
  */
 public record TrainResult(String job, String runId, String trackingRunId, String modelType, String mode,
     String master, int workers, long featuresVersion, long trainExamples, int classes, int epochs,
-    int resumedFromEpoch, int bestEpoch, boolean stoppedEarly, String averagedEpochs, double examplesPerSecond, double validationWeightedF1,
+    int resumedFromEpoch, int bestEpoch, boolean stoppedEarly, String averagedEpochs, double examplesPerSecond,
+    double validationWeightedF1,
     double testAccuracy, double testWeightedF1, double testMacroF1, double testTop5Accuracy, String modelPath,
     String registeredModel, String modelVersion, boolean champion, Double championTestWeightedF1, String promotion,
     Double baselineTestWeightedF1, Double blendBaselineWeight, Double networkTestWeightedF1, double seconds)
