@@ -101,7 +101,7 @@ public final class Checkpoints {
     org.nd4j.linalg.api.ndarray.INDArray sum = last.params().dup();
     for (int n = 1; n <= sizes.last(); n++) {
       if (n > 1) {
-        sum.addi(load(to - n + 1).params());
+        sum.addi(restore(to - n + 1, false).params());
       }
       if (sizes.contains(n)) {
         ComputationGraph mean = last.clone();
@@ -114,9 +114,14 @@ public final class Checkpoints {
 
   /** The network (with its updater state) after {@code epoch} epochs. */
   ComputationGraph load(int epoch) {
+    return restore(epoch, true);
+  }
+
+  /** The network after {@code epoch} epochs, with its updater state or without (weights only). */
+  private ComputationGraph restore(int epoch, boolean updater) {
     Dl4jRuntime.configure();
     try {
-      return ModelSerializer.restoreComputationGraph(checkpoint(epoch).toFile(), true);
+      return ModelSerializer.restoreComputationGraph(checkpoint(epoch).toFile(), updater);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

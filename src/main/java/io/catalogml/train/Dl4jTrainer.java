@@ -55,13 +55,20 @@ final class Dl4jTrainer {
    * @param to last epoch averaged (the run's last)
    * @param network the network of its mean weights
    * @param validation its validation report
-   * @param candidates every mean's validation weighted F1, by its epochs ({@code from-to}), fewest epochs first
+   * @param candidates every mean's validation weighted F1, by the number of epochs it averages
    */
   record Averaged(int from, int to, ComputationGraph network, ClassificationReport validation,
-      java.util.Map<String, Double> candidates) {
+      java.util.SortedMap<Integer, Double> candidates) {
     /** The epochs averaged, as {@code from-to}. */
     String epochs() {
       return from + "-" + to;
+    }
+
+    /** {@link #candidates} by the epochs each averages ({@code from-to}), fewest epochs first. */
+    java.util.Map<String, Double> candidatesByEpochs() {
+      java.util.Map<String, Double> byEpochs = new java.util.LinkedHashMap<>();
+      candidates.forEach((n, f1) -> byEpochs.put((to - n + 1) + "-" + to, f1));
+      return byEpochs;
     }
   }
 
@@ -135,22 +142,27 @@ final class Dl4jTrainer {
     }
     spark.sparkContext().setJobDescription("catalog-ml train: the means of the last " + sizes + " epochs");
     try {
-      java.util.Map<String, Double> candidates = new java.util.LinkedHashMap<>();
-      Averaged best = null;
+      java.util.SortedMap<Integer, Double> candidates = new java.util.TreeMap<>();
+      int bestN = 0;
+      ComputationGraph bestNet = null;
+      ClassificationReport bestReport = null;
       for (var mean : checkpoints.means(last, sizes).entrySet()) {
-        int from = last - mean.getKey() + 1;
+        int n = mean.getKey();
         ClassificationReport report = Evaluator.evaluate(new Dl4jClassifier(spark, mean.getValue(), spec, labels),
             validation);
-        candidates.put(from + "-" + last, report.weightedF1());
-        LOG.info("the mean of epochs {}-{}: validation weighted F1 {}", from, last, fmt(report.weightedF1()));
-        if (best == null || report.weightedF1() > best.validation().weightedF1()) {
-          best = new Averaged(from, last, mean.getValue(), report, candidates);
+        candidates.put(n, report.weightedF1());
+        LOG.info("the mean of epochs {}-{}: validation weighted F1 {}", last - n + 1, last, fmt(report.weightedF1()));
+        if (bestReport == null || report.weightedF1() > bestReport.weightedF1()) {
+          bestN = n;
+          bestNet = mean.getValue();
+          bestReport = report;
         }
       }
+      Averaged best = new Averaged(last - bestN + 1, last, bestNet, bestReport,
+          java.util.Collections.unmodifiableSortedMap(candidates));
       LOG.info("the mean of epochs {} is packaged: validation weighted F1 {} (the best epoch, {}: {})", best.epochs(),
-          fmt(best.validation().weightedF1()), state.bestEpoch(), fmt(state.bestScore()));
-      return new Averaged(best.from(), last, best.network(), best.validation(),
-          java.util.Collections.unmodifiableMap(candidates));
+          fmt(bestReport.weightedF1()), state.bestEpoch(), fmt(state.bestScore()));
+      return best;
     } finally {
       spark.sparkContext().setJobDescription(null);
     }

@@ -286,12 +286,13 @@ public final class TrainStage implements Stage<TrainResult> {
           run.logMetrics(metrics, m.epoch());
         });
     Classifier classifier = new Dl4jClassifier(spark, outcome.best(), spec, data.labels);
-    ClassificationReport validationReport = Evaluator.evaluate(classifier, validation);
+    // A packaged mean was evaluated on validation when it was chosen.
+    ClassificationReport validationReport = outcome.averaged() != null ? outcome.averaged().validation()
+        : Evaluator.evaluate(classifier, validation);
     double rate = outcome.fitSeconds() > 0 ? outcome.fittedExamples() / outcome.fitSeconds() : 0;
     if (outcome.averaged() != null) {
       // One value per mean, its step the number of epochs averaged.
-      outcome.averaged().candidates().forEach((epochs, f1) -> run.logMetrics(Map.of("averaged_val_weighted_f1", f1),
-          outcome.state().epochsDone() - Integer.parseInt(epochs.substring(0, epochs.indexOf('-'))) + 1));
+      outcome.averaged().candidates().forEach((n, f1) -> run.logMetrics(Map.of("averaged_val_weighted_f1", f1), n));
     }
     return new Trained(classifier, outcome.best(), spec, outcome.state(), validationReport, outcome.stoppedEarly(),
         rate, workers, settings.batchSize(), adamRate(start), outcome.averaged());
@@ -402,7 +403,7 @@ public final class TrainStage implements Stage<TrainResult> {
     training.put("best_epoch", trained.state.bestEpoch());
     if (trained.averaged != null) {
       training.put("averaged_epochs", trained.averaged.epochs());
-      training.put("averaged_validation_weighted_f1", trained.averaged.candidates());
+      training.put("averaged_validation_weighted_f1", trained.averaged.candidatesByEpochs());
     }
     training.put("packaged_network", trained.network == null ? "none"
         : trained.averagedEpochs() != null ? "mean of epochs " + trained.averagedEpochs()
