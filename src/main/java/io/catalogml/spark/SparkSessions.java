@@ -1,11 +1,17 @@
 package io.catalogml.spark;
 
 import io.catalogml.config.CatalogConfig.SparkSettings;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the Spark session every job runs in, with Delta Lake enabled. */
 public final class SparkSessions {
+  private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
+
   private SparkSessions() {}
 
   /** Spark's Kryo serialiser, set with {@link Nd4jKryoRegistrator} by {@link #withDelta}. */
@@ -24,6 +30,34 @@ public final class SparkSessions {
       builder.config(e.getKey(), e.getValue());
     }
     return builder.getOrCreate();
+  }
+
+  /**
+   * Gives a running session that the jobs did not build (a notebook's, a spark-shell's) the entries of
+   * {@code settings.conf()} that a running session can take: SQL settings such as shuffle partitions,
+   * Delta's snapshot partitions and the session time zone, so a stage runs there as it does in its job.
+   * Spark settings fixed when the session started (the serializer, the console progress bar) stay as
+   * they are; those whose value differs are logged and returned, to be set on the interpreter.
+   *
+   * @return the keys this session could not take and has another value for
+   */
+  public static List<String> useConf(SparkSession spark, SparkSettings settings) {
+    List<String> fixed = new ArrayList<>();
+    for (Map.Entry<String, String> e : settings.conf().entrySet()) {
+      try {
+        spark.conf().set(e.getKey(), e.getValue());
+      } catch (Exception notModifiable) { // Spark's AnalysisException, undeclared: a static or core setting
+        String current = spark.sparkContext().getConf().get(e.getKey(), null);
+        if (!e.getValue().equals(current)) {
+          fixed.add(e.getKey());
+          LOG.warn("spark.conf.\"{}\" = \"{}\" is not applied: this session started with {}, and Spark does not"
+              + " change it while a session runs. Set it where the session is started (the Spark interpreter's"
+              + " properties, or --conf for spark-shell).", e.getKey(), e.getValue(),
+              current == null ? "no value" : "\"" + current + "\"");
+        }
+      }
+    }
+    return fixed;
   }
 
   /**

@@ -68,6 +68,18 @@ class NotebooksIT {
   }
 
   @Test
+  void eachNoteGaveTheShellsSessionTheJobsSparkSettingsAndNamedTheOneItCouldNot() {
+    // The shell starts with Spark's defaults (200 shuffle partitions, Delta's 50 snapshot partitions), as an
+    // interpreter does; each note's first paragraph sets the configuration's runtime settings (SparkSessions.useConf).
+    // The console progress bar is fixed when a session starts, so each of the five notes names it once.
+    List<String> notApplied = outcome.stderr().lines().filter(l -> l.contains("is not applied")).toList();
+    assertThat(notApplied).as(outcome.toString()).hasSize(5)
+        .allMatch(l -> l.contains("spark.conf.\"spark.ui.showConsoleProgress\" = \"false\" is not applied"));
+    // Spark's console progress bar (stderr) showed Delta's 50-task snapshot stages before the notes set this.
+    assertThat(outcome.stderr()).doesNotContain(" / 50]", " / 200]");
+  }
+
+  @Test
   void theIngestNoteFilledBronzeAndShowedEightProductsWithTheirPictures() throws Exception {
     JsonNode ingest = result("ingest");
     assertThat(ingest.get("rowsIn").asLong()).isEqualTo(1000);

@@ -160,7 +160,7 @@ final class SparkShellNotes {
         + "--conf spark.serializer=org.apache.spark.serializer.KryoSerializer "
         + "--conf spark.kryo.registrator=io.catalogml.spark.Nd4jKryoRegistrator "
         + "--conf spark.kryoserializer.buffer.max=1g "
-        + "--conf spark.ui.enabled=false --conf spark.sql.shuffle.partitions=4";
+        + "--conf spark.ui.enabled=false";
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", shell, "spark-shell-notes",
         System.getProperty("catalogml.fatJar"), javaOptions)
         .directory(Processes.ROOT.toFile())
