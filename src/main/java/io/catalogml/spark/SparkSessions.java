@@ -47,6 +47,9 @@ public final class SparkSessions {
       try {
         spark.conf().set(e.getKey(), e.getValue());
       } catch (Exception notModifiable) { // Spark's AnalysisException, undeclared: a static or core setting
+        if (spark.conf().isModifiable(e.getKey())) {
+          throw notModifiable; // a runtime setting refused its value: Spark's message says which and why
+        }
         String current = spark.sparkContext().getConf().get(e.getKey(), null);
         if (!e.getValue().equals(current)) {
           fixed.add(e.getKey());

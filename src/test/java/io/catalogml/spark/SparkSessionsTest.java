@@ -1,6 +1,7 @@
 package io.catalogml.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.catalogml.SparkTestBase;
 import io.catalogml.config.CatalogConfig.SparkSettings;
@@ -38,5 +39,12 @@ class SparkSessionsTest extends SparkTestBase {
       spark.conf().set("spark.sql.session.timeZone", "UTC");
       spark.conf().unset("spark.sql.adaptive.enabled");
     }
+  }
+
+  @Test
+  void aRuntimeSettingWithAValueSparkRefusesFailsWithSparksReason() {
+    SparkSettings bad = new SparkSettings("local[2]", "test", Map.of("spark.sql.shuffle.partitions", "many"));
+    assertThatThrownBy(() -> SparkSessions.useConf(spark, bad)).hasMessageContaining("spark.sql.shuffle.partitions");
+    assertThat(spark.conf().get("spark.sql.shuffle.partitions")).isEqualTo("2");
   }
 }
