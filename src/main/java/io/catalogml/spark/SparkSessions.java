@@ -1,6 +1,7 @@
 package io.catalogml.spark;
 
 import io.catalogml.config.CatalogConfig.SparkSettings;
+import io.catalogml.core.CatalogErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,8 @@ public final class SparkSessions {
    * {@code settings.conf()} that a running session can take: SQL settings such as shuffle partitions,
    * Delta's snapshot partitions and the session time zone, so a stage runs there as it does in its job.
    * Spark settings fixed when the session started (the serializer, the console progress bar) stay as
-   * they are; those whose value differs are logged and returned, to be set on the interpreter.
+   * they are; those whose value differs are logged and returned, to be set on the interpreter. A value
+   * Spark refuses for a runtime setting fails as a configuration error.
    *
    * @return the keys this session could not take and has another value for
    */
@@ -46,9 +48,10 @@ public final class SparkSessions {
     for (Map.Entry<String, String> e : settings.conf().entrySet()) {
       try {
         spark.conf().set(e.getKey(), e.getValue());
-      } catch (Exception notModifiable) { // Spark's AnalysisException, undeclared: a static or core setting
+      } catch (Exception refused) { // undeclared: AnalysisException (a static or core setting), or a bad value
         if (spark.conf().isModifiable(e.getKey())) {
-          throw notModifiable; // a runtime setting refused its value: Spark's message says which and why
+          throw CatalogErrors.badConfigValue("spark.conf.\"" + e.getKey() + "\"", e.getValue(),
+              null, "a value Spark takes (" + refused.getMessage() + ")");
         }
         String current = spark.sparkContext().getConf().get(e.getKey(), null);
         if (!e.getValue().equals(current)) {

@@ -42,9 +42,11 @@ class SparkSessionsTest extends SparkTestBase {
   }
 
   @Test
-  void aRuntimeSettingWithAValueSparkRefusesFailsWithSparksReason() {
+  void aRuntimeSettingWithAValueSparkRefusesIsAConfigurationErrorWithSparksReason() {
     SparkSettings bad = new SparkSettings("local[2]", "test", Map.of("spark.sql.shuffle.partitions", "many"));
-    assertThatThrownBy(() -> SparkSessions.useConf(spark, bad)).hasMessageContaining("spark.sql.shuffle.partitions");
+    assertThatThrownBy(() -> SparkSessions.useConf(spark, bad)).isInstanceOf(io.catalogml.core.CatalogException.class)
+        .hasMessageContaining("spark.conf.\"spark.sql.shuffle.partitions\" = many is not allowed")
+        .hasMessageContaining("should be int");
     assertThat(spark.conf().get("spark.sql.shuffle.partitions")).isEqualTo("2");
   }
 }
