@@ -143,10 +143,10 @@ final class Dl4jTrainer {
     spark.sparkContext().setJobDescription("catalog-ml train: the means of the last " + sizes + " epochs");
     try {
       java.util.SortedMap<Integer, Double> candidates = new java.util.TreeMap<>();
+      java.util.SortedMap<Integer, ComputationGraph> means = checkpoints.means(last, sizes);
       int bestN = 0;
-      ComputationGraph bestNet = null;
       ClassificationReport bestReport = null;
-      for (var mean : checkpoints.means(last, sizes).entrySet()) {
+      for (var mean : means.entrySet()) {
         int n = mean.getKey();
         ClassificationReport report = Evaluator.evaluate(new Dl4jClassifier(spark, mean.getValue(), spec, labels),
             validation);
@@ -154,11 +154,10 @@ final class Dl4jTrainer {
         LOG.info("the mean of epochs {}-{}: validation weighted F1 {}", last - n + 1, last, fmt(report.weightedF1()));
         if (bestReport == null || report.weightedF1() > bestReport.weightedF1()) {
           bestN = n;
-          bestNet = mean.getValue();
           bestReport = report;
         }
       }
-      Averaged best = new Averaged(last - bestN + 1, last, bestNet, bestReport,
+      Averaged best = new Averaged(last - bestN + 1, last, means.get(bestN), bestReport,
           java.util.Collections.unmodifiableSortedMap(candidates));
       LOG.info("the mean of epochs {} is packaged: validation weighted F1 {} (the best epoch, {}: {})", best.epochs(),
           fmt(bestReport.weightedF1()), state.bestEpoch(), fmt(state.bestScore()));
