@@ -2,14 +2,19 @@ package io.catalogml.tracking;
 
 import io.catalogml.core.CatalogErrors;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -26,9 +31,19 @@ import java.util.stream.Stream;
  *
  * <p>Every experiment a run starts in is tagged {@value RunTags#EXPERIMENT_KIND} =
  * {@value RunTags#MODEL_DEVELOPMENT} (an existing one when it lacks the tag), MLflow 3's kind for
- * model training. One writer at a time per experiment is assumed when an experiment is created.
+ * model training.
+ *
+ * <p>Jobs started together on one store are separate JVMs writing the same folder. Every step that
+ * reads the store and then writes what it found missing (the default experiment, an experiment
+ * by name, the run with a tag, a model version's number, a registered model's aliases) runs under
+ * {@link #locked}: a lock per folder inside the JVM, then an OS file lock on {@value #LOCK_FILE}
+ * across processes, released by the OS when a job is killed. Files are replaced atomically, so a
+ * reader never sees half of one.
  */
 public final class LocalMlflowStore implements Tracker {
+  /** The file the store's writers lock; MLflow lists only folders, so it ignores it. */
+  static final String LOCK_FILE = ".catalog-ml.lock";
+  private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
   private final Path root;
   private final LocalRegistry registry;
 
@@ -40,20 +55,47 @@ public final class LocalMlflowStore implements Tracker {
   /** Opens (and creates when missing) the store in {@code folder}. */
   public static LocalMlflowStore open(Path folder) {
     LocalMlflowStore store = new LocalMlflowStore(folder.toAbsolutePath().normalize());
-    try {
-      Path defaultExperiment = store.root.resolve("0").resolve("meta.yaml");
-      if (!Files.exists(defaultExperiment)) {
+    store.locked("create the store", () -> {
+      if (!Files.exists(store.root.resolve("0").resolve("meta.yaml"))) {
         store.writeExperiment("0", "Default");
       }
-    } catch (IOException e) {
-      throw CatalogErrors.localStoreFailed(store.root, "create the store", e.toString());
-    }
+      return null;
+    });
     return store;
   }
 
-  @Override
-  public synchronized TrackedRun startRun(String experiment, String runName) {
+  /**
+   * Runs {@code action} holding the store's lock, shared by every {@code LocalMlflowStore} and
+   * {@link LocalRegistry} of this folder in this JVM and by every other process; reentrant.
+   */
+  <T> T locked(String what, StoreAction<T> action) {
+    ReentrantLock inJvm = JVM_LOCKS.computeIfAbsent(root, r -> new ReentrantLock());
+    inJvm.lock();
     try {
+      if (inJvm.getHoldCount() > 1) {
+        return action.run();
+      }
+      Files.createDirectories(root);
+      try (FileChannel channel = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE); FileLock acrossProcesses = channel.lock()) {
+        return action.run();
+      }
+    } catch (IOException e) {
+      throw CatalogErrors.localStoreFailed(root, what, e.toString());
+    } finally {
+      inJvm.unlock();
+    }
+  }
+
+  /** A step on the store's files, run by {@link #locked}. */
+  @FunctionalInterface
+  interface StoreAction<T> {
+    T run() throws IOException;
+  }
+
+  @Override
+  public TrackedRun startRun(String experiment, String runName) {
+    return locked("start a run in experiment " + experiment, () -> {
       String experimentId = findExperiment(experiment).orElse(null);
       if (experimentId == null) {
         experimentId = Long.toString(ThreadLocalRandom.current().nextLong(100_000_000_000_000_000L, Long.MAX_VALUE));
@@ -62,17 +104,15 @@ public final class LocalMlflowStore implements Tracker {
       tagKindUnlessTagged(root.resolve(experimentId));
       String runId = UUID.randomUUID().toString().replace("-", "");
       return LocalRun.start(this, root.resolve(experimentId).resolve(runId), experimentId, runId, runName);
-    } catch (IOException e) {
-      throw CatalogErrors.localStoreFailed(root, "start a run in experiment " + experiment, e.toString());
-    }
+    });
   }
 
   /** Reads the tag file of every active run in the experiment's folder; the oldest run by start time wins. */
   @Override
-  public synchronized TrackedRun runTagged(String experiment, String tagKey, String tagValue, String runName) {
+  public TrackedRun runTagged(String experiment, String tagKey, String tagValue, String runName) {
     String key = Names.key(tagKey);
     String value = Names.value(tagValue, Names.MAX_TAG_VALUE);
-    try {
+    return locked("find the run of " + experiment + " tagged " + key + " = " + value, () -> {
       Optional<String> experimentId = findExperiment(experiment);
       if (experimentId.isPresent()) {
         Path found = null;
@@ -95,11 +135,8 @@ public final class LocalMlflowStore implements Tracker {
           return LocalRun.open(this, found);
         }
       }
-    } catch (IOException e) {
-      throw CatalogErrors.localStoreFailed(root, "find the run of " + experiment + " tagged " + key + " = " + value,
-          e.toString());
-    }
-    return RunTags.tagged(startRun(experiment, runName), Map.of(tagKey, tagValue));
+      return RunTags.tagged(startRun(experiment, runName), Map.of(tagKey, tagValue));
+    });
   }
 
   private Optional<String> findExperiment(String name) throws IOException {

@@ -30,23 +30,25 @@ final class LocalRegistry implements ModelRegistry {
   }
 
   @Override
-  public synchronized void ensureRegisteredModel(String name, String description) {
+  public void ensureRegisteredModel(String name, String description) {
     Path meta = modelDir(name).resolve("meta.yaml");
-    if (Files.exists(meta)) {
-      return;
-    }
-    long now = System.currentTimeMillis();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("aliases", Map.of());
-    m.put("creation_timestamp", now);
-    m.put("description", description);
-    m.put("last_updated_timestamp", now);
-    m.put("name", name);
-    io(name, () -> FileStoreYaml.write(meta, m));
+    store.locked("register model " + name, () -> {
+      if (!Files.exists(meta)) {
+        long now = System.currentTimeMillis();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("aliases", Map.of());
+        m.put("creation_timestamp", now);
+        m.put("description", description);
+        m.put("last_updated_timestamp", now);
+        m.put("name", name);
+        FileStoreYaml.write(meta, m);
+      }
+      return null;
+    });
   }
 
   @Override
-  public synchronized ModelVersion createVersion(String name, String runId, String artifactPath) {
+  public ModelVersion createVersion(String name, String runId, String artifactPath) {
     String path = Names.artifactPath(artifactPath);
     Path runDir = store.runFolder(runId)
         .orElseThrow(() -> CatalogErrors.modelNotFound("runs:/" + runId + "/" + path, "there is no run " + runId
@@ -54,11 +56,19 @@ final class LocalRegistry implements ModelRegistry {
     if (!Files.exists(runDir.resolve("artifacts").resolve(path))) {
       throw CatalogErrors.artifactNotFound(runId, path);
     }
-    ensureRegisteredModel(name, "");
     Path dir = modelDir(name);
-    String version = Integer.toString(nextVersion(dir));
+    return store.locked("register a version of " + name, () -> {
+      ensureRegisteredModel(name, "");
+      String version = Integer.toString(nextVersion(dir));
+      String source = "runs:/" + runId + (path.isEmpty() ? "" : "/" + path);
+      writeVersion(dir, name, version, runId, source);
+      return new ModelVersion(name, version, runId, source);
+    });
+  }
+
+  private static void writeVersion(Path dir, String name, String version, String runId, String source)
+      throws IOException {
     long now = System.currentTimeMillis();
-    String source = "runs:/" + runId + (path.isEmpty() ? "" : "/" + path);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("aliases", List.of());
     m.put("creation_timestamp", now);
@@ -74,8 +84,7 @@ final class LocalRegistry implements ModelRegistry {
     m.put("storage_location", source);
     m.put("user_id", null);
     m.put("version", Integer.parseInt(version));
-    io(name, () -> FileStoreYaml.write(dir.resolve("version-" + version).resolve("meta.yaml"), m));
-    return new ModelVersion(name, version, runId, source);
+    FileStoreYaml.write(dir.resolve("version-" + version).resolve("meta.yaml"), m);
   }
 
   private int nextVersion(Path dir) {
@@ -88,21 +97,21 @@ final class LocalRegistry implements ModelRegistry {
   }
 
   @Override
-  public synchronized void setAlias(String name, String alias, String version) {
+  public void setAlias(String name, String alias, String version) {
     if (version(name, version).isEmpty()) {
       throw CatalogErrors.modelNotFound("models:/" + name + "/" + version,
           "cannot set alias '" + alias + "': registered model '" + name + "' has no version " + version);
     }
     Path dir = modelDir(name);
-    io(name, () -> {
+    store.locked("set alias " + alias + " of " + name, () -> {
       Map<String, Object> meta = FileStoreYaml.read(dir.resolve("meta.yaml"));
       Map<String, String> aliases = new LinkedHashMap<>(aliasMap(meta));
       aliases.put(alias, version);
       meta.put("aliases", aliases);
       meta.put("last_updated_timestamp", System.currentTimeMillis());
       FileStoreYaml.write(dir.resolve("meta.yaml"), meta);
-      Files.createDirectories(dir.resolve("aliases"));
-      Files.writeString(dir.resolve("aliases").resolve(alias), version, StandardCharsets.UTF_8);
+      FileStoreYaml.replace(dir.resolve("aliases").resolve(alias), version);
+      return null;
     });
   }
 
