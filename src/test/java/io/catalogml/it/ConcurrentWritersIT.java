@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * processes, as a new user would start them: each writer redoes a lost Delta race on the table's
  * new state, so both end 0 (or 75 with {@code delta.conflict} after {@code lake.conflict-retries}),
  * the table holds every product once, and what the runs say they wrote adds up; then two
- * {@code feedback} runs of one corrections file. (The score writer's own two-process test is
+ * {@code feedback} runs of one corrections file. Both runs of a job are recorded in one experiment
+ * of the local store they create together. (The score writer's own two-process test is
  * {@link ScoreIT}.) Tables are read back with delta-rs.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -59,6 +60,8 @@ class ConcurrentWritersIT {
       }
     }
     assertThat(results).as("at least one finished").anyMatch(r -> r.get("exit").asInt() == 0);
+    assertThat(results.stream().filter(r -> r.has("tracking")).map(r -> r.get("tracking").get("experimentId").asText())
+        .distinct()).as("the finished runs in one experiment of the new local store").hasSize(1);
     return results;
   }
 
