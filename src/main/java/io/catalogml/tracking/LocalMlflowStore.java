@@ -69,13 +69,18 @@ public final class LocalMlflowStore implements Tracker {
    * {@link LocalRegistry} of this folder in this JVM and by every other process; reentrant.
    */
   <T> T locked(String what, StoreAction<T> action) {
-    ReentrantLock inJvm = JVM_LOCKS.computeIfAbsent(root, r -> new ReentrantLock());
+    ReentrantLock inJvm;
+    try {
+      // By the real path: a JVM holding the file lock through one spelling of the folder cannot take it through another.
+      inJvm = JVM_LOCKS.computeIfAbsent(Files.createDirectories(root).toRealPath(), r -> new ReentrantLock());
+    } catch (IOException e) {
+      throw CatalogErrors.localStoreFailed(root, what, e.toString());
+    }
     inJvm.lock();
     try {
       if (inJvm.getHoldCount() > 1) {
         return action.run();
       }
-      Files.createDirectories(root);
       try (FileChannel channel = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE,
           StandardOpenOption.WRITE); FileLock acrossProcesses = channel.lock()) {
         return action.run();

@@ -90,6 +90,36 @@ class LocalStoreWritersTest {
     }
   }
 
+  /**
+   * Threads of one JVM (a notebook's interpreter, the tests) share the store's lock, also when one
+   * of them names the folder through a symbolic link: the OS lock is taken once, never twice.
+   */
+  @Test
+  void threadsOfOneJvmShareTheLockWhateverPathNamesTheFolder() throws Exception {
+    Path store = Files.createDirectories(tmp.resolve("mlruns"));
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), store);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<String>> runs = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        Path folder = t % 2 == 0 ? store : link;
+        runs.add(pool.submit(() -> {
+          try (TrackedRun run = LocalMlflowStore.open(folder).startRun("shared", "thread")) {
+            return run.experimentId();
+          }
+        }));
+      }
+      Set<String> experiments = new HashSet<>();
+      for (java.util.concurrent.Future<String> run : runs) {
+        experiments.add(run.get(1, TimeUnit.MINUTES));
+      }
+      assertThat(experiments).as("one experiment named shared").hasSize(1);
+      assertThat(runs(store.resolve(experiments.iterator().next()))).hasSize(8);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private static List<Path> runs(Path experiment) throws Exception {
     try (Stream<Path> runs = Files.list(experiment)) {
       return runs.filter(r -> Files.isRegularFile(r.resolve("meta.yaml"))).toList();
