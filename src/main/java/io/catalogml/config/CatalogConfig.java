@@ -310,7 +310,8 @@ public record CatalogConfig(
         Settings.TRAIN_YARDSTICK.read(c), Settings.TRAIN_BLEND_BASELINE.read(c), Settings.TRAIN_SCALE_LEARNING_RATE.read(c),
         Settings.TRAIN_MIN_BATCH_SIZE.read(c), Settings.TRAIN_MIN_STEPS.read(c), Settings.TRAIN_WEIGHT_DECAY.read(c),
         Settings.TRAIN_LABEL_SMOOTHING.read(c), Settings.TRAIN_MIXUP.read(c),
-        Settings.TRAIN_AVERAGE_EPOCHS.read(c));
+        Settings.TRAIN_AVERAGE_EPOCHS.read(c),
+        new TrainSettings.RateDecay(Settings.TRAIN_DECAY_AT.read(c), Settings.TRAIN_DECAY_FACTOR.read(c)));
     ScoreSettings score = new ScoreSettings(Settings.SCORE_MODEL.read(c), Settings.SCORE_BATCH_SIZE.read(c),
         Settings.SCORE_TOP_K.read(c), Settings.SCORE_LOW_CONFIDENCE.read(c));
     MonitorSettings monitor = new MonitorSettings(Settings.MONITOR_NIGHT.read(c), Settings.MONITOR_JS_DISTANCE.read(c),

@@ -225,6 +225,10 @@ public final class Settings {
       "Image-only networks (model.mode = image): alpha of mixup's Beta(alpha, alpha); each training photo is blended with another of its minibatch, and its label likewise; 0 = none.");
   public static final Setting<List<Integer>> TRAIN_AVERAGE_EPOCHS = Setting.intList("train.average-epochs", 2, 10000, 0,
       8, "Networks: after the last epoch, for each N here (at most half the epochs trained) the mean of the weights of the last N epochs (stochastic weight averaging, from the epochs' checkpoints); the one of them with the best validation weighted F1 is packaged instead of the best epoch's network; [] = the best epoch's network.");
+  public static final Setting<Double> TRAIN_DECAY_AT = Setting.doubleRange("train.decay-at", 0.0, 0.99,
+      "Networks: a step decay of Adam's rate; after this share of train.epochs (0.75: from epoch 61 of 80) every epoch trains at the rate times train.decay-factor; 0 = the same rate throughout. Not with train.master = sharing.");
+  public static final Setting<Double> TRAIN_DECAY_FACTOR = Setting.doubleRange("train.decay-factor", 0.000001, 1.0,
+      "What Adam's rate is multiplied by after train.decay-at.");
   public static final Setting<Boolean> TRAIN_SCALE_LEARNING_RATE = Setting.bool("train.scale-learning-rate",
       "Averaging and threads masters: Adam's learning rate is train.learning-rate times the workers (a round averages their steps into one).");
   public static final Setting<Integer> TRAIN_SEED = Setting.intRange("train.seed", 0, Integer.MAX_VALUE,
@@ -364,7 +368,7 @@ public final class Settings {
       TEXT_SUBWORD_MAX_TOKENS, TEXT_ATTRIBUTES, TEXT_KEEP_HYPHENATED, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_FIT, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_SALT,
       MODEL_NAME, MODEL_TYPE, MODEL_MODE, MODEL_TEXT_ENCODER, MODEL_EMBEDDING_SIZE, MODEL_MAX_TOKENS, MODEL_SUBWORD_TOKENS, MODEL_IMAGE_FILTERS, MODEL_IMAGE_STRIDE,
       MODEL_HIDDEN_SIZE, MODEL_DROPOUT, MODEL_CLASS_WEIGHTS,
-      TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_MIN_BATCH_SIZE, TRAIN_MIN_STEPS, TRAIN_LEARNING_RATE, TRAIN_WEIGHT_DECAY, TRAIN_LABEL_SMOOTHING, TRAIN_MIXUP, TRAIN_AVERAGE_EPOCHS, TRAIN_SCALE_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,
+      TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_MIN_BATCH_SIZE, TRAIN_MIN_STEPS, TRAIN_LEARNING_RATE, TRAIN_WEIGHT_DECAY, TRAIN_LABEL_SMOOTHING, TRAIN_MIXUP, TRAIN_AVERAGE_EPOCHS, TRAIN_DECAY_AT, TRAIN_DECAY_FACTOR, TRAIN_SCALE_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,
       TRAIN_WORKERS_PER_EXECUTOR,
       TRAIN_AVERAGING_FREQUENCY, TRAIN_PREFETCH, TRAIN_SHARING_THRESHOLD, TRAIN_SHARING_PORT, TRAIN_SHARING_WORKER_PORT,
       TRAIN_SHARING_JOIN_TIMEOUT, TRAIN_SHARING_CONTROLLER,

@@ -40,12 +40,13 @@ import java.io.Serializable;
  * @param averageEpochs networks: for each N (at most half the epochs trained), the mean of the weights of the last N
  *     epochs; the best of these means on validation is packaged instead of the best epoch's network; empty = the
  *     best epoch's
+ * @param decay networks: a step decay of Adam's rate for the last epochs ({@link RateDecay})
  */
 public record TrainSettings(Master master, int epochs, int batchSize, double learningRate, long seed, int patience,
     int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches, double sharingThreshold, int sharingPort,
     int sharingWorkerPort, int sharingJoinTimeout, String sharingController, String sharingNetworkMask, String checkpointDir,
     Logreg logreg, boolean yardstick, boolean blendBaseline, boolean scaleLearningRate, int minBatchSize, int minSteps,
-    double weightDecay, double labelSmoothing, double mixup, java.util.List<Integer> averageEpochs)
+    double weightDecay, double labelSmoothing, double mixup, java.util.List<Integer> averageEpochs, RateDecay decay)
     implements Serializable {
 
   /**
@@ -67,7 +68,7 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
     return new TrainSettings(master, epochs, batch, rate, seed, patience, workers(), workersPerExecutor,
         averagingFrequency, prefetchBatches, sharingThreshold, sharingPort, sharingWorkerPort, sharingJoinTimeout,
         sharingController, sharingNetworkMask, checkpointDir, logreg, yardstick, blendBaseline, scaleLearningRate, minBatchSize,
-        minSteps, weightDecay, labelSmoothing, mixup, averageEpochs);
+        minSteps, weightDecay, labelSmoothing, mixup, averageEpochs, decay);
   }
 
   /**
@@ -95,6 +96,30 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
   public record Logreg(int iterations, double regularization, boolean sublinearTf, boolean idf, boolean normalize,
       boolean standardize) implements Serializable {}
 
+  /**
+   * A step decay of Adam's rate ({@code train.decay-at}, {@code train.decay-factor}): the epochs after
+   * {@code at × epochs} train at the rate times {@code factor}. An image network at a constant rate
+   * wanders around a plateau from about epoch 30; a tenth of the rate for its last quarter settles it
+   * (docs/BENCHMARKS.md, "A lower rate for the last epochs").
+   *
+   * @param at share of the epochs trained at the full rate; 0 = no decay
+   * @param factor what the rate is multiplied by after them
+   */
+  public record RateDecay(double at, double factor) implements Serializable {
+    /** No decay. */
+    public static final RateDecay NONE = new RateDecay(0, 1);
+
+    /** What Adam's rate is multiplied by in {@code epoch} (from 1) of {@code epochs}: 1, or {@code factor} after {@code at × epochs}. */
+    public double factor(int epoch, int epochs) {
+      return at > 0 && epoch > Math.round(at * epochs) ? factor : 1;
+    }
+
+    /** Whether any epoch of {@code epochs} trains at another rate. */
+    public boolean decays(int epochs) {
+      return at > 0 && factor != 1 && Math.round(at * epochs) < epochs;
+    }
+  }
+
   /** DL4J Spark training masters. */
   public enum Master {
     /** ParameterAveragingTrainingMaster: workers train locally and their parameters are averaged. */
@@ -120,6 +145,6 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
     return new TrainSettings(other, epochs, batchSize, learningRate, seed, patience, workers, workersPerExecutor,
         averagingFrequency, prefetchBatches, sharingThreshold, sharingPort, sharingWorkerPort, sharingJoinTimeout,
         sharingController, sharingNetworkMask, checkpointDir, logreg, yardstick, blendBaseline, scaleLearningRate,
-        minBatchSize, minSteps, weightDecay, labelSmoothing, mixup, averageEpochs);
+        minBatchSize, minSteps, weightDecay, labelSmoothing, mixup, averageEpochs, decay);
   }
 }

@@ -84,7 +84,11 @@ final class Dl4jTrainer {
     this.labels = labels;
   }
 
-  Outcome train(ComputationGraph start, TrainState initial, Checkpoints checkpoints, Dataset<Row> train,
+  /**
+   * Trains {@code start} from the epoch after {@code initial}'s, each epoch at {@code rate} times its
+   * {@code train.decay-at} factor.
+   */
+  Outcome train(ComputationGraph start, double rate, TrainState initial, Checkpoints checkpoints, Dataset<Row> train,
       Dataset<Row> validation, int workers, EpochListener listener) {
     TrainState state = initial;
     ComputationGraph net = start;
@@ -100,6 +104,12 @@ final class Dl4jTrainer {
         }
         long t0 = System.nanoTime();
         spark.sparkContext().setJobDescription("catalog-ml train: epoch " + epoch + " of " + settings.epochs());
+        double epochRate = rate * settings.decay().factor(epoch, settings.epochs());
+        if (epochRate != adamRate(net)) {
+          trainer.learningRate(epochRate);
+          LOG.info("epoch {}/{}: Adam learning rate {} (train.decay-at {})", epoch, settings.epochs(), fmt(epochRate),
+              settings.decay().at());
+        }
         net = trainer.fitEpoch(epoch);
         requireFinite(net, epoch, trainer.score());
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -121,6 +131,18 @@ final class Dl4jTrainer {
     ComputationGraph best = state.bestEpoch() == state.epochsDone() ? net : checkpoints.load(state.bestEpoch());
     Averaged averaged = average(checkpoints, state, validation);
     return new Outcome(averaged != null ? averaged.network() : best, state, stoppedEarly, fitSeconds, fitted, averaged);
+  }
+
+  /** Adam's learning rate of a network's output layer (every layer has the same); NaN for another updater. */
+  static double adamRate(ComputationGraph net) {
+    org.deeplearning4j.nn.conf.layers.Layer layer = net.getLayer("output").conf().getLayer();
+    return layer instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b
+        && b.getIUpdater() instanceof org.nd4j.linalg.learning.config.Adam adam ? adam.getLearningRate() : Double.NaN;
+  }
+
+  /** Sets Adam's learning rate of every layer of {@code net}; DL4J keeps the updater's state (moments, step count). */
+  static void setAdamRate(ComputationGraph net, double rate) {
+    org.deeplearning4j.util.NetworkUtils.setLearningRate(net, rate);
   }
 
   /**

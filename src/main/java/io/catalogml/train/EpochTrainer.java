@@ -30,6 +30,12 @@ public interface EpochTrainer extends AutoCloseable {
         : new SparkTrainer(spark, net, train.withMaster(master), spec, labels, trainRows, workers, workDir);
   }
 
+  /**
+   * Sets Adam's learning rate of every layer for the passes that follow, on the network and on every
+   * copy the workers train (a step of {@code train.decay-at}); Adam's moments and step count stay.
+   */
+  void learningRate(double rate);
+
   /** One pass over the training rows (epoch numbers start at 1); returns the network after it. */
   ComputationGraph fitEpoch(int epoch);
 

@@ -73,6 +73,23 @@ public final class SparkTrainer implements EpochTrainer {
         train.sharingJoinTimeout());
   }
 
+  /**
+   * On the driver's network: the averaging master broadcasts its configuration with its parameters
+   * at every fit. The gradient-sharing master broadcasts the network once per JVM and its workers
+   * keep the rate they started with, so it refuses another one.
+   */
+  @Override
+  public void learningRate(double rate) {
+    ComputationGraph net = sparkNet.getNetwork();
+    if (Dl4jTrainer.adamRate(net) == rate) {
+      return;
+    }
+    if (train.master() == TrainSettings.Master.SHARING) {
+      throw CatalogErrors.decayNeedsAveraging(train.master().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    Dl4jTrainer.setAdamRate(net, rate);
+  }
+
   @Override
   public ComputationGraph fitEpoch(int epoch) {
     int batchSize = train.batchSize();

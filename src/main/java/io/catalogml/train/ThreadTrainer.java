@@ -118,6 +118,16 @@ public final class ThreadTrainer implements EpochTrainer {
   }
 
   @Override
+  public void learningRate(double rate) {
+    // DL4J 1.0.0-M2's clone() shares each layer's Adam settings with the original, so setting the network's
+    // rate reaches the replicas already; each is set anyway, in case a later clone() copies them.
+    for (ComputationGraph replica : replicas) {
+      Dl4jTrainer.setAdamRate(replica, rate);
+    }
+    Dl4jTrainer.setAdamRate(net, rate);
+  }
+
+  @Override
   public ComputationGraph fitEpoch(int epoch) {
     List<List<List<Row>>> batches = new ArrayList<>();
     int rounds = 0;

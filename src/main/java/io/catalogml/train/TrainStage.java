@@ -258,6 +258,9 @@ public final class TrainStage implements Stage<TrainResult> {
     ModelSettings model = config.model();
     int workers = config.train().workers() > 0 ? config.train().workers() : spark.sparkContext().defaultParallelism();
     TrainSettings settings = config.train().withMaster(master()).forTrainingSet(data.trainExamples(), workers);
+    if (settings.master() == TrainSettings.Master.SHARING && settings.decay().decays(settings.epochs())) {
+      throw CatalogErrors.decayNeedsAveraging("sharing");
+    }
     InputSpec built = inputSpec(data);
     ComputationGraph start;
     double learningRate = settings.learningRateFor(workers);
@@ -279,8 +282,11 @@ public final class TrainStage implements Stage<TrainResult> {
     InputSpec spec = built.layoutOf(start);
     LOG.info("train {}: {} network, {} parameters, {} classes, {} workers, master {}", state.runId(), model.mode(),
         start.numParams(), data.labels.size(), workers, settings.master());
+    // The rate the network started with: a resumed network's last rate, undone by its last epoch's decay.
+    double startRate = state.epochsDone() > 0
+        ? Dl4jTrainer.adamRate(start) / settings.decay().factor(state.epochsDone(), settings.epochs()) : learningRate;
     Dl4jTrainer.Outcome outcome = new Dl4jTrainer(spark, settings, spec, data.labels)
-        .train(start, state, checkpoints, train, validation, workers, (m, report) -> {
+        .train(start, startRate, state, checkpoints, train, validation, workers, (m, report) -> {
           Map<String, Double> metrics = new LinkedHashMap<>(report.toMetrics("val_"));
           metrics.putAll(epochMetrics(m));
           run.logMetrics(metrics, m.epoch());
@@ -295,7 +301,7 @@ public final class TrainStage implements Stage<TrainResult> {
       outcome.averaged().candidates().forEach((n, f1) -> run.logMetrics(Map.of("averaged_val_weighted_f1", f1), n));
     }
     return new Trained(classifier, outcome.best(), spec, outcome.state(), validationReport, outcome.stoppedEarly(),
-        rate, workers, settings.batchSize(), adamRate(start), outcome.averaged());
+        rate, workers, settings.batchSize(), startRate, outcome.averaged());
   }
 
   private Trained trainBaseline(TrainData data, TrainState state, Dataset<Row> train, Dataset<Row> validation) {
@@ -479,13 +485,6 @@ public final class TrainStage implements Stage<TrainResult> {
       }
     });
     return frozen;
-  }
-
-  /** Adam's learning rate of a network's output layer: what trained it (a resumed network keeps its first rate). */
-  private static double adamRate(ComputationGraph net) {
-    org.deeplearning4j.nn.conf.layers.Layer layer = net.getLayer("output").conf().getLayer();
-    return layer instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b
-        && b.getIUpdater() instanceof org.nd4j.linalg.learning.config.Adam adam ? adam.getLearningRate() : Double.NaN;
   }
 
   /**

@@ -32,6 +32,14 @@ class GradientSharingTest extends SparkTestBase {
         .hasMessageContaining("Spark runs 2 tasks at a time here")
         .hasMessageContaining("train.workers to at most 2");
 
+    CatalogConfig decaying = TrainFixtures.config(dir, dir.resolve("drop"), "train.master=sharing", "model.mode=text",
+        "train.epochs=4", "train.decay-at=0.5");
+    assertThatThrownBy(() -> TrainStageTest.trainIn(spark, decaying))
+        .as("the sharing workers would keep their first rate: refused before training")
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("train.decay-at = 0")
+        .hasMessageContaining("train.master = averaging or threads");
+
     CatalogConfig config = TrainFixtures.config(dir, dir.resolve("drop"), "train.master=sharing", "model.mode=text",
         "train.epochs=4", "train.learning-rate=0.01", "train.batch-size=32", "train.patience=0");
     TrainResult sharing = TrainStageTest.trainIn(spark, config);
