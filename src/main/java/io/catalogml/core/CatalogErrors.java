@@ -293,8 +293,8 @@ public final class CatalogErrors {
   public static CatalogException decayNeedsAveraging(String master) {
     return usage("train.decay-with-sharing", "Cannot lower the learning rate for the last epochs (train.decay-at) with "
         + "train.master = " + master + ": DL4J's gradient-sharing workers take the network once and keep the rate "
-        + "they started with, so the decay would be recorded but not trained. Set train.decay-at = 0 (an image "
-        + "network's defaults in train.by-mode.image set it), or train with train.master = averaging or threads.");
+        + "they started with, so the decay would be recorded but not trained. Set train.decay-at = 0, or train "
+        + "with train.master = averaging or threads.");
   }
 
   public static CatalogException threadsNeedLocalSpark(String sparkMaster) {

@@ -105,7 +105,8 @@ final class Dl4jTrainer {
         long t0 = System.nanoTime();
         spark.sparkContext().setJobDescription("catalog-ml train: epoch " + epoch + " of " + settings.epochs());
         double epochRate = rate * settings.decay().factor(epoch, settings.epochs());
-        if (epochRate != adamRate(net)) {
+        // Without a decay the network trains at the rate it was built or checkpointed with, untouched.
+        if (settings.decay().decays(settings.epochs()) && epochRate != adamRate(net)) {
           trainer.learningRate(epochRate);
           LOG.info("epoch {}/{}: Adam learning rate {} (train.decay-at {})", epoch, settings.epochs(), fmt(epochRate),
               settings.decay().at());

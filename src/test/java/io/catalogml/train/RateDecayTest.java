@@ -3,15 +3,9 @@ package io.catalogml.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.catalogml.SparkTestBase;
-import io.catalogml.config.CatalogConfig;
 import io.catalogml.config.TrainSettings;
 import io.catalogml.config.TrainSettings.RateDecay;
-import io.catalogml.lake.Lake;
-import io.catalogml.model.InputSpec;
-import io.catalogml.preprocess.TitleGroups;
 import java.nio.file.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,17 +23,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 class RateDecayTest extends SparkTestBase {
   @TempDir
   static Path dir;
-  static CatalogConfig sample;
-  static TrainData data;
-  static InputSpec spec;
-  static Dataset<Row> train;
+  static TrainFixtures.TrainingSplit split;
 
   @BeforeAll
   static void sample() {
-    sample = TrainFixtures.preprocessedSample(spark, dir);
-    data = TrainData.load(spark, Lake.of(sample), null);
-    spec = InputSpec.network(sample.model(), data.textPipeline, data.imageWidth, data.imageHeight, data.imageSpec);
-    train = data.split(TitleGroups.TRAIN).cache();
+    split = TrainFixtures.trainingSplit(spark, dir);
   }
 
   @Test
@@ -63,7 +51,7 @@ class RateDecayTest extends SparkTestBase {
   void theThreadsMasterTrainsEveryWorkerThreadAtTheNewRate() {
     TrainSettings s = settings("threads");
     ComputationGraph start = fresh(s);
-    try (ThreadTrainer trainer = new ThreadTrainer(spark, start, s, spec, data.labels, train, 2)) {
+    try (ThreadTrainer trainer = new ThreadTrainer(spark, start, s, split.spec(), split.data().labels, split.train(), 2)) {
       checkRateChanges(trainer, s.learningRateFor(2));
     }
   }
@@ -72,7 +60,7 @@ class RateDecayTest extends SparkTestBase {
   void theSparkAveragingMasterBroadcastsTheNewRateToItsWorkers() {
     TrainSettings s = settings("averaging");
     ComputationGraph start = fresh(s);
-    try (SparkTrainer trainer = new SparkTrainer(spark, start, s, spec, data.labels, train, 2,
+    try (SparkTrainer trainer = new SparkTrainer(spark, start, s, split.spec(), split.data().labels, split.train(), 2,
         dir.resolve("work").toUri().toString())) {
       checkRateChanges(trainer, s.learningRateFor(2));
     }
@@ -105,10 +93,11 @@ class RateDecayTest extends SparkTestBase {
 
   private static TrainSettings settings(String master) {
     return TrainFixtures.config(dir, dir.resolve("drop"), "train.seed=4", "train.master=" + master).train()
-        .forTrainingSet(data.trainExamples(), 2);
+        .forTrainingSet(split.data().trainExamples(), 2);
   }
 
   private static ComputationGraph fresh(TrainSettings s) {
-    return NetworkFactory.build(sample.model(), spec, data.labels.size(), s.learningRateFor(2), s.seed(), null);
+    return NetworkFactory.build(split.config().model(), split.spec(), split.data().labels.size(), s.learningRateFor(2), s.seed(),
+        null);
   }
 }

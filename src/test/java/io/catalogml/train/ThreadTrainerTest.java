@@ -6,9 +6,7 @@ import io.catalogml.SparkTestBase;
 import io.catalogml.config.CatalogConfig;
 import io.catalogml.config.ModelSettings;
 import io.catalogml.config.TrainSettings;
-import io.catalogml.lake.Lake;
 import io.catalogml.model.InputSpec;
-import io.catalogml.preprocess.TitleGroups;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,10 +37,11 @@ class ThreadTrainerTest extends SparkTestBase {
 
   @BeforeAll
   static void sample() {
-    sample = TrainFixtures.preprocessedSample(spark, dir);
-    data = TrainData.load(spark, Lake.of(sample), null);
-    spec = InputSpec.network(sample.model(), data.textPipeline, data.imageWidth, data.imageHeight, data.imageSpec);
-    train = data.split(TitleGroups.TRAIN).cache();
+    TrainFixtures.TrainingSplit split = TrainFixtures.trainingSplit(spark, dir);
+    sample = split.config();
+    data = split.data();
+    spec = split.spec();
+    train = split.train();
   }
 
   /** The sample's settings for two workers: 400 products each, minibatches of 32, three rounds an epoch. */
