@@ -290,9 +290,9 @@ public final class CatalogErrors {
         + "jobs/submit.sh), or restart the notebook's Spark interpreter.");
   }
 
-  public static CatalogException decayNeedsAveraging(String master) {
+  public static CatalogException decayNeedsAveraging() {
     return usage("train.decay-with-sharing", "Cannot lower the learning rate for the last epochs (train.decay-at) with "
-        + "train.master = " + master + ": DL4J's gradient-sharing workers take the network once and keep the rate "
+        + "train.master = sharing: DL4J's gradient-sharing workers take the network once and keep the rate "
         + "they started with, so the decay would be recorded but not trained. Set train.decay-at = 0, or train "
         + "with train.master = averaging or threads.");
   }

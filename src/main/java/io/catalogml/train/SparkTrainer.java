@@ -56,6 +56,10 @@ public final class SparkTrainer implements EpochTrainer {
       // On a cluster Spark itself waits for enough executors, then fails a barrier stage that cannot fit.
       throw CatalogErrors.sharingNeedsSlots(workers, sc.defaultParallelism());
     }
+    if (train.master() == TrainSettings.Master.SHARING && train.decay().decays(train.epochs())) {
+      // DL4J's sharing master broadcasts the network once per JVM: its workers keep their first rate.
+      throw CatalogErrors.decayNeedsAveraging();
+    }
     this.sparkNet = new SparkComputationGraph(sc, net, TrainingMasters.create(train, sc, workers, workDir));
     if (train.master() == TrainSettings.Master.SHARING) {
       SHARING_USED.set(true);
@@ -75,19 +79,12 @@ public final class SparkTrainer implements EpochTrainer {
 
   /**
    * On the driver's network: the averaging master broadcasts its configuration with its parameters
-   * at every fit. The gradient-sharing master broadcasts the network once per JVM and its workers
-   * keep the rate they started with, so it refuses another one.
+   * at every fit. The gradient-sharing master, whose workers keep the rate they started with, was
+   * refused a decay when this trainer was made.
    */
   @Override
   public void learningRate(double rate) {
-    ComputationGraph net = sparkNet.getNetwork();
-    if (Dl4jTrainer.adamRate(net) == rate) {
-      return;
-    }
-    if (train.master() == TrainSettings.Master.SHARING) {
-      throw CatalogErrors.decayNeedsAveraging(train.master().name().toLowerCase(java.util.Locale.ROOT));
-    }
-    Dl4jTrainer.setAdamRate(net, rate);
+    Dl4jTrainer.setAdamRate(sparkNet.getNetwork(), rate);
   }
 
   @Override

@@ -258,9 +258,6 @@ public final class TrainStage implements Stage<TrainResult> {
     ModelSettings model = config.model();
     int workers = config.train().workers() > 0 ? config.train().workers() : spark.sparkContext().defaultParallelism();
     TrainSettings settings = config.train().withMaster(master()).forTrainingSet(data.trainExamples(), workers);
-    if (settings.master() == TrainSettings.Master.SHARING && settings.decay().decays(settings.epochs())) {
-      throw CatalogErrors.decayNeedsAveraging("sharing");
-    }
     InputSpec built = inputSpec(data);
     ComputationGraph start;
     double learningRate = settings.learningRateFor(workers);
