@@ -47,6 +47,15 @@ public final class ModelFeatures {
    */
   public record Inputs(Dataset<Row> products, long productsVersion, Dataset<Row> silver, Long featuresVersion) {}
 
+  /**
+   * {@code rows} as a model sees products whose image is unusable: {@code image_ok} false, so a
+   * network reads zeros and {@code image_present = 0} in place of each photo, and a product is
+   * scored through the text path. What {@code train} evaluates a fusion network's text path with.
+   */
+  public static Dataset<Row> withoutImages(Dataset<Row> rows) {
+    return rows.withColumn("image_ok", lit(false));
+  }
+
   /** Fails with what to do when the lake has no {@code bronze.products}. */
   public static void requireProducts(SparkSession spark, Lake lake) {
     if (!DeltaTable.isDeltaTable(spark, lake.products())) {

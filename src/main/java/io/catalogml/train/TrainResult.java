@@ -38,6 +38,8 @@ import io.catalogml.core.StageResult;
  * @param blendBaselineWeight the baseline's weight in the packaged model when the network is blended with it
  *     ({@code train.blend-baseline}; null when not blended)
  * @param networkTestWeightedF1 the network's own test weighted F1 when it is blended (null when not blended)
+ * @param textPathTestWeightedF1 fusion networks: the packaged model's test weighted F1 with every photo withheld,
+ *     as products whose image is unusable are scored (the text path); null for other models
  * @param seconds wall time of the stage
  */
 public record TrainResult(String job, String runId, String trackingRunId, String modelType, String mode,
@@ -46,5 +48,6 @@ public record TrainResult(String job, String runId, String trackingRunId, String
     double validationWeightedF1,
     double testAccuracy, double testWeightedF1, double testMacroF1, double testTop5Accuracy, String modelPath,
     String registeredModel, String modelVersion, boolean champion, Double championTestWeightedF1, String promotion,
-    Double baselineTestWeightedF1, Double blendBaselineWeight, Double networkTestWeightedF1, double seconds)
+    Double baselineTestWeightedF1, Double blendBaselineWeight, Double networkTestWeightedF1, Double textPathTestWeightedF1,
+    double seconds)
     implements StageResult {}

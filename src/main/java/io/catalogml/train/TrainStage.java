@@ -10,6 +10,7 @@ import io.catalogml.model.LogRegClassifier;
 import io.catalogml.model.InputSpec;
 import io.catalogml.model.ModelPackage;
 import io.catalogml.model.ModelCard;
+import io.catalogml.model.ModelFeatures;
 import io.catalogml.evaluate.Evaluator;
 
 import io.catalogml.config.CatalogConfig;
@@ -144,6 +145,12 @@ public final class TrainStage implements Stage<TrainResult> {
       } else {
         testReport = Evaluator.evaluate(trained.classifier, test);
       }
+      // What a product whose image is unusable gets: the same model through its text path.
+      ClassificationReport textPath = trained.network != null && config.model().mode() == ModelSettings.Mode.FUSION
+          ? Evaluator.evaluate(trained.classifier, ModelFeatures.withoutImages(test)) : null;
+      if (textPath != null) {
+        run.logMetrics(textPath.toMetrics("text_path_test_"), trained.state.epochsDone());
+      }
       writeEvaluation(checkpoints.evaluationDir(), trained, testReport);
       ClassificationReport yardstick = baseline != null && config.train().yardstick()
           ? yardstick(baselineTest != null ? baselineTest : Evaluator.evaluate(baseline, test), testReport,
@@ -151,7 +158,8 @@ public final class TrainStage implements Stage<TrainResult> {
       if (yardstick != null) {
         run.logMetrics(yardstick.toMetrics("baseline_test_"), trained.state.epochsDone());
       }
-      ModelCard card = card(data, trained, testReport, networkTest == null ? null : network.validation, networkTest);
+      ModelCard card = card(data, trained, testReport, networkTest == null ? null : network.validation, networkTest,
+          textPath);
       ModelPackage pkg = blending
           ? ModelPackage.writeBlended(checkpoints.modelDir(), trained.network, baseline, trained.blendWeight, card,
               data.labels, trained.spec, data.textPipeline)
@@ -190,7 +198,8 @@ public final class TrainStage implements Stage<TrainResult> {
           testReport.weightedF1(), testReport.macroF1(), testReport.top5Accuracy(), pkg.folder().toString(), name,
           version.version(), promotion.promoted(), promotion.championScore(), promotion.reason(),
           yardstick == null ? null : yardstick.weightedF1(), blending ? trained.blendWeight : null,
-          networkTest == null ? null : networkTest.weightedF1(), (System.nanoTime() - started) / 1e9);
+          networkTest == null ? null : networkTest.weightedF1(), textPath == null ? null : textPath.weightedF1(),
+          (System.nanoTime() - started) / 1e9);
     } finally {
       spark.sparkContext().clearJobGroup();
     }
@@ -398,7 +407,7 @@ public final class TrainStage implements Stage<TrainResult> {
   }
 
   private ModelCard card(TrainData data, Trained trained, ClassificationReport test,
-      ClassificationReport networkValidation, ClassificationReport networkTest) {
+      ClassificationReport networkValidation, ClassificationReport networkTest, ClassificationReport textPath) {
     Map<String, Object> training = new TreeMap<>();
     training.put("train_examples", data.trainExamples());
     training.put("classes", data.labels.size());
@@ -428,6 +437,9 @@ public final class TrainStage implements Stage<TrainResult> {
     if (networkTest != null) {
       metrics.put("network_validation", networkValidation.toMetrics(""));
       metrics.put("network_test", networkTest.toMetrics(""));
+    }
+    if (textPath != null) {
+      metrics.put("text_path_test", textPath.toMetrics(""));
     }
     Map<String, String> libraries = new TreeMap<>(RunTags.libraryVersions());
     libraries.put("java", System.getProperty("java.version"));

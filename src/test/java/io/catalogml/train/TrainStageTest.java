@@ -120,6 +120,7 @@ class TrainStageTest extends SparkTestBase {
         .contains("dl4j text + baseline");
     assertThat(first.blendBaselineWeight()).as("the baseline's weight, chosen on validation").isBetween(0.0, 1.0);
     assertThat(first.networkTestWeightedF1()).as("the network alone").isBetween(0.0, 1.0);
+    assertThat(first.textPathTestWeightedF1()).as("a text network has no other path").isNull();
     ModelPackage blended = ModelPackage.read(Path.of(first.modelPath()));
     assertThat(blended.card().format()).isEqualTo(ModelPackage.BLENDED_FORMAT);
     assertThat(blended.blend().baselineWeight()).isEqualTo(first.blendBaselineWeight());
@@ -188,6 +189,16 @@ class TrainStageTest extends SparkTestBase {
     assertThat(state.history().get(3).trainLoss()).isLessThan(state.history().get(0).trainLoss());
     ModelPackage pkg = ModelPackage.read(Path.of(fusion.modelPath()));
     assertThat(pkg.spec().inputs()).containsExactly("tokens", "image", "image_present");
+    // Its text path: the test split as products whose photo is unusable reach the model (silver's image_ok false,
+    // no pixels), evaluated here apart from the train job.
+    Dataset<Row> test = spark.read().format("delta").load(Lake.of(config()).features()).where("split = 'test'");
+    Dataset<Row> unusable = test.withColumn("image_ok", org.apache.spark.sql.functions.lit(false))
+        .withColumn("image", org.apache.spark.sql.functions.lit(null).cast("binary"));
+    ClassificationReport textPath = Evaluator.evaluate(pkg.classifier(spark), unusable);
+    assertThat(fusion.textPathTestWeightedF1()).isEqualTo(textPath.weightedF1());
+    assertThat(pkg.card().metrics().get("text_path_test").get("weighted_f1")).isEqualTo(textPath.weightedF1());
+    assertThat(textPath.weightedF1()).as("the photos change what the network predicts")
+        .isNotEqualTo(Evaluator.evaluate(pkg.classifier(spark), test).weightedF1());
   }
 
   @Test
