@@ -224,7 +224,8 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
         t.sharingJoinTimeout(), t.sharingController(), t.sharingNetworkMask(), t.checkpointDir(),
         t.logreg(), false, false, t.scaleLearningRate(), t.minBatchSize(), t.minSteps(), t.weightDecay(), t.labelSmoothing(),
         io.catalogml.train.TrainingTargets.mixupApplies(model.mode()) ? t.mixup() : 0, java.util.List.of(),
-        TrainSettings.RateDecay.NONE)
+        TrainSettings.RateDecay.NONE, model.mode() == io.catalogml.config.ModelSettings.Mode.FUSION ? t.drop()
+            : TrainSettings.ModalityDropout.NONE)
         .forTrainingSet(count, n);
     InputSpec spec = InputSpec.network(model, text, config.preprocess().image().width(),
         config.preprocess().image().height(), "bench");

@@ -297,6 +297,13 @@ public record CatalogConfig(
         Settings.MODEL_MAX_TOKENS.read(c), Settings.MODEL_IMAGE_FILTERS.read(c),
         Settings.MODEL_IMAGE_STRIDE.read(c), Settings.MODEL_HIDDEN_SIZE.read(c),
         Settings.MODEL_DROPOUT.read(c), Settings.MODEL_CLASS_WEIGHTS.read(c), Settings.MODEL_SUBWORD_TOKENS.read(c));
+    double dropImage = Settings.TRAIN_DROP_IMAGE.read(c);
+    double dropText = Settings.TRAIN_DROP_TEXT.read(c);
+    if (dropImage + dropText > 0.9 + 1e-9) {
+      throw CatalogErrors.badConfigValue(Settings.TRAIN_DROP_TEXT.path(), Double.toString(dropText), "",
+          "at most 0.9 - train.drop-image = " + (0.9 - dropImage) + " (a training example loses its photo or its"
+              + " text, never both, and at least a tenth keep both)");
+    }
     TrainSettings training = new TrainSettings(Settings.TRAIN_MASTER.read(c), Settings.TRAIN_EPOCHS.read(c),
         Settings.TRAIN_BATCH_SIZE.read(c), Settings.TRAIN_LEARNING_RATE.read(c), Settings.TRAIN_SEED.read(c),
         Settings.TRAIN_PATIENCE.read(c), Settings.TRAIN_WORKERS.read(c), Settings.TRAIN_WORKERS_PER_EXECUTOR.read(c),
@@ -311,7 +318,8 @@ public record CatalogConfig(
         Settings.TRAIN_MIN_BATCH_SIZE.read(c), Settings.TRAIN_MIN_STEPS.read(c), Settings.TRAIN_WEIGHT_DECAY.read(c),
         Settings.TRAIN_LABEL_SMOOTHING.read(c), Settings.TRAIN_MIXUP.read(c),
         Settings.TRAIN_AVERAGE_EPOCHS.read(c),
-        new TrainSettings.RateDecay(Settings.TRAIN_DECAY_AT.read(c), Settings.TRAIN_DECAY_FACTOR.read(c)));
+        new TrainSettings.RateDecay(Settings.TRAIN_DECAY_AT.read(c), Settings.TRAIN_DECAY_FACTOR.read(c)),
+        new TrainSettings.ModalityDropout(dropImage, dropText));
     ScoreSettings score = new ScoreSettings(Settings.SCORE_MODEL.read(c), Settings.SCORE_BATCH_SIZE.read(c),
         Settings.SCORE_TOP_K.read(c), Settings.SCORE_LOW_CONFIDENCE.read(c));
     MonitorSettings monitor = new MonitorSettings(Settings.MONITOR_NIGHT.read(c), Settings.MONITOR_JS_DISTANCE.read(c),

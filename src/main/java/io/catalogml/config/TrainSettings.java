@@ -41,13 +41,14 @@ import java.io.Serializable;
  *     epochs; the best of these means on validation is packaged instead of the best epoch's network; empty = the
  *     best epoch's
  * @param decay networks: a step decay of Adam's rate for the last epochs ({@link RateDecay})
+ * @param drop fusion networks: the shares of training examples whose photo or text is withheld ({@link ModalityDropout})
  */
 public record TrainSettings(Master master, int epochs, int batchSize, double learningRate, long seed, int patience,
     int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches, double sharingThreshold, int sharingPort,
     int sharingWorkerPort, int sharingJoinTimeout, String sharingController, String sharingNetworkMask, String checkpointDir,
     Logreg logreg, boolean yardstick, boolean blendBaseline, boolean scaleLearningRate, int minBatchSize, int minSteps,
-    double weightDecay, double labelSmoothing, double mixup, java.util.List<Integer> averageEpochs, RateDecay decay)
-    implements Serializable {
+    double weightDecay, double labelSmoothing, double mixup, java.util.List<Integer> averageEpochs, RateDecay decay,
+    ModalityDropout drop) implements Serializable {
 
   /**
    * These settings for a training split of {@code examples} over {@code workers}: the minibatch
@@ -68,7 +69,7 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
     return new TrainSettings(master, epochs, batch, rate, seed, patience, workers(), workersPerExecutor,
         averagingFrequency, prefetchBatches, sharingThreshold, sharingPort, sharingWorkerPort, sharingJoinTimeout,
         sharingController, sharingNetworkMask, checkpointDir, logreg, yardstick, blendBaseline, scaleLearningRate, minBatchSize,
-        minSteps, weightDecay, labelSmoothing, mixup, averageEpochs, decay);
+        minSteps, weightDecay, labelSmoothing, mixup, averageEpochs, decay, drop);
   }
 
   /**
@@ -121,6 +122,26 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
     }
   }
 
+  /**
+   * Modality dropout of a fusion network ({@code train.drop-image}, {@code train.drop-text}): in each
+   * training minibatch, a share {@code image} of the examples has its photo withheld (a zero image and
+   * {@code image_present = 0}: what a product whose image is unusable is scored with) and a share
+   * {@code text} of the others its text (no ids), so that each branch also learns to classify alone.
+   * Never at evaluation or scoring.
+   *
+   * @param image share of examples without their photo, 0 to 0.9
+   * @param text share of examples without their text, 0 to 0.9; {@code image + text} below 1
+   */
+  public record ModalityDropout(double image, double text) implements Serializable {
+    /** Nothing withheld. */
+    public static final ModalityDropout NONE = new ModalityDropout(0, 0);
+
+    /** Whether any input is ever withheld. */
+    public boolean active() {
+      return image > 0 || text > 0;
+    }
+  }
+
   /** DL4J Spark training masters. */
   public enum Master {
     /** ParameterAveragingTrainingMaster: workers train locally and their parameters are averaged. */
@@ -146,6 +167,6 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
     return new TrainSettings(other, epochs, batchSize, learningRate, seed, patience, workers, workersPerExecutor,
         averagingFrequency, prefetchBatches, sharingThreshold, sharingPort, sharingWorkerPort, sharingJoinTimeout,
         sharingController, sharingNetworkMask, checkpointDir, logreg, yardstick, blendBaseline, scaleLearningRate,
-        minBatchSize, minSteps, weightDecay, labelSmoothing, mixup, averageEpochs, decay);
+        minBatchSize, minSteps, weightDecay, labelSmoothing, mixup, averageEpochs, decay, drop);
   }
 }

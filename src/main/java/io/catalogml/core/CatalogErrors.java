@@ -253,6 +253,16 @@ public final class CatalogErrors {
         + mixup + ".");
   }
 
+  /**
+   * {@code train.drop-image} or {@code train.drop-text} for a network they cannot apply to: one that
+   * does not read both inputs, or (text) one whose text encoder reads a masked sequence.
+   */
+  public static CatalogException modalityDropoutNeedsFusion(String mode, String key, double value, String why) {
+    return usage("train.drop-needs-fusion", "Cannot train a " + mode + " network with " + key + " = " + value + ": "
+        + why + ". Set " + key + " = 0, or set it for fusion networks alone: train.by-mode.fusion."
+        + key.substring("train.".length()) + " = " + value + ".");
+  }
+
   public static CatalogException emptySplit(String table, String split) {
     return usage("train.empty-split", "Cannot train: the " + split + " split of " + table + " has no labelled "
         + "product. Raise preprocess.split." + split + " (or ingest more products) and run `preprocess --full`.");

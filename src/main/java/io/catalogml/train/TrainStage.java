@@ -89,6 +89,9 @@ public final class TrainStage implements Stage<TrainResult> {
         && !TrainingTargets.mixupApplies(config.model().mode())) {
       throw CatalogErrors.mixupNeedsImageOnly(mode(), config.train().mixup());
     }
+    if (config.model().type() == ModelSettings.Type.DL4J) {
+      TrainingTargets.requireDropApplies(config.model(), config.train().drop());
+    }
     Lake lake = Lake.of(config);
     Path root = Path.of(config.train().checkpointDir()).toAbsolutePath().normalize();
     Map<String, String> settings = frozenSettings(config, master());
@@ -503,7 +506,9 @@ public final class TrainStage implements Stage<TrainResult> {
    */
   private static final Map<String, String> BEFORE_IT_EXISTED = Map.of(
       Settings.TRAIN_LABEL_SMOOTHING.path(), "0",
-      Settings.TRAIN_MIXUP.path(), "0");
+      Settings.TRAIN_MIXUP.path(), "0",
+      Settings.TRAIN_DROP_IMAGE.path(), "0",
+      Settings.TRAIN_DROP_TEXT.path(), "0");
 
   /**
    * Fails unless {@code now} holds the run's stored settings. A setting added after the run started

@@ -1,6 +1,8 @@
 package io.catalogml.train;
 
 import io.catalogml.config.ModelSettings;
+import io.catalogml.core.CatalogErrors;
+import io.catalogml.model.EmbeddingBag;
 import io.catalogml.config.TrainSettings;
 import io.catalogml.model.FeatureBatches;
 import io.catalogml.model.InputSpec;
@@ -15,11 +17,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * What a training minibatch asks the network to fit, beyond its one-hot labels: label smoothing
  * ({@code train.label-smoothing}) and, for a network that reads only the image, mixup
- * ({@code train.mixup}). Applied to each training minibatch as it is built ({@link #minibatch}),
+ * ({@code train.mixup}), and for a fusion network modality dropout ({@code train.drop-image},
+ * {@code train.drop-text}). Applied to each training minibatch as it is built ({@link #minibatch}),
  * never to evaluation or scoring.
  *
  * <ul>
@@ -29,6 +33,10 @@ import org.nd4j.linalg.factory.Nd4j;
  *       {@code j} is its partner in a random permutation of the minibatch. Only for networks whose
  *       inputs can be blended ({@link #mixupApplies}: the image and its presence flag); token ids
  *       cannot.</li>
+ *   <li><b>Modality dropout</b> ({@link TrainSettings.ModalityDropout}): each example draws {@code u}
+ *       uniformly from [0, 1); below {@code drop.image()} its photo is withheld as scoring withholds an
+ *       unusable one (zeros, {@code image_present = 0}), else below {@code drop.image() + drop.text()}
+ *       its text (every id slot {@link EmbeddingBag#EMPTY}, or a zero bag of frequencies).</li>
  * </ul>
  *
  * <p>Each minibatch takes one number from the ND4J random generator of the thread that builds it
@@ -39,11 +47,40 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * @param labelSmoothing {@code ε}, 0 = one-hot targets
  * @param mixup {@code α}, 0 = none
+ * @param drop the shares of examples whose photo or text is withheld (fusion networks)
  */
-public record TrainingTargets(double labelSmoothing, double mixup) implements Serializable {
+public record TrainingTargets(double labelSmoothing, double mixup, TrainSettings.ModalityDropout drop)
+    implements Serializable {
 
-  /** Targets as they are: no smoothing, no mixup. */
+  /** Targets as they are: no smoothing, no mixup, nothing withheld. */
   public static final TrainingTargets NONE = new TrainingTargets(0, 0);
+
+  /** Label smoothing and mixup, nothing withheld. */
+  public TrainingTargets(double labelSmoothing, double mixup) {
+    this(labelSmoothing, mixup, TrainSettings.ModalityDropout.NONE);
+  }
+
+  /**
+   * Fails with what to do when {@code drop} withholds an input from a network of {@code model} that
+   * cannot do without it: one that does not read both photo and text, or (text) one whose encoder
+   * reads a masked sequence ({@code model.text.encoder = cnn}), whose pooling has no row to average.
+   */
+  public static void requireDropApplies(ModelSettings model, TrainSettings.ModalityDropout drop) {
+    String mode = model.mode().name().toLowerCase(java.util.Locale.ROOT);
+    if (drop.image() > 0 && model.mode() != ModelSettings.Mode.FUSION) {
+      throw CatalogErrors.modalityDropoutNeedsFusion(mode, "train.drop-image", drop.image(),
+          "it withholds the photo from a network that reads the text too, and this one reads one input only");
+    }
+    if (drop.text() > 0 && model.mode() != ModelSettings.Mode.FUSION) {
+      throw CatalogErrors.modalityDropoutNeedsFusion(mode, "train.drop-text", drop.text(),
+          "it withholds the text from a network that reads the photo too, and this one reads one input only");
+    }
+    if (drop.text() > 0 && model.textEncoder() != ModelSettings.TextEncoder.POOL) {
+      throw CatalogErrors.modalityDropoutNeedsFusion(mode + " (model.text.encoder = cnn)", "train.drop-text",
+          drop.text(), "a convolution over a masked sequence has nothing to pool without ids; use model.text.encoder"
+              + " = pool");
+    }
+  }
 
   /** Whether mixup can apply to a network of {@code mode}: not when it reads token ids, which cannot be blended. */
   public static boolean mixupApplies(ModelSettings.Mode mode) {
@@ -61,24 +98,40 @@ public record TrainingTargets(double labelSmoothing, double mixup) implements Se
       throw new IllegalArgumentException("mixup blends inputs, and a network of mode " + spec.mode()
           + " reads token ids, which cannot be blended");
     }
-    return new TrainingTargets(train.labelSmoothing(), train.mixup());
+    if (train.drop().active() && (spec.mode() != ModelSettings.Mode.FUSION
+        || train.drop().text() > 0 && !spec.bag())) {
+      throw new IllegalArgumentException("modality dropout " + train.drop() + " for a network of mode " + spec.mode()
+          + (spec.bag() ? "" : " reading a token sequence"));
+    }
+    return new TrainingTargets(train.labelSmoothing(), train.mixup(), train.drop());
   }
 
   /** Whether {@link #apply} changes anything. */
   public boolean active() {
-    return labelSmoothing > 0 || mixup > 0;
+    return labelSmoothing > 0 || mixup > 0 || drop.active();
   }
 
   /** The training minibatch of {@code rows} ({@link FeatureBatches#dataSet}) with these targets, drawing from ND4J's generator. */
   public MultiDataSet minibatch(List<Row> rows, InputSpec spec, LabelMap labels) {
-    return apply(FeatureBatches.dataSet(rows, spec, labels), Nd4j.getRandom());
+    return apply(FeatureBatches.dataSet(rows, spec, labels), spec, Nd4j.getRandom());
+  }
+
+  /** {@link #apply(MultiDataSet, InputSpec, Random)} for targets that withhold nothing (no spec needed). */
+  public MultiDataSet apply(MultiDataSet batch, Random random) {
+    if (drop.active()) {
+      throw new IllegalStateException("modality dropout needs the network's inputs: apply(batch, spec, random)");
+    }
+    return apply(batch, null, random);
   }
 
   /**
-   * {@code batch} with its labels smoothed and its examples mixed, in place (its arrays are the
-   * minibatch's own, made for this one fit), seeded by one number of {@code random}; {@code batch} itself.
+   * {@code batch} with its labels smoothed, its examples mixed and inputs withheld, in place (its
+   * arrays are the minibatch's own, made for this one fit), seeded by one number of {@code random}
+   * for mixup and one for modality dropout; {@code batch} itself.
+   *
+   * @param spec the network's inputs, in the order of the batch's features (needed when {@link #drop} is active)
    */
-  public MultiDataSet apply(MultiDataSet batch, Random random) {
+  public MultiDataSet apply(MultiDataSet batch, InputSpec spec, Random random) {
     if (!active()) {
       return batch;
     }
@@ -104,8 +157,29 @@ public record TrainingTargets(double labelSmoothing, double mixup) implements Se
         }
         labels.assign(labels.mulColumnVector(lambda).addi(labels.getRows(partner).mulColumnVector(rest)));
       }
+      if (drop.active()) {
+        withhold(batch, spec, n, new SplittableRandom(random.nextLong()));
+      }
     }
     return batch;
+  }
+
+  /** Modality dropout: per example, its photo or its text withheld, or neither (see the class comment). */
+  private void withhold(MultiDataSet batch, InputSpec spec, int n, SplittableRandom draws) {
+    List<String> inputs = List.of(spec.inputs());
+    INDArray tokens = batch.getFeatures(inputs.indexOf(InputSpec.TOKENS));
+    INDArray image = batch.getFeatures(inputs.indexOf(InputSpec.IMAGE));
+    INDArray present = batch.getFeatures(inputs.indexOf(InputSpec.IMAGE_PRESENT));
+    for (int i = 0; i < n; i++) {
+      double u = draws.nextDouble();
+      if (u < drop.image()) {
+        image.get(NDArrayIndex.point(i)).assign(0);
+        present.putScalar(i, 0, 0);
+      } else if (u < drop.image() + drop.text()) {
+        // An id bag's empty slot, or a bag of frequencies with none: the mean of no embeddings, zeros.
+        tokens.getRow(i).assign(spec.idBag() ? EmbeddingBag.EMPTY : 0);
+      }
+    }
   }
 
   /** A uniformly random permutation of {@code 0..n-1} (Fisher-Yates). */

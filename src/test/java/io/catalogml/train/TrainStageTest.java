@@ -180,8 +180,9 @@ class TrainStageTest extends SparkTestBase {
   void theFusionNetworkLearnsFromTextAndImages() {
     // One worker: on these 800 products, averaging the fusion network between two workers turned it NaN in
     // 1 of 4 seeds (0 of 4 with one worker; never on the full catalogue). Two-worker averaging is tested above.
+    // With modality dropout on the way: the fusion network trains with photos and texts withheld.
     TrainResult fusion = train(config("model.mode=fusion", "train.epochs=4", "train.learning-rate=0.001", "train.batch-size=32",
-        "train.patience=0", "train.workers=1"));
+        "train.patience=0", "train.workers=1", "train.drop-image=0.2", "train.drop-text=0.1"));
     assertThat(fusion.mode()).isEqualTo("fusion");
     TrainState state = ModelPackageStates.state(config(), fusion);
     assertThat(state.history().get(3).validationLoss()).as("validation loss falls")
@@ -262,6 +263,13 @@ class TrainStageTest extends SparkTestBase {
         .isInstanceOf(CatalogException.class)
         .hasMessageContaining("Cannot train a fusion network with train.mixup = 0.2")
         .hasMessageContaining("train.by-mode.image.mixup = 0.2");
+    assertThat(checkpoints).doesNotExist();
+    // Modality dropout likewise, for a network that reads the text alone.
+    CatalogConfig text = config("model.mode=text", "train.drop-image=0.2", "train.checkpoint-dir=" + checkpoints);
+    assertThatThrownBy(() -> inRun(text, run -> new TrainStage(spark, text, run, registry(text), false).execute()))
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("Cannot train a text network with train.drop-image = 0.2")
+        .hasMessageContaining("train.by-mode.fusion.drop-image = 0.2");
     assertThat(checkpoints).doesNotExist();
   }
 

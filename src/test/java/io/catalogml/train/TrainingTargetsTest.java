@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Label smoothing and mixup on real ND4J minibatches. */
+/** Label smoothing, mixup and modality dropout on real ND4J minibatches. */
 class TrainingTargetsTest {
   static final int N = 8;
 
@@ -139,5 +139,85 @@ class TrainingTargetsTest {
     }
     InputSpec image = new InputSpec(ModelSettings.Mode.IMAGE, 16, 100, 8, 8, "pipeline", "8x8");
     assertThat(TrainingTargets.of(train, image)).isEqualTo(new TrainingTargets(0.1, 0.2));
+  }
+
+  /** A fusion network's spec reading an id bag of 6 slots, photos [3, 4, 4]. */
+  static final InputSpec FUSION = new InputSpec(ModelSettings.Mode.FUSION, 6, 100, 4, 4, "pipeline", "4x4", 0, true, true);
+
+  /** A minibatch of fusion's three inputs for {@code n} examples: ids 2..7 in every slot, photos, presence flags. */
+  static MultiDataSet fusionBatch(int n, long seed) {
+    Nd4j.getRandom().setSeed(seed);
+    INDArray tokens = Nd4j.linspace(2, 7, 6, Nd4j.defaultFloatingPointType()).reshape(1, 6).repeat(0, n);
+    INDArray photos = Nd4j.rand(Nd4j.defaultFloatingPointType(), n, 3, 4, 4).addi(0.1);
+    INDArray present = Nd4j.ones(Nd4j.defaultFloatingPointType(), n, 1);
+    INDArray labels = Nd4j.zeros(Nd4j.defaultFloatingPointType(), n, 3);
+    labels.getColumn(0).assign(1);
+    return new MultiDataSet(new INDArray[] {tokens, photos, present}, new INDArray[] {labels});
+  }
+
+  @Test
+  void modalityDropoutWithholdsThePhotoOrTheTextOfItsShareOfExamplesAndNeverBoth() {
+    int n = 2000;
+    MultiDataSet b = fusionBatch(n, 5);
+    MultiDataSet before = b.copy();
+    TrainSettings.ModalityDropout drop = new TrainSettings.ModalityDropout(0.3, 0.2);
+    new TrainingTargets(0, 0, drop).apply(b, FUSION, seeded(9));
+    int noPhoto = 0;
+    int noText = 0;
+    for (int i = 0; i < n; i++) {
+      INDArray photo = b.getFeatures(1).get(org.nd4j.linalg.indexing.NDArrayIndex.point(i));
+      boolean photoGone = photo.amaxNumber().doubleValue() == 0 && b.getFeatures(2).getDouble(i, 0) == 0;
+      boolean textGone = b.getFeatures(0).getRow(i).eq(io.catalogml.model.EmbeddingBag.EMPTY).all();
+      assertThat(photoGone && textGone).as("example %d lost both", i).isFalse();
+      if (photoGone) {
+        noPhoto++;
+        assertThat(b.getFeatures(0).getRow(i)).as("its text stays").isEqualTo(before.getFeatures(0).getRow(i));
+      } else {
+        assertThat(photo).isEqualTo(before.getFeatures(1).get(org.nd4j.linalg.indexing.NDArrayIndex.point(i)));
+        assertThat(b.getFeatures(2).getDouble(i, 0)).isEqualTo(1.0);
+      }
+      if (textGone) {
+        noText++;
+      } else {
+        assertThat(b.getFeatures(0).getRow(i)).isEqualTo(before.getFeatures(0).getRow(i));
+      }
+    }
+    // Binomial(2000, 0.3) and (2000, 0.2): within five standard deviations.
+    assertThat(noPhoto).isBetween(600 - 103, 600 + 103);
+    assertThat(noText).isBetween(400 - 90, 400 + 90);
+    assertThat(b.getLabels(0)).as("labels untouched").isEqualTo(before.getLabels(0));
+
+    MultiDataSet again = fusionBatch(n, 5);
+    new TrainingTargets(0, 0, drop).apply(again, FUSION, seeded(9));
+    assertThat(again.getFeatures(1)).as("the same draw, the same examples").isEqualTo(b.getFeatures(1));
+    assertThat(again.getFeatures(0)).isEqualTo(b.getFeatures(0));
+    MultiDataSet other = fusionBatch(n, 5);
+    new TrainingTargets(0, 0, drop).apply(other, FUSION, seeded(10));
+    assertThat(other.getFeatures(0)).isNotEqualTo(b.getFeatures(0));
+
+    MultiDataSet untouched = fusionBatch(n, 5);
+    new TrainingTargets(0, 0).apply(untouched, FUSION, seeded(9));
+    assertThat(untouched.getFeatures(0)).isEqualTo(before.getFeatures(0));
+    assertThat(untouched.getFeatures(1)).isEqualTo(before.getFeatures(1));
+  }
+
+  @Test
+  void modalityDropoutIsRefusedForANetworkWithoutBothInputsOrWithoutAnIdBag(@TempDir Path dir) {
+    for (String mode : new String[] {"text", "image"}) {
+      for (String key : new String[] {"train.drop-image", "train.drop-text"}) {
+        io.catalogml.config.CatalogConfig c = TrainFixtures.config(dir, dir, "model.mode=" + mode, key + "=0.2");
+        assertThatThrownBy(() -> TrainingTargets.requireDropApplies(c.model(), c.train().drop()))
+            .hasMessageContaining("Cannot train a " + mode + " network with " + key + " = 0.2")
+            .hasMessageContaining("train.by-mode.fusion." + key.substring(6) + " = 0.2");
+      }
+    }
+    io.catalogml.config.CatalogConfig cnn = TrainFixtures.config(dir, dir, "model.text.encoder=cnn", "train.drop-text=0.2");
+    assertThatThrownBy(() -> TrainingTargets.requireDropApplies(cnn.model(), cnn.train().drop()))
+        .hasMessageContaining("model.text.encoder = pool");
+    io.catalogml.config.CatalogConfig cnnImage = TrainFixtures.config(dir, dir, "model.text.encoder=cnn",
+        "train.drop-image=0.2");
+    TrainingTargets.requireDropApplies(cnnImage.model(), cnnImage.train().drop());
+    assertThatThrownBy(() -> TrainFixtures.config(dir, dir, "train.drop-image=0.5", "train.drop-text=0.5"))
+        .hasMessageContaining("train.drop-text = 0.5").hasMessageContaining("at most 0.9 - train.drop-image");
   }
 }
