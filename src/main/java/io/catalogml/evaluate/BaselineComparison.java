@@ -9,10 +9,29 @@ import java.util.Locale;
  * A model's test report beside the baseline's on the same products, as Markdown: the headline
  * numbers of both, the classes the model gets most wrong (most errors: its products predicted as
  * another class plus other products predicted as it, then lowest F1) with the baseline's beside, and the classes where the two differ most either way. Both reports
- * must have the same classes in the same order (one label map).
+ * must have the same classes in the same order (one label map). The same comparison serves any two
+ * reports on the same products ({@link Names}), such as a fusion model with and without its photos.
  */
 public final class BaselineComparison {
   private BaselineComparison() {}
+
+  /**
+   * What a comparison calls its two sides.
+   *
+   * @param model the first report's column in the headline table, e.g. {@code dl4j fusion}
+   * @param other the second report's column there, e.g. {@code mllib-logreg baseline}
+   * @param modelShort the first report in the class tables' headers, e.g. {@code model}
+   * @param otherShort the second report there, e.g. {@code baseline}
+   * @param behind title of the classes where the first scores lower
+   * @param ahead title of the classes where the first scores higher
+   */
+  public record Names(String model, String other, String modelShort, String otherShort, String behind, String ahead) {
+    /** A model against the mllib-logreg baseline. */
+    public static Names baseline(String model) {
+      return new Names(model, "mllib-logreg baseline", "model", "baseline", "Where the model is most behind the baseline",
+          "Where the model is most ahead of the baseline");
+    }
+  }
 
   /**
    * Renders the comparison.
@@ -23,11 +42,17 @@ public final class BaselineComparison {
    * @param rows classes per table
    */
   public static String render(String model, ClassificationReport report, ClassificationReport baseline, int rows) {
+    return render(Names.baseline(model), report, baseline, rows);
+  }
+
+  /** The comparison of {@code report} with {@code baseline}, any two reports on the same products, named by {@code names}. */
+  public static String render(Names names, ClassificationReport report, ClassificationReport baseline, int rows) {
     if (!report.labels().equals(baseline.labels()) || report.examples() != baseline.examples()) {
       throw new IllegalArgumentException("the reports are not of the same classes and products");
     }
     StringBuilder md = new StringBuilder();
-    md.append("| metric | ").append(model).append(" | mllib-logreg baseline | difference |\n|---|---:|---:|---:|\n");
+    md.append("| metric | ").append(names.model()).append(" | ").append(names.other())
+        .append(" | difference |\n|---|---:|---:|---:|\n");
     headline(md, "accuracy", report.accuracy(), baseline.accuracy());
     headline(md, "weighted F1", report.weightedF1(), baseline.weightedF1());
     headline(md, "macro F1", report.macroF1(), baseline.macroF1());
@@ -43,13 +68,14 @@ public final class BaselineComparison {
     List<ClassMetrics> theirs = baseline.perClass();
     Comparator<Integer> worst = Comparator.<Integer>comparingLong(i -> errors(mine.get(i))).reversed()
         .thenComparingDouble(i -> mine.get(i).f1());
-    table(md, "Classes the model gets most wrong", present.stream().sorted(worst).limit(rows).toList(), mine, theirs);
+    table(md, names, "Classes the model gets most wrong", present.stream().sorted(worst).limit(rows).toList(), mine,
+        theirs);
     Comparator<Integer> gain = Comparator.<Integer>comparingDouble(i -> mine.get(i).f1() - theirs.get(i).f1())
         .thenComparing(Comparator.<Integer>comparingLong(i -> mine.get(i).support()).reversed());
-    table(md, "Where the model is most behind the baseline",
+    table(md, names, names.behind(),
         present.stream().filter(i -> mine.get(i).f1() < theirs.get(i).f1()).sorted(gain).limit(rows).toList(),
         mine, theirs);
-    table(md, "Where the model is most ahead of the baseline",
+    table(md, names, names.ahead(),
         present.stream().filter(i -> mine.get(i).f1() > theirs.get(i).f1()).sorted(gain.reversed()).limit(rows)
             .toList(), mine, theirs);
     return md.toString();
@@ -58,8 +84,13 @@ public final class BaselineComparison {
   /** Writes {@code versus-baseline.md} into {@code folder}: a title, then {@link #render}. */
   public static java.nio.file.Path write(java.nio.file.Path folder, String title, String model,
       ClassificationReport report, ClassificationReport baseline, int rows) {
-    java.nio.file.Path file = folder.resolve("versus-baseline.md");
-    ClassificationReport.writeText(file, "# " + title + "\n\n" + render(model, report, baseline, rows));
+    return write(folder.resolve("versus-baseline.md"), title, Names.baseline(model), report, baseline, rows);
+  }
+
+  /** Writes {@code file}: a title, then {@link #render(Names, ClassificationReport, ClassificationReport, int)}. */
+  public static java.nio.file.Path write(java.nio.file.Path file, String title, Names names,
+      ClassificationReport report, ClassificationReport other, int rows) {
+    ClassificationReport.writeText(file, "# " + title + "\n\n" + render(names, report, other, rows));
     return file;
   }
 
@@ -68,14 +99,16 @@ public final class BaselineComparison {
         .append(signed(model - baseline)).append(" |\n");
   }
 
-  private static void table(StringBuilder md, String title, List<Integer> classes, List<ClassMetrics> mine,
-      List<ClassMetrics> theirs) {
+  private static void table(StringBuilder md, Names names, String title, List<Integer> classes,
+      List<ClassMetrics> mine, List<ClassMetrics> theirs) {
     md.append("\n### ").append(title).append("\n\n");
     if (classes.isEmpty()) {
       md.append("None.\n");
       return;
     }
-    md.append("| class | support | model errors | baseline errors | model F1 | baseline F1 | difference |\n");
+    md.append("| class | support | ").append(names.modelShort()).append(" errors | ").append(names.otherShort())
+        .append(" errors | ").append(names.modelShort()).append(" F1 | ").append(names.otherShort())
+        .append(" F1 | difference |\n");
     md.append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (int i : classes) {
       ClassMetrics m = mine.get(i);

@@ -155,6 +155,12 @@ public final class TrainStage implements Stage<TrainResult> {
         run.logMetrics(textPath.toMetrics("text_path_test_"), trained.state.epochsDone());
       }
       writeEvaluation(checkpoints.evaluationDir(), trained, testReport);
+      if (textPath != null) {
+        textPath.write(checkpoints.evaluationDir(), "test-without-photos");
+        BaselineComparison.write(checkpoints.evaluationDir().resolve("photos.md"), config.model().name()
+            + " (dl4j fusion): the test split with its photos and without them (the text path)", PHOTOS, testReport,
+            textPath, 15);
+      }
       ClassificationReport yardstick = baseline != null && config.train().yardstick()
           ? yardstick(baselineTest != null ? baselineTest : Evaluator.evaluate(baseline, test), testReport,
               checkpoints.evaluationDir(), blending) : null;
@@ -400,6 +406,10 @@ public final class TrainStage implements Stage<TrainResult> {
         model.weightedF1());
     return report;
   }
+
+  /** The two sides of {@code evaluation/photos.md}. */
+  private static final BaselineComparison.Names PHOTOS = new BaselineComparison.Names("with photos",
+      "without photos (text path)", "with", "without", "Where the photos hurt", "Where the photos help");
 
   private void writeEvaluation(Path folder, Trained trained, ClassificationReport test) {
     trained.validation.write(folder, "validation");

@@ -200,6 +200,13 @@ class TrainStageTest extends SparkTestBase {
     assertThat(pkg.card().metrics().get("text_path_test").get("weighted_f1")).isEqualTo(textPath.weightedF1());
     assertThat(textPath.weightedF1()).as("the photos change what the network predicts")
         .isNotEqualTo(Evaluator.evaluate(pkg.classifier(spark), test).weightedF1());
+    Path evaluation = Path.of(config().train().checkpointDir()).resolve(fusion.runId()).resolve("evaluation");
+    assertThat(evaluation.resolve("test-without-photos.json")).isRegularFile();
+    assertThat(evaluation.resolve("photos.md")).content()
+        .contains("| metric | with photos | without photos (text path) | difference |")
+        .contains(String.format(java.util.Locale.ROOT, "| weighted F1 | %.3f | %.3f |", fusion.testWeightedF1(),
+            textPath.weightedF1()))
+        .contains("| class | support | with errors | without errors | with F1 | without F1 | difference |");
   }
 
   @Test
