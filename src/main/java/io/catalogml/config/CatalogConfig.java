@@ -301,7 +301,8 @@ public record CatalogConfig(
     double dropText = Settings.TRAIN_DROP_TEXT.read(c);
     if (dropImage + dropText > 0.9 + 1e-9) {
       throw CatalogErrors.badConfigValue(Settings.TRAIN_DROP_TEXT.path(), Double.toString(dropText), "",
-          "at most 0.9 - train.drop-image = " + (0.9 - dropImage) + " (a training example loses its photo or its"
+          "at most 0.9 - train.drop-image = " + String.format(java.util.Locale.ROOT, "%.2f", 0.9 - dropImage)
+              + " (a training example loses its photo or its"
               + " text, never both, and at least a tenth keep both)");
     }
     TrainSettings training = new TrainSettings(Settings.TRAIN_MASTER.read(c), Settings.TRAIN_EPOCHS.read(c),

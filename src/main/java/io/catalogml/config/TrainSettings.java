@@ -130,7 +130,7 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
    * Never at evaluation or scoring.
    *
    * @param image share of examples without their photo, 0 to 0.9
-   * @param text share of examples without their text, 0 to 0.9; {@code image + text} below 1
+   * @param text share of examples without their text, 0 to 0.9; {@code image + text} at most 0.9
    */
   public record ModalityDropout(double image, double text) implements Serializable {
     /** Nothing withheld. */

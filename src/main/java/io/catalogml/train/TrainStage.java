@@ -151,15 +151,13 @@ public final class TrainStage implements Stage<TrainResult> {
       // What a product whose image is unusable gets: the same model through its text path.
       ClassificationReport textPath = trained.network != null && config.model().mode() == ModelSettings.Mode.FUSION
           ? Evaluator.evaluate(trained.classifier, ModelFeatures.withoutImages(test)) : null;
-      if (textPath != null) {
-        run.logMetrics(textPath.toMetrics("text_path_test_"), trained.state.epochsDone());
-      }
       writeEvaluation(checkpoints.evaluationDir(), trained, testReport);
       if (textPath != null) {
+        run.logMetrics(textPath.toMetrics("text_path_test_"), trained.state.epochsDone());
         textPath.write(checkpoints.evaluationDir(), "test-without-photos");
-        BaselineComparison.write(checkpoints.evaluationDir().resolve("photos.md"), config.model().name()
-            + " (dl4j fusion): the test split with its photos and without them (the text path)", PHOTOS, testReport,
-            textPath, 15);
+        BaselineComparison.write(checkpoints.evaluationDir().resolve("photos.md"), config.model().name() + " (dl4j "
+            + mode() + (blending ? " + baseline" : "") + "): the test split with its photos and without them (the text"
+            + " path)", PHOTOS, testReport, textPath, 15);
       }
       ClassificationReport yardstick = baseline != null && config.train().yardstick()
           ? yardstick(baselineTest != null ? baselineTest : Evaluator.evaluate(baseline, test), testReport,

@@ -40,7 +40,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * </ul>
  *
  * <p>Each minibatch takes one number from the ND4J random generator of the thread that builds it
- * and draws everything else from a {@link SplittableRandom} seeded with it (ND4J's own Gaussian
+ * for mixup and one for modality dropout (none when they are off, so a network trained without them
+ * trains as before they existed), and draws everything else from a {@link SplittableRandom} seeded
+ * with it (ND4J's own Gaussian
  * draws keep a cached value across {@code setSeed}). The threads master seeds that generator per
  * worker and round, so under it a seed still gives one network; the Spark masters' executor threads
  * are not seeded.
