@@ -225,7 +225,7 @@ public final class TrainBenchmark implements Stage<TrainBenchmark.Result> {
         t.logreg(), false, false, t.scaleLearningRate(), t.minBatchSize(), t.minSteps(), t.weightDecay(), t.labelSmoothing(),
         io.catalogml.train.TrainingTargets.mixupApplies(model.mode()) ? t.mixup() : 0, java.util.List.of(),
         TrainSettings.RateDecay.NONE, model.mode() == io.catalogml.config.ModelSettings.Mode.FUSION ? t.drop()
-            : TrainSettings.ModalityDropout.NONE)
+            : TrainSettings.ModalityDropout.NONE, model.mode().usesImage() ? t.shift() : 0)
         .forTrainingSet(count, n);
     InputSpec spec = InputSpec.network(model, text, config.preprocess().image().width(),
         config.preprocess().image().height(), "bench");

@@ -320,7 +320,7 @@ public record CatalogConfig(
         Settings.TRAIN_LABEL_SMOOTHING.read(c), Settings.TRAIN_MIXUP.read(c),
         Settings.TRAIN_AVERAGE_EPOCHS.read(c),
         new TrainSettings.RateDecay(Settings.TRAIN_DECAY_AT.read(c), Settings.TRAIN_DECAY_FACTOR.read(c)),
-        new TrainSettings.ModalityDropout(dropImage, dropText));
+        new TrainSettings.ModalityDropout(dropImage, dropText), Settings.TRAIN_SHIFT.read(c));
     ScoreSettings score = new ScoreSettings(Settings.SCORE_MODEL.read(c), Settings.SCORE_BATCH_SIZE.read(c),
         Settings.SCORE_TOP_K.read(c), Settings.SCORE_LOW_CONFIDENCE.read(c));
     MonitorSettings monitor = new MonitorSettings(Settings.MONITOR_NIGHT.read(c), Settings.MONITOR_JS_DISTANCE.read(c),

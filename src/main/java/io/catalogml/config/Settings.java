@@ -227,6 +227,8 @@ public final class Settings {
       "Fusion networks: share of training examples, drawn anew each minibatch, whose photo is withheld (a zero image and image_present = 0, as a product whose image is unusable is scored), so the network also learns its text path; 0 = none.");
   public static final Setting<Double> TRAIN_DROP_TEXT = Setting.doubleRange("train.drop-text", 0.0, 0.9,
       "Fusion networks: share of training examples, drawn anew each minibatch and never the ones train.drop-image takes, whose text is withheld (no ids), so the image branch also learns alone; 0 = none. With model.text.encoder = pool.");
+  public static final Setting<Integer> TRAIN_SHIFT = Setting.intRange("train.shift", 0, 16,
+      "Networks that read photos (image, fusion): each training photo, drawn anew each minibatch, moves by up to this many pixels each way, the pixels it uncovers repeating its edge; 0 = none.");
   public static final Setting<List<Integer>> TRAIN_AVERAGE_EPOCHS = Setting.intList("train.average-epochs", 2, 10000, 0,
       8, "Networks: after the last epoch, for each N here (at most half the epochs trained) the mean of the weights of the last N epochs (stochastic weight averaging, from the epochs' checkpoints); the one of them with the best validation weighted F1 is packaged instead of the best epoch's network; [] = the best epoch's network.");
   public static final Setting<Double> TRAIN_DECAY_AT = Setting.doubleRange("train.decay-at", 0.0, 0.99,
@@ -372,7 +374,7 @@ public final class Settings {
       TEXT_SUBWORD_MAX_TOKENS, TEXT_ATTRIBUTES, TEXT_KEEP_HYPHENATED, IMAGE_WIDTH, IMAGE_HEIGHT, IMAGE_FIT, SPLIT_TRAIN, SPLIT_VALIDATION, SPLIT_SALT,
       MODEL_NAME, MODEL_TYPE, MODEL_MODE, MODEL_TEXT_ENCODER, MODEL_EMBEDDING_SIZE, MODEL_MAX_TOKENS, MODEL_SUBWORD_TOKENS, MODEL_IMAGE_FILTERS, MODEL_IMAGE_STRIDE,
       MODEL_HIDDEN_SIZE, MODEL_DROPOUT, MODEL_CLASS_WEIGHTS,
-      TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_MIN_BATCH_SIZE, TRAIN_MIN_STEPS, TRAIN_LEARNING_RATE, TRAIN_WEIGHT_DECAY, TRAIN_LABEL_SMOOTHING, TRAIN_MIXUP, TRAIN_DROP_IMAGE, TRAIN_DROP_TEXT, TRAIN_AVERAGE_EPOCHS, TRAIN_DECAY_AT, TRAIN_DECAY_FACTOR, TRAIN_SCALE_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,
+      TRAIN_MASTER, TRAIN_EPOCHS, TRAIN_BATCH_SIZE, TRAIN_MIN_BATCH_SIZE, TRAIN_MIN_STEPS, TRAIN_LEARNING_RATE, TRAIN_WEIGHT_DECAY, TRAIN_LABEL_SMOOTHING, TRAIN_MIXUP, TRAIN_DROP_IMAGE, TRAIN_DROP_TEXT, TRAIN_SHIFT, TRAIN_AVERAGE_EPOCHS, TRAIN_DECAY_AT, TRAIN_DECAY_FACTOR, TRAIN_SCALE_LEARNING_RATE, TRAIN_SEED, TRAIN_PATIENCE, TRAIN_WORKERS,
       TRAIN_WORKERS_PER_EXECUTOR,
       TRAIN_AVERAGING_FREQUENCY, TRAIN_PREFETCH, TRAIN_SHARING_THRESHOLD, TRAIN_SHARING_PORT, TRAIN_SHARING_WORKER_PORT,
       TRAIN_SHARING_JOIN_TIMEOUT, TRAIN_SHARING_CONTROLLER,

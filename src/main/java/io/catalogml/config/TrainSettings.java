@@ -42,13 +42,15 @@ import java.io.Serializable;
  *     best epoch's
  * @param decay networks: a step decay of Adam's rate for the last epochs ({@link RateDecay})
  * @param drop fusion networks: the shares of training examples whose photo or text is withheld ({@link ModalityDropout})
+ * @param shift networks that read photos: the most pixels each training photo moves each way, drawn anew each
+ *     minibatch; 0 = none
  */
 public record TrainSettings(Master master, int epochs, int batchSize, double learningRate, long seed, int patience,
     int workers, int workersPerExecutor, int averagingFrequency, int prefetchBatches, double sharingThreshold, int sharingPort,
     int sharingWorkerPort, int sharingJoinTimeout, String sharingController, String sharingNetworkMask, String checkpointDir,
     Logreg logreg, boolean yardstick, boolean blendBaseline, boolean scaleLearningRate, int minBatchSize, int minSteps,
     double weightDecay, double labelSmoothing, double mixup, java.util.List<Integer> averageEpochs, RateDecay decay,
-    ModalityDropout drop) implements Serializable {
+    ModalityDropout drop, int shift) implements Serializable {
 
   /**
    * These settings for a training split of {@code examples} over {@code workers}: the minibatch
@@ -69,7 +71,7 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
     return new TrainSettings(master, epochs, batch, rate, seed, patience, workers(), workersPerExecutor,
         averagingFrequency, prefetchBatches, sharingThreshold, sharingPort, sharingWorkerPort, sharingJoinTimeout,
         sharingController, sharingNetworkMask, checkpointDir, logreg, yardstick, blendBaseline, scaleLearningRate, minBatchSize,
-        minSteps, weightDecay, labelSmoothing, mixup, averageEpochs, decay, drop);
+        minSteps, weightDecay, labelSmoothing, mixup, averageEpochs, decay, drop, shift);
   }
 
   /**
@@ -167,6 +169,6 @@ public record TrainSettings(Master master, int epochs, int batchSize, double lea
     return new TrainSettings(other, epochs, batchSize, learningRate, seed, patience, workers, workersPerExecutor,
         averagingFrequency, prefetchBatches, sharingThreshold, sharingPort, sharingWorkerPort, sharingJoinTimeout,
         sharingController, sharingNetworkMask, checkpointDir, logreg, yardstick, blendBaseline, scaleLearningRate,
-        minBatchSize, minSteps, weightDecay, labelSmoothing, mixup, averageEpochs, decay, drop);
+        minBatchSize, minSteps, weightDecay, labelSmoothing, mixup, averageEpochs, decay, drop, shift);
   }
 }

@@ -263,6 +263,13 @@ public final class CatalogErrors {
         + key.substring("train.".length()) + " = " + value + ".");
   }
 
+  /** {@code train.shift} for a network that reads no photo. */
+  public static CatalogException shiftNeedsPhotos(String mode, int shift) {
+    return usage("train.shift-needs-photos", "Cannot train a " + mode + " network with train.shift = " + shift
+        + ": it moves the training photos, and this network reads none. Set train.shift = 0, or set it for the"
+        + " networks that read photos alone: train.by-mode.image.shift = " + shift + " (and train.by-mode.fusion.shift).");
+  }
+
   public static CatalogException emptySplit(String table, String split) {
     return usage("train.empty-split", "Cannot train: the " + split + " split of " + table + " has no labelled "
         + "product. Raise preprocess.split." + split + " (or ingest more products) and run `preprocess --full`.");

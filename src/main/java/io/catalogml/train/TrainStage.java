@@ -91,6 +91,7 @@ public final class TrainStage implements Stage<TrainResult> {
     }
     if (config.model().type() == ModelSettings.Type.DL4J) {
       TrainingTargets.requireDropApplies(config.model(), config.train().drop());
+      TrainingTargets.requireShiftApplies(config.model().mode(), config.train().shift());
     }
     Lake lake = Lake.of(config);
     Path root = Path.of(config.train().checkpointDir()).toAbsolutePath().normalize();
@@ -516,7 +517,8 @@ public final class TrainStage implements Stage<TrainResult> {
       Settings.TRAIN_LABEL_SMOOTHING.path(), "0",
       Settings.TRAIN_MIXUP.path(), "0",
       Settings.TRAIN_DROP_IMAGE.path(), "0",
-      Settings.TRAIN_DROP_TEXT.path(), "0");
+      Settings.TRAIN_DROP_TEXT.path(), "0",
+      Settings.TRAIN_SHIFT.path(), "0");
 
   /**
    * Fails unless {@code now} holds the run's stored settings. A setting added after the run started

@@ -22,9 +22,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 /**
  * What a training minibatch asks the network to fit, beyond its one-hot labels: label smoothing
  * ({@code train.label-smoothing}) and, for a network that reads only the image, mixup
- * ({@code train.mixup}), and for a fusion network modality dropout ({@code train.drop-image},
- * {@code train.drop-text}). Applied to each training minibatch as it is built ({@link #minibatch}),
- * never to evaluation or scoring.
+ * ({@code train.mixup}), for a fusion network modality dropout ({@code train.drop-image},
+ * {@code train.drop-text}), and for a network that reads photos random shifts ({@code train.shift}).
+ * Applied to each training minibatch as it is built ({@link #minibatch}), never to evaluation or
+ * scoring.
  *
  * <ul>
  *   <li><b>Label smoothing</b> {@code ε}: each target becomes {@code (1 - ε) × one-hot + ε / classes}.</li>
@@ -37,11 +38,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *       uniformly from [0, 1); below {@code drop.image()} its photo is withheld as scoring withholds an
  *       unusable one (zeros, {@code image_present = 0}), else below {@code drop.image() + drop.text()}
  *       its text (every id slot {@link EmbeddingBag#EMPTY}, or a zero bag of frequencies).</li>
+ *   <li><b>Shift</b> {@code s} pixels: each example's photo moves by {@code dy} rows and {@code dx}
+ *       columns, each drawn uniformly from {@code -s..s}; the pixels it uncovers repeat the edge
+ *       they came from. Before mixup, so a blend is of two shifted photos. A withheld photo (zeros)
+ *       stays zeros.</li>
  * </ul>
  *
  * <p>Each minibatch takes one number from the ND4J random generator of the thread that builds it
- * for mixup and one for modality dropout (none when they are off, so a network trained without them
- * trains as before they existed), and draws everything else from a {@link SplittableRandom} seeded
+ * for mixup, one for modality dropout and one for shifts (none when they are off, so a network
+ * trained without them trains as before they existed), and draws everything else from a {@link SplittableRandom} seeded
  * with it (ND4J's own Gaussian
  * draws keep a cached value across {@code setSeed}). The threads master seeds that generator per
  * worker and round, so under it a seed still gives one network; the Spark masters' executor threads
@@ -50,16 +55,32 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * @param labelSmoothing {@code ε}, 0 = one-hot targets
  * @param mixup {@code α}, 0 = none
  * @param drop the shares of examples whose photo or text is withheld (fusion networks)
+ * @param shift the most pixels a photo moves each way (networks that read photos), 0 = none
  */
-public record TrainingTargets(double labelSmoothing, double mixup, TrainSettings.ModalityDropout drop)
+public record TrainingTargets(double labelSmoothing, double mixup, TrainSettings.ModalityDropout drop, int shift)
     implements Serializable {
 
-  /** Targets as they are: no smoothing, no mixup, nothing withheld. */
+  /** Targets as they are: no smoothing, no mixup, nothing withheld, nothing moved. */
   public static final TrainingTargets NONE = new TrainingTargets(0, 0);
 
-  /** Label smoothing and mixup, nothing withheld. */
+  /** Label smoothing and mixup, nothing withheld or moved. */
   public TrainingTargets(double labelSmoothing, double mixup) {
-    this(labelSmoothing, mixup, TrainSettings.ModalityDropout.NONE);
+    this(labelSmoothing, mixup, TrainSettings.ModalityDropout.NONE, 0);
+  }
+
+  /** Label smoothing, mixup and modality dropout, nothing moved. */
+  public TrainingTargets(double labelSmoothing, double mixup, TrainSettings.ModalityDropout drop) {
+    this(labelSmoothing, mixup, drop, 0);
+  }
+
+  /**
+   * Fails with what to do when {@code train.shift} is asked of a network of {@code mode} that reads
+   * no photo.
+   */
+  public static void requireShiftApplies(ModelSettings.Mode mode, int shift) {
+    if (shift > 0 && !mode.usesImage()) {
+      throw CatalogErrors.shiftNeedsPhotos(mode.name().toLowerCase(java.util.Locale.ROOT), shift);
+    }
   }
 
   /**
@@ -105,12 +126,16 @@ public record TrainingTargets(double labelSmoothing, double mixup, TrainSettings
       throw new IllegalArgumentException("modality dropout " + train.drop() + " for a network of mode " + spec.mode()
           + (spec.bag() ? "" : " reading a token sequence"));
     }
-    return new TrainingTargets(train.labelSmoothing(), train.mixup(), train.drop());
+    if (train.shift() > 0 && !spec.mode().usesImage()) {
+      throw new IllegalArgumentException("train.shift moves photos, and a network of mode " + spec.mode()
+          + " reads none");
+    }
+    return new TrainingTargets(train.labelSmoothing(), train.mixup(), train.drop(), train.shift());
   }
 
   /** Whether {@link #apply} changes anything. */
   public boolean active() {
-    return labelSmoothing > 0 || mixup > 0 || drop.active();
+    return labelSmoothing > 0 || mixup > 0 || drop.active() || shift > 0;
   }
 
   /** The training minibatch of {@code rows} ({@link FeatureBatches#dataSet}) with these targets, drawing from ND4J's generator. */
@@ -118,20 +143,22 @@ public record TrainingTargets(double labelSmoothing, double mixup, TrainSettings
     return apply(FeatureBatches.dataSet(rows, spec, labels), spec, Nd4j.getRandom());
   }
 
-  /** {@link #apply(MultiDataSet, InputSpec, Random)} for targets that withhold nothing (no spec needed). */
+  /** {@link #apply(MultiDataSet, InputSpec, Random)} for targets that withhold and move nothing (no spec needed). */
   public MultiDataSet apply(MultiDataSet batch, Random random) {
-    if (drop.active()) {
-      throw new IllegalStateException("modality dropout needs the network's inputs: apply(batch, spec, random)");
+    if (drop.active() || shift > 0) {
+      throw new IllegalStateException("modality dropout and shifts need the network's inputs: apply(batch, spec, random)");
     }
     return apply(batch, null, random);
   }
 
   /**
-   * {@code batch} with its labels smoothed, its examples mixed and inputs withheld, in place (its
-   * arrays are the minibatch's own, made for this one fit), seeded by one number of {@code random}
-   * for mixup and one for modality dropout; {@code batch} itself.
+   * {@code batch} with its photos shifted, its labels smoothed, its examples mixed and inputs
+   * withheld, in place (its arrays are the minibatch's own, made for this one fit), seeded by one
+   * number of {@code random} each for mixup, modality dropout and shifts, drawn in that order;
+   * {@code batch} itself.
    *
-   * @param spec the network's inputs, in the order of the batch's features (needed when {@link #drop} is active)
+   * @param spec the network's inputs, in the order of the batch's features (needed when {@link #drop} is
+   *     active or {@link #shift} above 0)
    */
   public MultiDataSet apply(MultiDataSet batch, InputSpec spec, Random random) {
     if (!active()) {
@@ -143,8 +170,14 @@ public record TrainingTargets(double labelSmoothing, double mixup, TrainSettings
         labels.muli(1 - labelSmoothing).addi(labelSmoothing / labels.size(1));
       }
       int n = (int) labels.size(0);
+      long mixupSeed = mixup > 0 && n > 1 ? random.nextLong() : 0;
+      long dropSeed = drop.active() ? random.nextLong() : 0;
+      if (shift > 0) {
+        shift(batch.getFeatures(List.of(spec.inputs()).indexOf(InputSpec.IMAGE)), shift,
+            new SplittableRandom(random.nextLong()));
+      }
       if (mixup > 0 && n > 1) {
-        SplittableRandom draws = new SplittableRandom(random.nextLong());
+        SplittableRandom draws = new SplittableRandom(mixupSeed);
         int[] partner = permutation(n, draws);
         INDArray lambda = Nd4j.create(labels.dataType(), n, 1);
         for (int i = 0; i < n; i++) {
@@ -160,7 +193,7 @@ public record TrainingTargets(double labelSmoothing, double mixup, TrainSettings
         labels.assign(labels.mulColumnVector(lambda).addi(labels.getRows(partner).mulColumnVector(rest)));
       }
       if (drop.active()) {
-        withhold(batch, spec, n, new SplittableRandom(random.nextLong()));
+        withhold(batch, spec, n, new SplittableRandom(dropSeed));
       }
     }
     return batch;
@@ -182,6 +215,34 @@ public record TrainingTargets(double labelSmoothing, double mixup, TrainSettings
         tokens.getRow(i).assign(spec.idBag() ? EmbeddingBag.EMPTY : 0);
       }
     }
+  }
+
+  /**
+   * Each photo of {@code image} ({@code [n, channels, h, w]}) moved by {@code dy} rows and {@code dx}
+   * columns drawn uniformly from {@code -max..max}, the uncovered pixels repeating the nearest edge.
+   */
+  static void shift(INDArray image, int max, SplittableRandom draws) {
+    long[] shape = image.shape();
+    int n = (int) shape[0];
+    int channels = (int) shape[1];
+    int h = (int) shape[2];
+    int w = (int) shape[3];
+    float[] from = image.dup('c').data().asFloat();
+    float[] to = new float[from.length];
+    for (int i = 0; i < n; i++) {
+      int dy = draws.nextInt(2 * max + 1) - max;
+      int dx = draws.nextInt(2 * max + 1) - max;
+      for (int c = 0; c < channels; c++) {
+        int base = (i * channels + c) * h * w;
+        for (int y = 0; y < h; y++) {
+          int row = base + Math.min(h - 1, Math.max(0, y - dy)) * w;
+          for (int x = 0; x < w; x++) {
+            to[base + y * w + x] = from[row + Math.min(w - 1, Math.max(0, x - dx))];
+          }
+        }
+      }
+    }
+    image.assign(Nd4j.create(to, shape, 'c').castTo(image.dataType()));
   }
 
   /** A uniformly random permutation of {@code 0..n-1} (Fisher-Yates). */

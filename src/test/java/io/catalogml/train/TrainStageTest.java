@@ -278,6 +278,14 @@ class TrainStageTest extends SparkTestBase {
         .hasMessageContaining("Cannot train a text network with train.drop-image = 0.2")
         .hasMessageContaining("train.by-mode.fusion.drop-image = 0.2");
     assertThat(checkpoints).doesNotExist();
+    // Shifts likewise, for a network that reads no photo.
+    CatalogConfig shifted = config("model.mode=text", "train.shift=3", "train.checkpoint-dir=" + checkpoints);
+    assertThatThrownBy(() -> inRun(shifted, run -> new TrainStage(spark, shifted, run, registry(shifted), false)
+        .execute()))
+        .isInstanceOf(CatalogException.class)
+        .hasMessageContaining("Cannot train a text network with train.shift = 3")
+        .hasMessageContaining("train.by-mode.image.shift = 3");
+    assertThat(checkpoints).doesNotExist();
   }
 
   @Test
@@ -298,9 +306,9 @@ class TrainStageTest extends SparkTestBase {
   @Test
   @Order(8)
   void anImageNetworkIsNotBlendedWithTheTitlesBaseline() {
-    // Mixup and label smoothing on the way: an image network trains with them through the stage.
+    // Mixup, label smoothing and shifts on the way: an image network trains with them through the stage.
     TrainResult image = train(config("model.mode=image", "train.epochs=1", "train.batch-size=32",
-        "train.blend-baseline=true", "train.mixup=0.4", "train.label-smoothing=0.1"));
+        "train.blend-baseline=true", "train.mixup=0.4", "train.label-smoothing=0.1", "train.shift=4"));
     assertThat(image.mode()).isEqualTo("image");
     assertThat(image.blendBaselineWeight()).as("an image model never reads the titles").isNull();
     assertThat(image.networkTestWeightedF1()).isNull();

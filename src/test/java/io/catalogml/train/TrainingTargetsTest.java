@@ -201,6 +201,89 @@ class TrainingTargetsTest {
     assertThat(untouched.getFeatures(1)).isEqualTo(before.getFeatures(1));
   }
 
+  /** {@code photo} ([channels, h, w]) moved by dy rows and dx columns, each uncovered pixel the nearest edge's. */
+  static INDArray moved(INDArray photo, int dy, int dx) {
+    long[] shape = photo.shape();
+    INDArray out = Nd4j.create(photo.dataType(), shape);
+    for (int c = 0; c < shape[0]; c++) {
+      for (int y = 0; y < shape[1]; y++) {
+        for (int x = 0; x < shape[2]; x++) {
+          long fromY = Math.min(shape[1] - 1, Math.max(0, y - dy));
+          long fromX = Math.min(shape[2] - 1, Math.max(0, x - dx));
+          out.putScalar(new long[] {c, y, x}, photo.getDouble(c, fromY, fromX));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void shiftsMoveEachPhotoByAtMostItsPixelsEachWayAndLeaveTheRest() {
+    int n = 400;
+    int max = 2;
+    MultiDataSet b = fusionBatch(n, 21);
+    MultiDataSet before = b.copy();
+    new TrainingTargets(0, 0, TrainSettings.ModalityDropout.NONE, max).apply(b, FUSION, seeded(4));
+    Set<String> moves = new TreeSet<>();
+    for (int i = 0; i < n; i++) {
+      INDArray was = before.getFeatures(1).get(org.nd4j.linalg.indexing.NDArrayIndex.point(i));
+      INDArray is = b.getFeatures(1).get(org.nd4j.linalg.indexing.NDArrayIndex.point(i));
+      String found = null;
+      for (int dy = -max; dy <= max && found == null; dy++) {
+        for (int dx = -max; dx <= max && found == null; dx++) {
+          if (is.equals(moved(was, dy, dx))) {
+            found = dy + "," + dx;
+          }
+        }
+      }
+      assertThat(found).as("photo %d is itself moved by at most %d pixels each way", i, max).isNotNull();
+      moves.add(found);
+    }
+    // 400 draws of 25 equally likely moves: each is seen (the chance that one is not is below 1e-5).
+    assertThat(moves).hasSize(25);
+    assertThat(b.getFeatures(0)).as("the ids stay").isEqualTo(before.getFeatures(0));
+    assertThat(b.getFeatures(2)).as("the presence flags stay").isEqualTo(before.getFeatures(2));
+    assertThat(b.getLabels(0)).as("the labels stay").isEqualTo(before.getLabels(0));
+
+    MultiDataSet again = fusionBatch(n, 21);
+    new TrainingTargets(0, 0, TrainSettings.ModalityDropout.NONE, max).apply(again, FUSION, seeded(4));
+    assertThat(again.getFeatures(1)).as("the same draw, the same moves").isEqualTo(b.getFeatures(1));
+    MultiDataSet other = fusionBatch(n, 21);
+    new TrainingTargets(0, 0, TrainSettings.ModalityDropout.NONE, max).apply(other, FUSION, seeded(5));
+    assertThat(other.getFeatures(1)).isNotEqualTo(b.getFeatures(1));
+    // With mixup (an image network): the photos are moved first, then blended, so the draws of a run without
+    // shifts are those it had before shifts existed.
+    MultiDataSet plain = batch(6);
+    new TrainingTargets(0, 0.4).apply(plain, seeded(8));
+    MultiDataSet zero = batch(6);
+    new TrainingTargets(0, 0.4, TrainSettings.ModalityDropout.NONE, 0).apply(zero, IMAGE, seeded(8));
+    assertThat(zero.getFeatures(0)).isEqualTo(plain.getFeatures(0));
+    assertThat(zero.getLabels(0)).isEqualTo(plain.getLabels(0));
+    MultiDataSet both = batch(6);
+    new TrainingTargets(0, 0.4, TrainSettings.ModalityDropout.NONE, 1).apply(both, IMAGE, seeded(8));
+    assertThat(both.getLabels(0)).as("the same blends").isEqualTo(plain.getLabels(0));
+    assertThat(both.getFeatures(0)).as("of moved photos").isNotEqualTo(plain.getFeatures(0));
+  }
+
+  /** An image network's spec for {@link #batch}: photos [3, 4, 4]. */
+  static final InputSpec IMAGE = new InputSpec(ModelSettings.Mode.IMAGE, 6, 100, 4, 4, "pipeline", "4x4");
+
+  @Test
+  void shiftsAreRefusedForANetworkThatReadsNoPhoto(@TempDir Path dir) {
+    assertThatThrownBy(() -> TrainingTargets.requireShiftApplies(ModelSettings.Mode.TEXT, 3))
+        .hasMessageContaining("Cannot train a text network with train.shift = 3")
+        .hasMessageContaining("train.by-mode.image.shift = 3");
+    TrainingTargets.requireShiftApplies(ModelSettings.Mode.IMAGE, 3);
+    TrainingTargets.requireShiftApplies(ModelSettings.Mode.FUSION, 3);
+    TrainSettings train = TrainFixtures.config(dir, dir, "train.shift=3").train();
+    assertThat(train.shift()).isEqualTo(3);
+    assertThatThrownBy(() -> TrainingTargets.of(train, new InputSpec(ModelSettings.Mode.TEXT, 16, 100, 8, 8, "p", "8x8")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reads none");
+    assertThatThrownBy(() -> new TrainingTargets(0, 0, TrainSettings.ModalityDropout.NONE, 3).apply(batch(1), seeded(1)))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> TrainFixtures.config(dir, dir, "train.shift=17")).hasMessageContaining("train.shift");
+  }
+
   @Test
   void modalityDropoutIsRefusedForANetworkWithoutBothInputsOrWithoutAnIdBag(@TempDir Path dir) {
     for (String mode : new String[] {"text", "image"}) {
