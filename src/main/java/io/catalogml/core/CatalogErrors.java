@@ -267,7 +267,8 @@ public final class CatalogErrors {
   public static CatalogException shiftNeedsPhotos(String mode, int shift) {
     return usage("train.shift-needs-photos", "Cannot train a " + mode + " network with train.shift = " + shift
         + ": it moves the training photos, and this network reads none. Set train.shift = 0, or set it for the"
-        + " networks that read photos alone: train.by-mode.image.shift = " + shift + " (and train.by-mode.fusion.shift).");
+        + " networks that read photos alone: train.by-mode.image.shift = " + shift + " and train.by-mode.fusion.shift = "
+        + shift + ".");
   }
 
   public static CatalogException emptySplit(String table, String split) {

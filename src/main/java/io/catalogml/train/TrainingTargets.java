@@ -218,8 +218,9 @@ public record TrainingTargets(double labelSmoothing, double mixup, TrainSettings
   }
 
   /**
-   * Each photo of {@code image} ({@code [n, channels, h, w]}) moved by {@code dy} rows and {@code dx}
-   * columns drawn uniformly from {@code -max..max}, the uncovered pixels repeating the nearest edge.
+   * Each photo of {@code image} ({@code [n, channels, h, w]}, floats as {@link FeatureBatches} makes
+   * them) moved by {@code dy} rows and {@code dx} columns drawn uniformly from {@code -max..max}, the
+   * uncovered pixels repeating the nearest edge.
    */
   static void shift(INDArray image, int max, SplittableRandom draws) {
     long[] shape = image.shape();

@@ -251,18 +251,41 @@ class TrainingTargetsTest {
     MultiDataSet other = fusionBatch(n, 21);
     new TrainingTargets(0, 0, TrainSettings.ModalityDropout.NONE, max).apply(other, FUSION, seeded(5));
     assertThat(other.getFeatures(1)).isNotEqualTo(b.getFeatures(1));
-    // With mixup (an image network): the photos are moved first, then blended, so the draws of a run without
-    // shifts are those it had before shifts existed.
+    // With mixup (an image network): the photos are moved first, then blended with the partners and shares
+    // of a run without shifts.
     MultiDataSet plain = batch(6);
-    new TrainingTargets(0, 0.4).apply(plain, seeded(8));
-    MultiDataSet zero = batch(6);
-    new TrainingTargets(0, 0.4, TrainSettings.ModalityDropout.NONE, 0).apply(zero, IMAGE, seeded(8));
-    assertThat(zero.getFeatures(0)).isEqualTo(plain.getFeatures(0));
-    assertThat(zero.getLabels(0)).isEqualTo(plain.getLabels(0));
+    new TrainingTargets(0, 0.4).apply(plain, IMAGE, seeded(8));
     MultiDataSet both = batch(6);
     new TrainingTargets(0, 0.4, TrainSettings.ModalityDropout.NONE, 1).apply(both, IMAGE, seeded(8));
     assertThat(both.getLabels(0)).as("the same blends").isEqualTo(plain.getLabels(0));
     assertThat(both.getFeatures(0)).as("of moved photos").isNotEqualTo(plain.getFeatures(0));
+  }
+
+  /** The number of {@code nextLong} draws {@code targets} take from a generator seeded with 8 for a minibatch. */
+  static int drawsTaken(TrainingTargets targets, MultiDataSet batch, InputSpec spec) {
+    targets.apply(batch, spec, seeded(8));
+    long next = Nd4j.getRandom().nextLong();
+    Random fresh = seeded(8);
+    for (int taken = 0; taken < 8; taken++) {
+      if (fresh.nextLong() == next) {
+        return taken;
+      }
+    }
+    throw new AssertionError("more than 8 draws taken");
+  }
+
+  @Test
+  void eachTransformTakesOneDrawOnlyWhenItIsOnSoARunWithoutItDrawsAsBefore() {
+    TrainSettings.ModalityDropout drop = new TrainSettings.ModalityDropout(0.2, 0.1);
+    assertThat(drawsTaken(new TrainingTargets(0.1, 0), batch(1), IMAGE)).as("label smoothing draws nothing").isZero();
+    assertThat(drawsTaken(new TrainingTargets(0, 0.4), batch(1), IMAGE)).as("mixup").isEqualTo(1);
+    assertThat(drawsTaken(new TrainingTargets(0, 0, TrainSettings.ModalityDropout.NONE, 2), batch(1), IMAGE))
+        .as("shifts").isEqualTo(1);
+    assertThat(drawsTaken(new TrainingTargets(0, 0.4, TrainSettings.ModalityDropout.NONE, 2), batch(1), IMAGE))
+        .as("mixup and shifts").isEqualTo(2);
+    assertThat(drawsTaken(new TrainingTargets(0, 0, drop), fusionBatch(N, 1), FUSION)).as("modality dropout").isEqualTo(1);
+    assertThat(drawsTaken(new TrainingTargets(0, 0, drop, 2), fusionBatch(N, 1), FUSION)).as("dropout and shifts")
+        .isEqualTo(2);
   }
 
   /** An image network's spec for {@link #batch}: photos [3, 4, 4]. */
