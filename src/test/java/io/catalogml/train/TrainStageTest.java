@@ -265,26 +265,26 @@ class TrainStageTest extends SparkTestBase {
   @Order(6)
   void mixupForANetworkThatReadsTextIsRefusedBeforeAnyWork() {
     Path checkpoints = dir.resolve("mixup-runs");
-    CatalogConfig fusion = config("train.mixup=0.2", "train.checkpoint-dir=" + checkpoints);
-    assertThatThrownBy(() -> inRun(fusion, run -> new TrainStage(spark, fusion, run, registry(fusion), false).execute()))
-        .isInstanceOf(CatalogException.class)
-        .hasMessageContaining("Cannot train a fusion network with train.mixup = 0.2")
-        .hasMessageContaining("train.by-mode.image.mixup = 0.2");
-    assertThat(checkpoints).doesNotExist();
+    refusedBeforeAnyWork(checkpoints, "Cannot train a fusion network with train.mixup = 0.2",
+        "train.by-mode.image.mixup = 0.2", "train.mixup=0.2");
     // Modality dropout likewise, for a network that reads the text alone.
-    CatalogConfig text = config("model.mode=text", "train.drop-image=0.2", "train.checkpoint-dir=" + checkpoints);
-    assertThatThrownBy(() -> inRun(text, run -> new TrainStage(spark, text, run, registry(text), false).execute()))
-        .isInstanceOf(CatalogException.class)
-        .hasMessageContaining("Cannot train a text network with train.drop-image = 0.2")
-        .hasMessageContaining("train.by-mode.fusion.drop-image = 0.2");
-    assertThat(checkpoints).doesNotExist();
+    refusedBeforeAnyWork(checkpoints, "Cannot train a text network with train.drop-image = 0.2",
+        "train.by-mode.fusion.drop-image = 0.2", "model.mode=text", "train.drop-image=0.2");
     // Shifts likewise, for a network that reads no photo.
-    CatalogConfig shifted = config("model.mode=text", "train.shift=3", "train.checkpoint-dir=" + checkpoints);
-    assertThatThrownBy(() -> inRun(shifted, run -> new TrainStage(spark, shifted, run, registry(shifted), false)
+    refusedBeforeAnyWork(checkpoints, "Cannot train a text network with train.shift = 3",
+        "train.by-mode.image.shift = 3", "model.mode=text", "train.shift=3");
+  }
+
+  /** The train stage with {@code settings} fails with both messages and leaves no {@code checkpoints} folder. */
+  void refusedBeforeAnyWork(Path checkpoints, String what, String instead, String... settings) {
+    String[] all = java.util.Arrays.copyOf(settings, settings.length + 1);
+    all[settings.length] = "train.checkpoint-dir=" + checkpoints;
+    CatalogConfig refused = config(all);
+    assertThatThrownBy(() -> inRun(refused, run -> new TrainStage(spark, refused, run, registry(refused), false)
         .execute()))
         .isInstanceOf(CatalogException.class)
-        .hasMessageContaining("Cannot train a text network with train.shift = 3")
-        .hasMessageContaining("train.by-mode.image.shift = 3");
+        .hasMessageContaining(what)
+        .hasMessageContaining(instead);
     assertThat(checkpoints).doesNotExist();
   }
 
